@@ -1,0 +1,63 @@
+/// Which elements share a scale (and zero point).
+public enum Granularity: Sendable, Equatable, Hashable {
+    /// One scale for the whole tensor.
+    case perTensor
+    /// One scale per index of `axis`, reducing over every other axis. Negative axes count from
+    /// the end, as in NumPy; `resolvedAxis(rank:)` turns them into an index.
+    case perChannel(axis: Int)
+}
+
+/// How one tensor is quantized: symmetric or asymmetric, the granularity of its scales, and the
+/// code width.
+///
+/// - Symmetric, `b` bits: `qmax = 2^(b-1) - 1`, codes in `[-qmax - 1, qmax]` stored as int8,
+///   `scale = max|x| / qmax`, zero point 0.
+/// - Asymmetric, `b` bits: codes in `[0, 2^b - 1]` stored as uint8, `scale = (max - min) / (2^b - 1)`
+///   over the range widened to contain 0, `zero_point = round(-min / scale)`.
+public struct QuantScheme: Sendable, Equatable, Hashable {
+    public var symmetric: Bool
+    public var granularity: Granularity
+    /// Code width, 2 through 8.
+    public var bits: Int
+
+    public static let bitRange = 2 ... 8
+
+    public init(symmetric: Bool, granularity: Granularity, bits: Int = 8) {
+        precondition(QuantScheme.bitRange.contains(bits), "bits must be in 2...8, got \(bits)")
+        self.symmetric = symmetric
+        self.granularity = granularity
+        self.bits = bits
+    }
+
+    /// The command-line names of the schemes, in the order `--help` lists them.
+    public static let names = ["symmetric", "asymmetric", "per-channel", "per-channel-asymmetric"]
+
+    /// The scheme called `name` (one of `names`); `axis` is used by the per-channel schemes only.
+    public init?(name: String, bits: Int = 8, axis: Int = 0) {
+        guard QuantScheme.bitRange.contains(bits) else { return nil }
+        switch name {
+        case "symmetric": self.init(symmetric: true, granularity: .perTensor, bits: bits)
+        case "asymmetric": self.init(symmetric: false, granularity: .perTensor, bits: bits)
+        case "per-channel": self.init(symmetric: true, granularity: .perChannel(axis: axis), bits: bits)
+        case "per-channel-asymmetric": self.init(symmetric: false, granularity: .perChannel(axis: axis), bits: bits)
+        default: return nil
+        }
+    }
+
+    /// The command-line name: `symmetric`, `asymmetric`, `per-channel`, `per-channel-asymmetric`.
+    public var name: String {
+        switch (symmetric, granularity) {
+        case (true, .perTensor): "symmetric"
+        case (false, .perTensor): "asymmetric"
+        case (true, .perChannel): "per-channel"
+        case (false, .perChannel): "per-channel-asymmetric"
+        }
+    }
+
+    /// Smallest code: `-2^(b-1)` when symmetric, 0 when asymmetric.
+    public var qmin: Int { symmetric ? -(1 << (bits - 1)) : 0 }
+    /// Largest code: `2^(b-1) - 1` when symmetric, `2^b - 1` when asymmetric.
+    public var qmax: Int { symmetric ? (1 << (bits - 1)) - 1 : (1 << bits) - 1 }
+    /// The stored type of the codes: int8 when symmetric, uint8 when asymmetric.
+    public var codeDType: DType { symmetric ? .int8 : .uint8 }
+}

@@ -1,0 +1,55 @@
+/// An n-dimensional array as read from or written to a file.
+///
+/// Elements are kept as raw bytes in C (row-major) order and little-endian byte order, whatever
+/// order the file used; readers normalize, writers emit these bytes as they are. Quantization
+/// reads floating tensors through `floatValues()`.
+public struct Tensor: Sendable, Equatable {
+    public let dtype: DType
+    public let shape: [Int]
+    /// `elementCount * dtype.byteSize` bytes, C order, little-endian.
+    public let bytes: [UInt8]
+
+    /// A tensor over `bytes`, which must hold exactly `shape`'s elements of `dtype`.
+    public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws(ShapeError) {
+        let expected = try byteCount(of: shape, elementSize: dtype.byteSize)
+        precondition(bytes.count == expected, "tensor bytes (\(bytes.count)) do not match shape \(shape) of \(dtype)")
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    /// A float32 tensor holding `values` in C order; `values.count` must match `shape`.
+    public init(shape: [Int], values: [Float]) {
+        precondition((try? QuantKit.elementCount(of: shape)) == values.count, "values do not fill shape \(shape)")
+        self.dtype = .float32
+        self.shape = shape
+        self.bytes = values.withUnsafeBytes { [UInt8]($0) }
+    }
+
+    public var elementCount: Int { bytes.count / dtype.byteSize }
+
+    /// The elements as float32: float16 widens exactly, float64 rounds to nearest even
+    /// (values beyond float32's range become infinities). Nil for non-floating types.
+    public func floatValues() -> [Float]? {
+        switch dtype {
+        case .float32:
+            let count = elementCount
+            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+                }
+                initialized = count
+            }
+        case .float16:
+            return bytes.withUnsafeBytes { raw in
+                (0 ..< elementCount).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 2, as: Float16.self)) }
+            }
+        case .float64:
+            return bytes.withUnsafeBytes { raw in
+                (0 ..< elementCount).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
+            }
+        default:
+            return nil
+        }
+    }
+}
