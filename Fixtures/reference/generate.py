@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Reference quantization fixtures for QuantKit's tests.
+
+Writes quantization.json next to this script: for each case the scheme, bits, axis, shape,
+the float32 input as uint32 bit patterns (8 hex digits), and the expected codes, scales
+(hex bit patterns) and zero points. Every computation stays in np.float32 and mirrors the
+formulas of Sources/QuantKit/Quantization exactly:
+
+  symmetric:  qmax = 2^(b-1) - 1, scale = max|x| / qmax (0 -> 1), q = clip(round(x / scale), -qmax-1, qmax)
+  asymmetric: range widened to contain 0, levels = 2^b - 1,
+              scale = (max - min) / levels, or max/levels - min/levels when max - min overflows (0 -> 1),
+              zp = clip(round(-min / scale), 0, levels), q = clip(round(x / scale) + zp, 0, levels)
+
+np.round rounds half to even, as Swift's .toNearestOrEven does. Deterministic: fixed seeds.
+Run: python3 Fixtures/reference/generate.py
+"""
+import json
+import os
+
+import numpy as np
+
+F32 = np.float32
+
+
+def hex_bits(values):
+    return ["%08x" % int(v) for v in np.asarray(values, dtype=F32).reshape(-1).view(np.uint32)]
+
+
+def symmetric_params(x, bits):
+    qmax = F32(2 ** (bits - 1) - 1)
+    absmax = np.max(np.abs(x)) if x.size else F32(0)
+    scale = F32(absmax) / qmax
+    if scale == 0:
+        scale = F32(1)
+    return F32(scale), 0
+
+
+def asymmetric_params(x, bits):
+    levels = F32(2 ** bits - 1)
+    lo = F32(min(np.min(x), F32(0))) if x.size else F32(0)
+    hi = F32(max(np.max(x), F32(0))) if x.size else F32(0)
+    with np.errstate(over="ignore"):
+        span = F32(hi - lo)
+    if not np.isfinite(span):
+        scale = F32(hi / levels) - F32(lo / levels)
+    else:
+        scale = span / levels
+    scale = F32(scale)
+    if scale == 0:
+        scale = F32(1)
+    zp = np.clip(np.round(F32(-lo) / scale), F32(0), levels)
+    return scale, int(zp)
+
+
+def quantize_block(x, scale, zp, symmetric, bits):
+    if symmetric:
+        qmax = F32(2 ** (bits - 1) - 1)
+        q = np.clip(np.round(x / scale), -qmax - F32(1), qmax)
+    else:
+        levels = F32(2 ** bits - 1)
+        q = np.clip(np.round(x / scale) + F32(zp), F32(0), levels)
+    assert q.dtype == F32
+    return q.astype(np.int64)
+
+
+def quantize(x, scheme, bits, axis):
+    x = np.asarray(x, dtype=F32)
+    symmetric = scheme in ("symmetric", "per-channel")
+    params = symmetric_params if symmetric else asymmetric_params
+    if scheme in ("symmetric", "asymmetric") or x.ndim == 0:
+        scale, zp = params(x, bits)
+        codes = quantize_block(x, scale, zp, symmetric, bits)
+        scales, zps = [scale], [zp]
+    else:
+        moved = np.moveaxis(x, axis, 0)
+        codes_moved = np.empty(moved.shape, dtype=np.int64)
+        scales, zps = [], []
+        for c in range(moved.shape[0]):
+            scale, zp = params(moved[c], bits)
+            codes_moved[c] = quantize_block(moved[c], scale, zp, symmetric, bits)
+            scales.append(scale)
+            zps.append(zp)
+        codes = np.moveaxis(codes_moved, 0, axis)
+    return codes, scales, zps
+
+
+def case(name, x, scheme, bits, axis=None):
+    x = np.asarray(x, dtype=F32)
+    codes, scales, zps = quantize(x, scheme, bits, axis)
+    symmetric = scheme in ("symmetric", "per-channel")
+    return {
+        "name": name,
+        "scheme": scheme,
+        "bits": bits,
+        "axis": axis,
+        "shape": list(x.shape),
+        "input": hex_bits(x),
+        "codes": [int(c) for c in codes.reshape(-1)],
+        "scales": hex_bits(scales),
+        "zero_points": [] if symmetric else zps,
+    }
+
+
+def tie_values(symmetric, bits, step):
+    """Values whose quotient by the (power-of-two) scale `step` is exactly k + 0.5."""
+    if symmetric:
+        qmax = 2 ** (bits - 1) - 1
+        ends = [qmax * step, -qmax * step]
+        ks = range(-qmax, qmax)
+    else:
+        levels = 2 ** bits - 1
+        below = levels // 3
+        ends = [-below * step, (levels - below) * step]
+        ks = range(-below, levels - below)
+    ties = [(k + 0.5) * step for k in ks]
+    return np.array(ends + ties, dtype=F32)
+
+
+def main():
+    rng = np.random.default_rng(20261129)
+    normal2d = rng.standard_normal((8, 16)).astype(F32)
+    normal3d = rng.standard_normal((4, 3, 5)).astype(F32)
+    outlier = rng.standard_normal((4, 16)).astype(F32)
+    outlier[2, 7] = F32(1e4)
+    textbook = rng.standard_normal((4, 8)).astype(F32)
+    textbook[0] *= F32(10)
+    textbook[3] *= F32(0.1)
+    all_positive = (np.abs(rng.standard_normal((3, 6))) + F32(0.5)).astype(F32)
+    all_negative = (-np.abs(rng.standard_normal((3, 6))) - F32(0.25)).astype(F32)
+    constant = np.full((2, 5), 3.0, dtype=F32)
+    zeros = np.zeros((2, 3), dtype=F32)
+    subnormal = np.array([[1e-40, -3e-41, 5e-42], [0.0, 2e-40, -1.4e-45]], dtype=F32)
+    overflow = np.array([[3e38, -3e38, 1.0], [-2.5e38, 0.0, 1e38]], dtype=F32)
+    scalar = np.array(-2.75, dtype=F32)
+
+    schemes = ["symmetric", "asymmetric", "per-channel", "per-channel-asymmetric"]
+    cases = []
+
+    def every_scheme(name, x, bits_list, axes=(0,)):
+        for bits in bits_list:
+            for scheme in schemes:
+                if scheme.startswith("per-channel"):
+                    for axis in axes:
+                        cases.append(case(f"{name}/{scheme}/b{bits}/axis{axis}", x, scheme, bits, axis))
+                else:
+                    cases.append(case(f"{name}/{scheme}/b{bits}", x, scheme, bits))
+
+    every_scheme("normal2d", normal2d, [8, 4, 2], axes=(0, -1))
+    every_scheme("normal3d", normal3d, [8, 4], axes=(0, 1, -1))
+    every_scheme("outlier", outlier, [8, 4])
+    every_scheme("textbook", textbook, [8, 4])
+    every_scheme("all-positive", all_positive, [8, 4])
+    every_scheme("all-negative", all_negative, [8, 4])
+    every_scheme("constant", constant, [8, 4])
+    every_scheme("zeros", zeros, [8, 4])
+    every_scheme("subnormal", subnormal, [8, 4])
+    every_scheme("overflow", overflow, [8, 4])
+    every_scheme("scalar", scalar, [8])
+
+    # Ties: x / scale is exactly k + 0.5 because the scale is a power of two.
+    for bits in [8, 4, 2]:
+        for symmetric, tensor_scheme, channel_scheme in [
+            (True, "symmetric", "per-channel"),
+            (False, "asymmetric", "per-channel-asymmetric"),
+        ]:
+            row = tie_values(symmetric, bits, F32(0.25))
+            cases.append(case(f"ties/{tensor_scheme}/b{bits}", row, tensor_scheme, bits))
+            rows = np.stack([row, tie_values(symmetric, bits, F32(2.0 ** -5))])
+            cases.append(case(f"ties/{channel_scheme}/b{bits}/axis0", rows, channel_scheme, bits, 0))
+
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quantization.json")
+    with open(out, "w") as f:
+        json.dump({"generator": "Fixtures/reference/generate.py", "numpy": np.__version__, "cases": cases},
+                  f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{len(cases)} cases -> {out} ({os.path.getsize(out)} bytes)")
+
+
+if __name__ == "__main__":
+    main()

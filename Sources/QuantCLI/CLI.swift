@@ -1,0 +1,50 @@
+import ArgKit
+import QuantKit
+
+/// The `quantize` program: its commands, and the mapping from outcomes to exit statuses.
+public enum CLI {
+    public static let program = Program(
+        name: "quantize",
+        version: QuantKitVersion.toolName,
+        abstract: "Quantize float weight files (.npy/.npz) to int8 archives, inspect and dequantize them.",
+        commands: [QuantizeCommand.spec, InspectCommand.spec, DequantizeCommand.spec],
+        defaultCommand: QuantizeCommand.spec.name)
+
+    /// Exit statuses: 0 success, 1 a file or data problem, 2 a usage error.
+    public enum ExitStatus: Int32 {
+        case success = 0
+        case failure = 1
+        case usage = 2
+    }
+
+    /// Runs the command line `arguments` (without the program name); every error becomes one
+    /// line on `console.err` and a non-zero status.
+    public static func run(_ arguments: [String], console: Console = .standard) -> ExitStatus {
+        do {
+            switch try program.resolve(arguments) {
+            case .help(let text):
+                console.out(text.hasSuffix("\n") ? text : text + "\n")
+            case .version(let text):
+                console.out(text + "\n")
+            case .run(let parsed):
+                switch parsed.command.name {
+                case InspectCommand.spec.name:
+                    return try InspectCommand.run(parsed, console: console) ? .success : .failure
+                case DequantizeCommand.spec.name:
+                    try DequantizeCommand.run(parsed, console: console)
+                default:
+                    try QuantizeCommand.run(parsed, console: console)
+                }
+            }
+            return .success
+        } catch let error as UsageError {
+            let command = arguments.first.flatMap { name in program.commands.first { $0.name == name } }
+            let help = command.map { "quantize \($0.name) --help" } ?? "quantize --help"
+            console.err("quantize: \(error) (see '\(help)')\n")
+            return .usage
+        } catch {
+            console.err("quantize: \(error)\n")
+            return .failure
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgKit
+import QuantKit
+
+/// `quantize dequantize ARCHIVE -o OUTPUT`.
+enum DequantizeCommand {
+    static let spec = CommandSpec(
+        name: "dequantize",
+        abstract: "Write the float32 tensors an archive stands for: (codes - zero_point) * scale.",
+        discussion: "Tensors kept in float are copied unchanged; scales, zero points and metadata are dropped.",
+        arguments: [ArgumentSpec("archive", help: "An archive written by quantize.")],
+        options: [
+            OptionSpec("output", short: "o", valueName: "OUTPUT", help: "Where to write the float tensors (.npz).", required: true),
+            .flag("compress", help: "Deflate the output's members."),
+            .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws {
+        let archive = try QuantizedArchive(source: openTensorSource(path: arguments.argument("archive")!))
+        let output = arguments.string("output")!
+        let counts = try dequantizeFile(archive: archive, outputPath: output, compress: arguments.flag("compress"),
+                                        overwrite: arguments.flag("force"))
+        console.out("\(output): \(counts.dequantized) tensors dequantized to float32, \(counts.copied) copied\n")
+    }
+}

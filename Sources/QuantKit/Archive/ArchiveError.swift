@@ -1,0 +1,26 @@
+/// Problems with a quantized archive's structure.
+public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidMetadata(String)
+    case missingMember(tensor: String, member: String)
+    case wrongDType(member: String, expected: DType, actual: DType)
+    case wrongShape(member: String, expected: [Int], actual: [Int])
+    case codeOutOfRange(tensor: String, index: [Int], code: Int, range: ClosedRange<Int>)
+    case invalidScale(tensor: String, index: Int, value: Float)
+
+    public var description: String {
+        switch self {
+        case .invalidMetadata(let reason):
+            "invalid __quantization__ metadata: \(reason)"
+        case .missingMember(let tensor, let member):
+            "quantized tensor '\(tensor)' has no '\(member)' member"
+        case .wrongDType(let member, let expected, let actual):
+            "'\(member)' is \(actual.rawValue), expected \(expected.rawValue)"
+        case .wrongShape(let member, let expected, let actual):
+            "'\(member)' has shape \(formatShape(actual)), expected \(formatShape(expected))"
+        case .codeOutOfRange(let tensor, let index, let code, let range):
+            "'\(tensor)' has code \(code) at index \(index) outside \(range.lowerBound)...\(range.upperBound)"
+        case .invalidScale(let tensor, let index, let value):
+            "'\(tensor)' has scale \(value) at position \(index); scales must be finite and positive"
+        }
+    }
+}

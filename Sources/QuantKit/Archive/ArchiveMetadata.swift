@@ -1,0 +1,88 @@
+import Foundation
+
+/// The `__quantization__` record of an archive: what was quantized, how, and from what.
+///
+/// Stored as UTF-8 JSON in a 1-D uint8 array, so that `np.load(..., allow_pickle=False)` opens
+/// it and `json.loads(bytes(archive["__quantization__"]))` reads it.
+public struct ArchiveMetadata: Codable, Sendable, Equatable {
+    /// Identifies the layout; readers refuse other values.
+    public var format: String = ArchiveMetadata.formatName
+    public var formatVersion: Int = 1
+    /// `quantize X.Y.Z`.
+    public var tool: String
+    /// One entry per quantized tensor, in archive order.
+    public var tensors: [Entry]
+
+    public static let formatName = "quantize.npz"
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var name: String
+        /// `symmetric`, `asymmetric`, `per-channel` or `per-channel-asymmetric`.
+        public var scheme: String
+        public var bits: Int
+        /// The channel axis (non-negative) for per-channel schemes; nil per tensor.
+        public var axis: Int?
+        public var symmetric: Bool
+        /// The dtype of the codes member: `int8` or `uint8`.
+        public var codesDtype: String
+        /// The original tensor's dtype and shape.
+        public var dtype: String
+        public var shape: [Int]
+
+        public init(name: String, quantized q: QuantizedTensor, originalDType: DType) {
+            self.name = name
+            self.scheme = q.scheme.name
+            self.bits = q.scheme.bits
+            self.axis = q.axis
+            self.symmetric = q.scheme.symmetric
+            self.codesDtype = q.scheme.codeDType.rawValue
+            self.dtype = originalDType.rawValue
+            self.shape = q.shape
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, scheme, bits, axis, symmetric, dtype, shape
+            case codesDtype = "codes_dtype"
+        }
+
+        /// The scheme this entry describes, or nil when its fields are not a valid scheme.
+        public var quantScheme: QuantScheme? {
+            QuantScheme(name: scheme, bits: bits, axis: axis ?? 0)
+        }
+    }
+
+    public init(tool: String, tensors: [Entry]) {
+        self.tool = tool
+        self.tensors = tensors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, tool, tensors
+        case formatVersion = "format_version"
+    }
+
+    /// The JSON bytes, keys sorted so that the same archive always gets the same bytes.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings, integers and arrays cannot fail.
+        return [UInt8](try! encoder.encode(self))
+    }
+
+    /// Decodes `bytes`, refusing anything that is not this layout.
+    public static func decode(_ bytes: [UInt8]) throws(ArchiveError) -> ArchiveMetadata {
+        let metadata: ArchiveMetadata
+        do {
+            metadata = try JSONDecoder().decode(ArchiveMetadata.self, from: Data(bytes))
+        } catch {
+            throw .invalidMetadata("not valid metadata JSON (\(error.localizedDescription))")
+        }
+        guard metadata.format == formatName else {
+            throw .invalidMetadata("format is '\(metadata.format)', expected '\(formatName)'")
+        }
+        guard metadata.formatVersion == 1 else {
+            throw .invalidMetadata("format_version \(metadata.formatVersion) is newer than this tool reads (1)")
+        }
+        return metadata
+    }
+}

@@ -1,0 +1,110 @@
+/// A NumPy `.npz` archive seen as a source of tensors: one tensor per zip member, named by the
+/// member name without its `.npy` suffix (folders kept: `layers/0/weight.npy` is
+/// `layers/0/weight`).
+///
+/// Opening reads the central directory and each member's `.npy` header only. Every member's
+/// declared uncompressed size must equal the size its header implies (header plus
+/// `dataByteCount`): that bounds what any member may inflate to by what its shape says, so a
+/// zip bomb is refused before a byte of it is inflated, and `load` never holds more than the
+/// one tensor it returns.
+public final class NPZSource: TensorSource {
+    public let path: String
+    public let tensors: [TensorInfo]
+    private let archive: ZipReader
+    private let members: [String: (entry: ZipEntry, header: NPYHeader)]
+
+    /// Opens `path` and reads every member's header; errors are `FileError`s naming the file and member.
+    public init(path: String) throws(FileError) {
+        self.path = path
+        do {
+            archive = try ZipReader(path: path)
+        } catch {
+            throw FileError(path: path, error)
+        }
+        var tensors: [TensorInfo] = []
+        var members: [String: (entry: ZipEntry, header: NPYHeader)] = [:]
+        for entry in archive.entries where !entry.isDirectory {
+            let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            do {
+                guard members[name] == nil else { throw NPZError.duplicateTensor(name) }
+                let header = try NPZSource.readHeader(of: entry, in: archive)
+                tensors.append(TensorInfo(name: name, dtype: header.dtype, shape: header.shape))
+                members[name] = (entry, header)
+            } catch {
+                throw FileError(path: path, member: entry.name, error)
+            }
+        }
+        self.tensors = tensors
+        self.members = members
+    }
+
+    /// Reads the tensor called `name` in full, checking its CRC-32.
+    public func load(_ name: String) throws -> Tensor {
+        guard let (entry, header) = members[name] else {
+            throw FileError(path: path, NPZError.noSuchTensor(name))
+        }
+        do {
+            let reader = try archive.openMember(entry)
+            _ = try reader.readExactly(header.headerLength)
+            // The member holds exactly header and data (checked when opened), so this read
+            // reaches its last byte and the CRC-32 is verified before it returns.
+            let data = try reader.readExactly(header.dataByteCount)
+            return try makeTensor(header: header, data: data)
+        } catch {
+            throw FileError(path: path, member: entry.name, error)
+        }
+    }
+
+    /// The `.npy` header at the start of `entry`, checked against the entry's declared size.
+    private static func readHeader(of entry: ZipEntry, in archive: ZipReader) throws -> NPYHeader {
+        let declared = entry.uncompressedSize
+        let reader = try archive.openMember(entry)
+        let prelude = try reader.readExactly(Int(min(UInt64(NPYHeader.preludeLength), declared)))
+        let headerLength = try NPYHeader.totalHeaderLength(prelude: prelude)
+        guard UInt64(headerLength) <= declared else {
+            throw NPYError.headerLengthPastEnd(declared: headerLength, available: Int(clamping: declared))
+        }
+        let header = try NPYHeader.parse(prelude + reader.readExactly(headerLength - prelude.count))
+        let (implied, overflow) = header.headerLength.addingReportingOverflow(header.dataByteCount)
+        guard !overflow, UInt64(implied) == declared else {
+            throw NPZError.sizeMismatch(declared: declared, implied: overflow ? nil : implied)
+        }
+        return header
+    }
+}
+
+extension ZipMemberReader {
+    /// The next `count` bytes of the member, or `NPYError.truncatedData` when it ends first.
+    func readExactly(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            while filled < count {
+                let produced = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                guard produced > 0 else { throw NPYError.truncatedData(expected: count, actual: filled) }
+                filled += produced
+            }
+        }
+        return bytes
+    }
+}
+
+/// Problems with an `.npz` archive beyond its zip and `.npy` layers.
+public enum NPZError: Error, Equatable, Sendable, CustomStringConvertible {
+    case duplicateTensor(String)
+    case noSuchTensor(String)
+    /// The zip entry's declared size differs from what its `.npy` header implies (nil: overflows).
+    case sizeMismatch(declared: UInt64, implied: Int?)
+
+    public var description: String {
+        switch self {
+        case .duplicateTensor(let name):
+            "two members hold a tensor called '\(name)'"
+        case .noSuchTensor(let name):
+            "no tensor called '\(name)'"
+        case .sizeMismatch(let declared, let implied):
+            "member declares \(declared) bytes but its .npy header implies "
+                + (implied.map { "\($0)" } ?? "more than 2^63") + "; refusing it (possible zip bomb or corrupt member)"
+        }
+    }
+}

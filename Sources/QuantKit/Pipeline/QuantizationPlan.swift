@@ -1,0 +1,53 @@
+/// What will happen to each tensor of a source, decided and checked before any data is read,
+/// so that a bad option fails at once rather than after an hour of work.
+public struct QuantizationPlan: Sendable {
+    public struct Step: Sendable {
+        public let tensor: TensorInfo
+        /// nil: written as it is.
+        public let scheme: QuantScheme?
+    }
+
+    public let steps: [Step]
+
+    /// Plans `tensors` under `rules`, refusing per-channel axes outside a tensor's rank and
+    /// output names that would be written twice (an input that already holds `fc1.weight_scale`
+    /// beside a quantized `fc1.weight`, or a tensor called `__quantization__`).
+    public init(tensors: [TensorInfo], rules: SelectionRules) throws(PlanError) {
+        var steps: [Step] = []
+        var owners: [String: String] = [:]
+        owners[ArchiveLayout.metadataName] = "the archive metadata"
+        for info in tensors {
+            var scheme = rules.scheme(for: info)
+            if case .perChannel(let axis)? = scheme?.granularity, !info.shape.isEmpty {
+                guard (-info.shape.count ..< info.shape.count).contains(axis) else {
+                    throw .axisOutOfRange(tensor: info.name, axis: axis, rank: info.shape.count)
+                }
+                scheme?.granularity = .perChannel(axis: axis < 0 ? axis + info.shape.count : axis)
+            }
+            for member in ArchiveLayout.memberNames(for: info.name, scheme: scheme) {
+                let owner = member == info.name ? "the input tensor '\(info.name)'" : "a quantization member of '\(info.name)'"
+                if let previous = owners[member] {
+                    throw .nameCollision(name: member, first: previous, second: owner)
+                }
+                owners[member] = owner
+            }
+            steps.append(Step(tensor: info, scheme: scheme))
+        }
+        self.steps = steps
+    }
+}
+
+/// Why a plan was refused.
+public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    case axisOutOfRange(tensor: String, axis: Int, rank: Int)
+    case nameCollision(name: String, first: String, second: String)
+
+    public var description: String {
+        switch self {
+        case .axisOutOfRange(let tensor, let axis, let rank):
+            "tensor '\(tensor)': axis \(axis) is out of range for rank \(rank) (use -\(rank)...\(rank - 1))"
+        case .nameCollision(let name, let first, let second):
+            "output name '\(name)' would be written twice: by \(first) and by \(second)"
+        }
+    }
+}

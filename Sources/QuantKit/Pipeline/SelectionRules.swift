@@ -1,0 +1,53 @@
+/// A `--layer REGEX=SCHEME[:BITS]` rule: tensors whose names match `pattern` get `scheme`
+/// (nil keeps them in float).
+public struct LayerRule: @unchecked Sendable {
+    // Regex is not Sendable; a rule is built once and only read afterwards.
+    public let pattern: String
+    public let regex: Regex<AnyRegexOutput>
+    public let scheme: QuantScheme?
+
+    public init(pattern: String, scheme: QuantScheme?) throws {
+        self.pattern = pattern
+        self.regex = try Regex(pattern)
+        self.scheme = scheme
+    }
+}
+
+/// Which tensors are quantized, and how.
+///
+/// - Without `include` patterns, every floating tensor of rank >= 2 is selected; rank 0 and 1
+///   tensors (biases, norms) stay as they are. With `include` patterns, a floating tensor is
+///   selected when any pattern matches its name (so `.*` selects every floating tensor).
+/// - A tensor matching any `exclude` pattern is never selected (exclude wins).
+/// - A selected tensor gets the scheme of the first `layers` rule that matches its name, else
+///   `defaultScheme`; a rule or default of `nil` (`none`) keeps it in float.
+/// - Patterns match anywhere in the name (anchor with `^` and `$` for whole names).
+/// Non-floating tensors are never quantized.
+public struct SelectionRules: @unchecked Sendable {
+    // Regex is not Sendable; the rules are built once and only read afterwards.
+    public let defaultScheme: QuantScheme?
+    public let include: [Regex<AnyRegexOutput>]
+    public let exclude: [Regex<AnyRegexOutput>]
+    public let layers: [LayerRule]
+
+    public init(defaultScheme: QuantScheme?, include: [Regex<AnyRegexOutput>] = [],
+                exclude: [Regex<AnyRegexOutput>] = [], layers: [LayerRule] = []) {
+        self.defaultScheme = defaultScheme
+        self.include = include
+        self.exclude = exclude
+        self.layers = layers
+    }
+
+    /// The scheme for the tensor described by `info`, or nil when it stays as it is.
+    public func scheme(for info: TensorInfo) -> QuantScheme? {
+        guard info.dtype.isFloatingPoint else { return nil }
+        let selected = include.isEmpty
+            ? info.shape.count >= 2
+            : include.contains { info.name.contains($0) }
+        guard selected, !exclude.contains(where: { info.name.contains($0) }) else { return nil }
+        if let rule = layers.first(where: { info.name.contains($0.regex) }) {
+            return rule.scheme
+        }
+        return defaultScheme
+    }
+}

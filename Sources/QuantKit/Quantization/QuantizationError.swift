@@ -1,0 +1,16 @@
+/// Why a tensor could not be quantized as asked.
+public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A per-channel axis outside `-rank ..< rank`.
+    case axisOutOfRange(axis: Int, rank: Int)
+    /// The number of values does not match the element count of the shape.
+    case valueCountMismatch(count: Int, shape: [Int])
+
+    public var description: String {
+        switch self {
+        case .axisOutOfRange(let axis, let rank):
+            "axis \(axis) is out of range for a tensor of rank \(rank) (valid: \(-rank) to \(rank - 1))"
+        case .valueCountMismatch(let count, let shape):
+            "\(count) values do not fill shape \(formatShape(shape))"
+        }
+    }
+}

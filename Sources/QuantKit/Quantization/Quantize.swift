@@ -1,0 +1,92 @@
+/// Quantizes `values`, a tensor of `shape` in C order, under `scheme`.
+///
+/// Per tensor, one scale (and zero point) covers every element, computed as in
+/// `symmetricQuantize(_:bits:)` or `asymmetricQuantize(_:bits:)`. Per channel, the same formulas
+/// give one scale (and zero point) per index of the channel axis, each over the elements with
+/// that index, reducing over every other axis; a negative axis counts from the end, as in NumPy.
+/// A 0-d tensor has one channel (`axis` nil in the result). An empty tensor or channel has range
+/// `[0, 0]`, so scale 1 and zero point 0. Those functions' error bounds hold per channel.
+///
+/// Throws `QuantizationError.valueCountMismatch` when `values` does not fill `shape`,
+/// `QuantizationError.axisOutOfRange` for a per-channel axis outside `-rank ..< rank`, and
+/// `ShapeError` for an invalid shape.
+///
+/// - Precondition: every value is finite (check with `firstNonFiniteIndex(_:)`); `scheme.bits`
+///   is in 2...8.
+/// - Complexity: O(n), two passes over `values`.
+/// ### See Also
+/// - `QuantizedTensor.dequantized()`
+public func quantize(_ values: [Float], shape: [Int], scheme: QuantScheme) throws -> QuantizedTensor {
+    // `bits` is a settable property, so the initializer's check alone does not hold here.
+    precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
+    let count = try elementCount(of: shape)
+    guard count == values.count else { throw QuantizationError.valueCountMismatch(count: values.count, shape: shape) }
+    assert(firstNonFiniteIndex(values) == nil, "quantization input must be finite")
+    let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
+    let blocks = try ChannelBlocks(shape: shape, axis: axis)
+    return values.withUnsafeBufferPointer { values in
+        let ranges = channelRanges(values, blocks)
+        let scales: [Float]
+        let zeroPoints: [Int32]
+        if scheme.symmetric {
+            scales = zip(ranges.mins, ranges.maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
+            zeroPoints = []
+        } else {
+            let parameters = zip(ranges.mins, ranges.maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
+            scales = parameters.map(\.scale)
+            zeroPoints = parameters.map(\.zeroPoint)
+        }
+        let zeroPointValues = zeroPoints.isEmpty ? [Float](repeating: 0, count: scales.count) : zeroPoints.map(Float.init)
+        let codes = [UInt8](unsafeUninitializedCapacity: count) { codes, initialized in
+            quantizeBlocks(values, blocks, scales: scales, zeroPoints: zeroPointValues,
+                           qmin: Float(scheme.qmin), qmax: Float(scheme.qmax), into: codes)
+            initialized = count
+        }
+        return QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: scales, zeroPoints: zeroPoints, axis: axis)
+    }
+}
+
+extension QuantizedTensor {
+    /// The float32 values `(code - zero_point) * scale`, each element with the scale and zero
+    /// point of its channel, in C order.
+    ///
+    /// - Precondition: the parts agree: `codes` fills `shape`, there is one scale per channel of
+    ///   `axis` (one when nil), and one zero point per scale when asymmetric, none when symmetric.
+    /// - Complexity: O(n).
+    public func dequantized() -> [Float] {
+        guard let blocks = try? ChannelBlocks(shape: shape, axis: axis),
+              blocks.outer * blocks.channels * blocks.inner == codes.count,
+              scales.count == blocks.channels,
+              zeroPoints.count == (scheme.symmetric ? 0 : blocks.channels)
+        else {
+            preconditionFailure("inconsistent quantized tensor: shape \(formatShape(shape)), axis \(axis.map(String.init) ?? "nil"), "
+                + "\(codes.count) codes, \(scales.count) scales, \(zeroPoints.count) zero points")
+        }
+        return codes.withUnsafeBufferPointer { bytes in
+            [Float](unsafeUninitializedCapacity: bytes.count) { values, initialized in
+                if scheme.symmetric {
+                    bytes.withMemoryRebound(to: Int8.self) { signed in
+                        dequantizeBlocks(signed, blocks, scales: scales, zeroPoints: zeroPoints, into: values)
+                    }
+                } else {
+                    dequantizeBlocks(bytes, blocks, scales: scales, zeroPoints: zeroPoints, into: values)
+                }
+                initialized = bytes.count
+            }
+        }
+    }
+}
+
+/// The index of the first NaN or infinity in `values`, or nil when every value is finite.
+///
+/// Quantization requires finite input; callers check with this first so that they can name
+/// the offending element.
+/// - Complexity: O(n).
+public func firstNonFiniteIndex(_ values: [Float]) -> Int? {
+    values.withUnsafeBufferPointer { buffer in
+        for i in buffer.indices where !buffer[i].isFinite {
+            return i
+        }
+        return nil
+    }
+}

@@ -1,0 +1,84 @@
+/// What `quantize inspect` finds in a file: each tensor (a quantized tensor counts once, with
+/// its scales and zero points), and every inconsistency between the members and the metadata.
+public struct Inspection: Sendable, Encodable {
+    public struct Line: Sendable, Encodable {
+        public let name: String
+        public let shape: [Int]
+        /// The stored dtype (of the codes, for a quantized tensor).
+        public let dtype: String
+        public let scheme: String?
+        public let bits: Int?
+        public let axis: Int?
+        public let scaleMin: Float?
+        public let scaleMax: Float?
+        /// The original dtype recorded in the metadata.
+        public let originalDType: String?
+        /// Bytes stored: data, or codes + scales + zero points.
+        public let bytes: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, shape, dtype, scheme, bits, axis, bytes
+            case scaleMin = "scale_min", scaleMax = "scale_max", originalDType = "original_dtype"
+        }
+    }
+
+    public let file: String
+    /// The tool that wrote the archive, when it is one.
+    public let writtenBy: String?
+    public let tensors: [Line]
+    public let problems: [String]
+
+    public var totalBytes: Int { tensors.reduce(0) { $0 + $1.bytes } }
+    public var quantizedCount: Int { tensors.filter { $0.scheme != nil }.count }
+
+    enum CodingKeys: String, CodingKey {
+        case file, tensors, problems
+        case writtenBy = "written_by", totalBytes = "total_bytes", quantizedCount = "quantized_tensors"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(writtenBy, forKey: .writtenBy)
+        try container.encode(tensors, forKey: .tensors)
+        try container.encode(quantizedCount, forKey: .quantizedCount)
+        try container.encode(totalBytes, forKey: .totalBytes)
+        try container.encode(problems, forKey: .problems)
+    }
+
+    /// Inspects `archive`, checking every quantized tensor in full (codes in range, scales
+    /// positive); a problem is recorded and the inspection goes on.
+    public init(archive: QuantizedArchive) throws {
+        let source = archive.source
+        let auxiliary = archive.auxiliaryMembers
+        let entries = archive.metadata?.tensors ?? []
+        var problems: [String] = []
+        var lines: [Line] = []
+        let present = Set(source.tensors.map(\.name))
+        for entry in entries where !present.contains(entry.name) {
+            problems.append("metadata lists '\(entry.name)' but the file has no such member")
+        }
+        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for info in source.tensors where !auxiliary.contains(info.name) {
+            guard let entry = byName[info.name] else {
+                let bytes = (try? byteCount(of: info.shape, elementSize: info.dtype.byteSize)) ?? 0
+                lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: nil, bits: nil,
+                                  axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil, bytes: bytes))
+                continue
+            }
+            do {
+                let quantized = try archive.loadQuantized(entry)
+                lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: entry.scheme,
+                                  bits: entry.bits, axis: entry.axis, scaleMin: quantized.scales.min(),
+                                  scaleMax: quantized.scales.max(), originalDType: entry.dtype,
+                                  bytes: quantized.storedByteCount))
+            } catch let error as FileError where error.underlying is ArchiveError {
+                problems.append("'\(entry.name)': \(error.underlying)")
+            }
+        }
+        self.file = source.path
+        self.writtenBy = archive.metadata?.tool
+        self.tensors = lines
+        self.problems = problems
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+extension QuantizationReport {
+    /// The human report: one row per tensor, then the totals.
+    public func renderedTable() -> String {
+        var table = TextTable(columns: [
+            ("tensor", .left), ("shape", .left), ("scheme", .left), ("bits", .right),
+            ("before", .right), ("after", .right), ("MSE", .right), ("max err", .right), ("SQNR dB", .right),
+        ])
+        for line in tensors {
+            table.append([
+                line.name, formatShape(line.shape), line.scheme, line.bits.map(String.init) ?? "-",
+                formatBytes(line.bytesBefore), formatBytes(line.bytesAfter),
+                line.mse.map { String(format: "%.3e", $0) } ?? "-",
+                line.maxAbsError.map { String(format: "%.3e", $0) } ?? "-",
+                line.sqnrDB.map { $0.isFinite ? String(format: "%.2f", $0) : "inf" } ?? "-",
+            ])
+        }
+        let summary = String(
+            format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller) in %.3f s\n",
+            quantizedCount, tensors.count, formatBytes(bytesBefore) as NSString, formatBytes(bytesAfter) as NSString,
+            compressionRatio, elapsedSeconds)
+        return table.rendered() + "\n" + summary
+    }
+
+    /// The machine report: one JSON object (keys sorted), ending in a newline.
+    public func renderedJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every field is a string, integer, finite double or array of those: encoding cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import QuantKit
+import Testing
+
+@testable import QuantCLI
+
+/// Both directions between NumPy and `quantize`. Skipped, with the reason, where `python3`
+/// with NumPy is missing (the rest of the suite does not need it).
+@Suite(.enabled(if: numpyAvailable, "python3 with NumPy is not available; NumPy interoperability is not tested"))
+struct NumPyInteropTests {
+    @Test func numpyLoadsOurArchiveWithoutPickleAndReconstructsIt() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("out.npz")
+        let example = fixture("example/mlp.npz")
+        #expect(cli([example, "-o", output, "--layer", "fc2=asymmetric", "--compress"]).status == .success)
+        let check = try runPython("""
+            import json, sys, numpy as np
+            a = np.load(sys.argv[1], allow_pickle=False)
+            x = np.load(sys.argv[2], allow_pickle=False)
+            meta = json.loads(bytes(a["__quantization__"]))
+            assert [t["name"] for t in meta["tensors"]] == ["fc1.weight", "fc2.weight", "fc3.weight"], meta
+            for t in meta["tensors"]:
+                n = t["name"]
+                zp = a[n + "_zero_point"] if (n + "_zero_point") in a else np.int32(0)
+                w = ((a[n].astype(np.float32) - zp.astype(np.float32)) * a[n + "_scale"]).astype(np.float32)
+                s = a[n + "_scale"]
+                assert np.all(np.abs(w - x[n]) <= s / 2 + 2**-24 * (np.abs(w) + np.abs(x[n]))), n
+            assert a["fc2.weight"].dtype == np.uint8 and a["fc1.weight"].dtype == np.int8
+            assert np.array_equal(a["fc1.bias"], x["fc1.bias"])
+            print("ok")
+            """, [output, example])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout == "ok\n")
+    }
+
+    @Test(arguments: ["savez", "savez_compressed"])
+    func numpyFilesOfEveryFloatLayoutQuantizeExactlyAsTheReference(writer: String) throws {
+        let folder = try TemporaryFolder()
+        let input = folder.path("model.npz")
+        let reference = folder.path("reference.npz")
+        let made = try runPython("""
+            import sys
+            sys.path.insert(0, sys.argv[3])
+            import numpy as np
+            from numpy_reference import quantize_archive
+            rng = np.random.default_rng(7)
+            arrays = {
+                "layers/0/weight": rng.standard_normal((16, 8)).astype(np.float32),
+                "layers/0/bias": rng.standard_normal(16).astype(np.float32),
+                "half": rng.standard_normal((4, 6)).astype(np.float16),
+                "double": rng.standard_normal((5, 3)),
+                "big_endian": rng.standard_normal((3, 7)).astype(">f4"),
+                "fortran": np.asfortranarray(rng.standard_normal((6, 5)).astype(np.float32)),
+                "conv": rng.standard_normal((4, 3, 2, 2)).astype(np.float32),
+                "tokens": np.arange(12, dtype=np.int64).reshape(3, 4),
+                "mask": np.array([[True, False], [False, True]]),
+            }
+            getattr(np, sys.argv[4])(sys.argv[1], **arrays)
+            as_float32 = {k: (v.astype(np.float32) if v.dtype.kind == "f" else v) for k, v in arrays.items()}
+            np.savez(sys.argv[2], **quantize_archive(as_float32))
+            """, [input, reference, packageRoot.appendingPathComponent("Fixtures").path, writer])
+        try #require(made.status == 0, "\(made.stderr)")
+        let output = folder.path("out.npz")
+        let result = cli([input, "-o", output])
+        #expect(result.status == .success, "\(result.err)")
+        let ours = try loadAll(output)
+        let expected = try loadAll(reference)
+        #expect(Set(ours.keys) == Set(expected.keys))
+        for (name, tensor) in expected where name != ArchiveLayout.metadataName {
+            #expect(ours[name] == tensor, "\(name) differs from the NumPy reference")
+        }
+        let entries = try #require(try metadata(of: output)).tensors
+        #expect(entries.map(\.name) == ["layers/0/weight", "half", "double", "big_endian", "fortran", "conv"])
+        #expect(entries.map(\.dtype) == ["float32", "float16", "float64", "float32", "float32", "float32"])
+    }
+}
