@@ -7,10 +7,10 @@ enum InspectCommand {
         name: "inspect",
         abstract: "Describe the tensors of any .npy/.npz file or archive and check its consistency.",
         discussion: """
-            For an archive written by quantize, each quantized tensor is checked in full: its codes, scales \
-            and zero points exist, have the dtypes and shapes the metadata implies, codes and zero points \
-            lie in the scheme's range and scales are finite and positive. Problems are listed and the exit \
-            status is 1.
+            For an archive written by quantize, each quantized tensor is checked in full:
+            its codes, scales and zero points exist, have the dtypes and shapes the metadata
+            implies, codes and zero points lie in the scheme's range and scales are finite
+            and positive. Problems are listed and the exit status is 1.
             """,
         arguments: [ArgumentSpec("file", help: "The file to describe.")],
         options: [.flag("json", help: "Print one JSON object instead of a table.")])

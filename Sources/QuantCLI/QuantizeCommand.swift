@@ -10,12 +10,14 @@ enum QuantizeCommand {
         name: "quantize",
         abstract: "Quantize the float tensors of a .npy/.npz file into an int8 .npz archive.",
         discussion: """
-            By default every floating tensor of rank >= 2 is quantized and rank 0/1 tensors (biases, norms) \
-            stay as they are. --include selects by name instead (any match; '.*' selects every floating \
-            tensor), --exclude wins over both, and the first --layer rule whose REGEX matches a selected \
-            tensor sets its scheme and bits ('none' keeps it in float). Patterns match anywhere in the name.
-            Per tensor, the archive holds NAME (int8 codes, uint8 when asymmetric), NAME_scale (float32) \
-            and, when asymmetric, NAME_zero_point (int32), plus a __quantization__ JSON record.
+            By default every floating tensor of rank >= 2 is quantized and rank 0/1 tensors
+            (biases, norms) stay as they are. --include selects by name instead (any match;
+            '.*' selects every floating tensor), --exclude wins over both, and the first
+            --layer rule whose REGEX matches a selected tensor sets its scheme and bits
+            ('none' keeps it in float). Patterns match anywhere in the name.
+            Per tensor, the archive holds NAME (int8 codes, uint8 when asymmetric),
+            NAME_scale (float32) and, when asymmetric, NAME_zero_point (int32), plus a
+            __quantization__ JSON record.
             """,
         arguments: [ArgumentSpec("input", help: "The weights to quantize: a .npy or .npz file.")],
         options: [

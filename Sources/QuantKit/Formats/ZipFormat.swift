@@ -1,0 +1,183 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Record signatures and fixed sizes from PKWARE's APPNOTE.TXT (version 6.3.10); the section
+/// numbers cited throughout the zip code refer to that document.
+enum ZipFormat {
+    /// Local file header (4.3.7): 30 bytes, then name and extra field.
+    static let localHeaderSignature: UInt32 = 0x0403_4b50
+    static let localHeaderSize = 30
+    /// Central directory file header (4.3.12): 46 bytes, then name, extra field and comment.
+    static let centralHeaderSignature: UInt32 = 0x0201_4b50
+    static let centralHeaderSize = 46
+    /// End of central directory record (4.3.16): 22 bytes, then a comment of at most 65535 bytes.
+    static let endRecordSignature: UInt32 = 0x0605_4b50
+    static let endRecordSize = 22
+    /// ZIP64 end of central directory record (4.3.14): 56 bytes in version 1.
+    static let zip64EndRecordSignature: UInt32 = 0x0606_4b50
+    static let zip64EndRecordSize = 56
+    /// ZIP64 end of central directory locator (4.3.15): 20 bytes, just before the end record.
+    static let zip64LocatorSignature: UInt32 = 0x0706_4b50
+    static let zip64LocatorSize = 20
+    /// Header id of the ZIP64 extended information extra field (4.5.3).
+    static let zip64ExtraID: UInt16 = 0x0001
+
+    /// A 16-bit count or 32-bit size/offset of all ones means "see the ZIP64 record" (4.4.1.4).
+    static let max16: UInt16 = 0xFFFF
+    static let max32: UInt32 = 0xFFFF_FFFF
+
+    /// General purpose flag bits (4.4.4).
+    static let flagEncrypted: UInt16 = 1 << 0
+    static let flagDataDescriptor: UInt16 = 1 << 3
+    static let flagUTF8: UInt16 = 1 << 11
+
+    /// Compression methods (4.4.5).
+    static let methodStored: UInt16 = 0
+    static let methodDeflate: UInt16 = 8
+
+    /// Version needed to extract (4.4.3.2): 2.0 for deflate, 4.5 for ZIP64.
+    static let versionDeflate: UInt16 = 20
+    static let versionZip64: UInt16 = 45
+
+    /// MS-DOS date of 1980-01-01 (4.4.6): `(year - 1980) << 9 | month << 5 | day`; time 00:00:00 is 0.
+    static let fixedDOSDate: UInt16 = (0 << 9) | (1 << 5) | 1
+    static let fixedDOSTime: UInt16 = 0
+}
+
+/// Little-endian field access over the bytes of one zip record.
+///
+/// All zip integers are little-endian (APPNOTE 4.4.1.1). This is the one place the zip code
+/// decodes them; it mirrors `ByteReader.readInteger(as:endianness:)` (nil on a short read,
+/// the cursor unmoved) so that it can be replaced by it.
+struct ZipFieldCursor {
+    private let bytes: [UInt8]
+    /// Index of the next byte to read; moves only when a read succeeds.
+    private(set) var position: Int
+
+    init(_ bytes: [UInt8], position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    var remaining: Int { bytes.count - position }
+
+    /// The next `T`, little-endian, or nil (cursor unmoved) when fewer than its size remain.
+    mutating func readInteger<T: FixedWidthInteger>(as: T.Type = T.self) -> T? {
+        let size = MemoryLayout<T>.size
+        guard position >= 0, remaining >= size else { return nil }
+        var value: T = 0
+        for index in 0 ..< size {
+            value |= T(truncatingIfNeeded: bytes[position + index]) << (8 * index)
+        }
+        position += size
+        return value
+    }
+
+    /// The next `count` bytes, or nil (cursor unmoved) when fewer remain.
+    mutating func readBytes(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, position >= 0, remaining >= count else { return nil }
+        defer { position += count }
+        return bytes[position ..< position + count]
+    }
+}
+
+/// Appends little-endian integers to a record being written (APPNOTE 4.4.1.1).
+extension Array where Element == UInt8 {
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+/// The CRC-32 of APPNOTE 4.4.7 (polynomial 0xEDB88320, as zlib computes it), continued from
+/// `crc` over `bytes`; start with 0.
+func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    guard var base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
+    var left = bytes.count
+    var running = UInt(crc)
+    // zlib's length is a 32-bit uInt: feed at most 1 GiB per call.
+    while left > 0 {
+        let chunk = Swift.min(left, 1 << 30)
+        running = CZlib.crc32(running, base, UInt32(chunk))
+        base += chunk
+        left -= chunk
+    }
+    return UInt32(truncatingIfNeeded: running)
+}
+
+/// The text of `errno` code `code`.
+func zipErrnoMessage(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}
+
+/// Reads exactly `buffer.count` bytes at `offset` with `pread`, retrying on interrupts and short
+/// reads; throws `.unexpectedEndOfFile` when the file ends first.
+func zipReadFully(fd: Int32, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ZipError) {
+    var done = 0
+    while done < buffer.count {
+        let (position, overflow) = offset.addingReportingOverflow(UInt64(done))
+        guard !overflow, let fileOffset = off_t(exactly: position) else { throw .unexpectedEndOfFile }
+        let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, fileOffset)
+        if got < 0 {
+            if errno == EINTR { continue }
+            throw .readFailed(zipErrnoMessage(errno))
+        }
+        guard got > 0 else { throw .unexpectedEndOfFile }
+        done += got
+    }
+}
+
+/// Writes all of `bytes` at the file's current position, retrying on interrupts and short writes.
+func zipWriteFully(fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(ZipError) {
+    var done = 0
+    while done < bytes.count {
+        let written = write(fd, bytes.baseAddress! + done, bytes.count - done)
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw .writeFailed(zipErrnoMessage(errno))
+        }
+        done += written
+    }
+}
+
+/// `count` bytes at `offset`, read with `zipReadFully`.
+func zipReadBytes(fd: Int32, at offset: UInt64, count: Int) throws(ZipError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    try zipWithMutableBytes(of: &bytes) { (buffer) throws(ZipError) in
+        try zipReadFully(fd: fd, at: offset, into: buffer)
+    }
+    return bytes
+}
+
+/// `array.withUnsafeBytes(body)`, keeping `body`'s typed error (the standard library's method
+/// is `rethrows`, which erases it).
+func zipWithBytes<Result>(
+    of array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(ZipError) -> Result
+) throws(ZipError) -> Result {
+    let outcome: Swift.Result<Result, ZipError> = array.withUnsafeBytes { buffer in
+        do throws(ZipError) {
+            return .success(try body(buffer))
+        } catch {
+            return .failure(error)
+        }
+    }
+    return try outcome.get()
+}
+
+/// `array.withUnsafeMutableBytes(body)`, keeping `body`'s typed error (the standard library's
+/// method is `rethrows`, which erases it).
+func zipWithMutableBytes<Result>(
+    of array: inout [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws(ZipError) -> Result
+) throws(ZipError) -> Result {
+    let outcome: Swift.Result<Result, ZipError> = array.withUnsafeMutableBytes { buffer in
+        do throws(ZipError) {
+            return .success(try body(buffer))
+        } catch {
+            return .failure(error)
+        }
+    }
+    return try outcome.get()
+}
