@@ -3,8 +3,8 @@
 
 Writes quantization.json next to this script: for each case the scheme, bits, axis, shape,
 the float32 input as uint32 bit patterns (8 hex digits), and the expected codes, scales
-(hex bit patterns) and zero points. Every computation stays in np.float32 and mirrors the
-formulas of Sources/QuantKit/Quantization exactly:
+(hex bit patterns) and zero points, as computed by the NumPy reference quantizer
+(Fixtures/numpy_reference.py), all in np.float32:
 
   symmetric:  qmax = 2^(b-1) - 1, scale = max|x| / qmax (0 -> 1), q = clip(round(x / scale), -qmax-1, qmax)
   asymmetric: range widened to contain 0, levels = 2^b - 1,
@@ -16,8 +16,12 @@ Run: python3 Fixtures/reference/generate.py
 """
 import json
 import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from numpy_reference import quantize  # noqa: E402
 
 F32 = np.float32
 
@@ -26,68 +30,9 @@ def hex_bits(values):
     return ["%08x" % int(v) for v in np.asarray(values, dtype=F32).reshape(-1).view(np.uint32)]
 
 
-def symmetric_params(x, bits):
-    qmax = F32(2 ** (bits - 1) - 1)
-    absmax = np.max(np.abs(x)) if x.size else F32(0)
-    scale = F32(absmax) / qmax
-    if scale == 0:
-        scale = F32(1)
-    return F32(scale), 0
-
-
-def asymmetric_params(x, bits):
-    levels = F32(2 ** bits - 1)
-    lo = F32(min(np.min(x), F32(0))) if x.size else F32(0)
-    hi = F32(max(np.max(x), F32(0))) if x.size else F32(0)
-    with np.errstate(over="ignore"):
-        span = F32(hi - lo)
-    if not np.isfinite(span):
-        scale = F32(hi / levels) - F32(lo / levels)
-    else:
-        scale = span / levels
-    scale = F32(scale)
-    if scale == 0:
-        scale = F32(1)
-    zp = np.clip(np.round(F32(-lo) / scale), F32(0), levels)
-    return scale, int(zp)
-
-
-def quantize_block(x, scale, zp, symmetric, bits):
-    if symmetric:
-        qmax = F32(2 ** (bits - 1) - 1)
-        q = np.clip(np.round(x / scale), -qmax - F32(1), qmax)
-    else:
-        levels = F32(2 ** bits - 1)
-        q = np.clip(np.round(x / scale) + F32(zp), F32(0), levels)
-    assert q.dtype == F32
-    return q.astype(np.int64)
-
-
-def quantize(x, scheme, bits, axis):
-    x = np.asarray(x, dtype=F32)
-    symmetric = scheme in ("symmetric", "per-channel")
-    params = symmetric_params if symmetric else asymmetric_params
-    if scheme in ("symmetric", "asymmetric") or x.ndim == 0:
-        scale, zp = params(x, bits)
-        codes = quantize_block(x, scale, zp, symmetric, bits)
-        scales, zps = [scale], [zp]
-    else:
-        moved = np.moveaxis(x, axis, 0)
-        codes_moved = np.empty(moved.shape, dtype=np.int64)
-        scales, zps = [], []
-        for c in range(moved.shape[0]):
-            scale, zp = params(moved[c], bits)
-            codes_moved[c] = quantize_block(moved[c], scale, zp, symmetric, bits)
-            scales.append(scale)
-            zps.append(zp)
-        codes = np.moveaxis(codes_moved, 0, axis)
-    return codes, scales, zps
-
-
 def case(name, x, scheme, bits, axis=None):
     x = np.asarray(x, dtype=F32)
-    codes, scales, zps = quantize(x, scheme, bits, axis)
-    symmetric = scheme in ("symmetric", "per-channel")
+    codes, scales, zps, _ = quantize(x, scheme, bits, 0 if axis is None else axis)
     return {
         "name": name,
         "scheme": scheme,
@@ -97,7 +42,7 @@ def case(name, x, scheme, bits, axis=None):
         "input": hex_bits(x),
         "codes": [int(c) for c in codes.reshape(-1)],
         "scales": hex_bits(scales),
-        "zero_points": [] if symmetric else zps,
+        "zero_points": [] if zps is None else [int(z) for z in zps.reshape(-1)],
     }
 
 
