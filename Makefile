@@ -35,6 +35,7 @@ fixtures:
 	python3 Fixtures/reference/generate.py
 	python3 Fixtures/npy/generate.py
 	python3 Fixtures/zip/generate.py
+	python3 Fixtures/npz/generate.py
 
 clean:
 	rm -rf .build

@@ -30,6 +30,9 @@ public final class NPZSource: TensorSource {
                 let header = try NPZSource.readHeader(of: entry, in: archive)
                 tensors.append(TensorInfo(name: name, dtype: header.dtype, shape: header.shape))
                 members[name] = (entry, header)
+            } catch let error as ZipError {
+                // Zip errors name their member themselves.
+                throw FileError(path: path, error)
             } catch {
                 throw FileError(path: path, member: entry.name, error)
             }
@@ -50,6 +53,8 @@ public final class NPZSource: TensorSource {
             // reaches its last byte and the CRC-32 is verified before it returns.
             let data = try reader.readExactly(header.dataByteCount)
             return try makeTensor(header: header, data: data)
+        } catch let error as ZipError {
+            throw FileError(path: path, error)
         } catch {
             throw FileError(path: path, member: entry.name, error)
         }
@@ -75,14 +80,24 @@ public final class NPZSource: TensorSource {
 
 extension ZipMemberReader {
     /// The next `count` bytes of the member, or `NPYError.truncatedData` when it ends first.
+    ///
+    /// Memory grows with the bytes that actually arrive (in chunks of at most 64 MiB), never
+    /// with `count` alone: a member that lies about its size costs what it delivers.
     func readExactly(_ count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while filled < count {
-                let produced = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                guard produced > 0 else { throw NPYError.truncatedData(expected: count, actual: filled) }
-                filled += produced
+        let chunk = 64 << 20
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(count, chunk))
+        while bytes.count < count {
+            let start = bytes.count
+            let wanted = min(count - start, chunk)
+            bytes.append(contentsOf: repeatElement(0, count: wanted))
+            var filled = 0
+            try bytes.withUnsafeMutableBytes { buffer in
+                while filled < wanted {
+                    let produced = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[(start + filled) ..< (start + wanted)]))
+                    guard produced > 0 else { throw NPYError.truncatedData(expected: count, actual: start + filled) }
+                    filled += produced
+                }
             }
         }
         return bytes
