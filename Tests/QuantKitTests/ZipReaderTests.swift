@@ -239,14 +239,3 @@ func unsafeNamesAreRecognized(_ name: String, _ unsafe: Bool) {
         return true
     }
 }
-
-@Test func fieldCursorReadsLittleEndianAndStaysPutOnShortReads() {
-    var cursor = ZipFieldCursor([0x50, 0x4B, 0x05, 0x06, 0x01, 0x02, 0x03])
-    #expect(cursor.readInteger(as: UInt32.self) == 0x0605_4B50)
-    #expect(cursor.readInteger(as: UInt32.self) == nil)
-    #expect(cursor.position == 4)
-    #expect(cursor.readInteger(as: UInt16.self) == 0x0201)
-    #expect(cursor.readBytes(2) == nil)
-    #expect(cursor.readBytes(1) == [0x03])
-    #expect(cursor.remaining == 0)
-}

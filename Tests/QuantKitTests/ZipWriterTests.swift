@@ -224,7 +224,7 @@ func centralHeaderCarriesZip64ValuesOnlyWhereNeeded(
         compressedSize: compressed, uncompressedSize: uncompressed, localHeaderOffset: offset)
     let header = ZipWriter.centralHeader(for: record)
     #expect(header.count == 46 + 7 + (zip64Bytes == 0 ? 0 : 4 + zip64Bytes))
-    var cursor = ZipFieldCursor(header)
+    var cursor = ByteReader(header)
     let entry = try ZipCentralDirectory.parseHeader(&cursor, index: 0)
     #expect(cursor.remaining == 0)
     #expect(entry == ZipEntry(name: "big.npy", method: 8, flags: 0, crc32: 0xdead_beef, compressedSize: compressed,

@@ -18,9 +18,11 @@ public struct ByteReader: Sendable {
     /// The number of bytes consumed so far, which is the index of the next byte to read.
     public private(set) var offset: Int = 0
 
-    /// A reader positioned at the first byte of `bytes`.
-    public init(_ bytes: [UInt8]) {
+    /// A reader over `bytes` whose next read starts at `offset` (0 by default).
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        precondition((0 ... bytes.count).contains(offset), "offset \(offset) outside 0...\(bytes.count)")
         self.bytes = bytes
+        self.offset = offset
     }
 
     /// The number of bytes left after `offset`.

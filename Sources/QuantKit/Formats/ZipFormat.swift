@@ -48,43 +48,6 @@ enum ZipFormat {
     static let fixedDOSTime: UInt16 = 0
 }
 
-/// Little-endian field access over the bytes of one zip record.
-///
-/// All zip integers are little-endian (APPNOTE 4.4.1.1). This is the one place the zip code
-/// decodes them; it mirrors `ByteReader.readInteger(as:endianness:)` (nil on a short read,
-/// the cursor unmoved) so that it can be replaced by it.
-struct ZipFieldCursor {
-    private let bytes: [UInt8]
-    /// Index of the next byte to read; moves only when a read succeeds.
-    private(set) var position: Int
-
-    init(_ bytes: [UInt8], position: Int = 0) {
-        self.bytes = bytes
-        self.position = position
-    }
-
-    var remaining: Int { bytes.count - position }
-
-    /// The next `T`, little-endian, or nil (cursor unmoved) when fewer than its size remain.
-    mutating func readInteger<T: FixedWidthInteger>(as: T.Type = T.self) -> T? {
-        let size = MemoryLayout<T>.size
-        guard position >= 0, remaining >= size else { return nil }
-        var value: T = 0
-        for index in 0 ..< size {
-            value |= T(truncatingIfNeeded: bytes[position + index]) << (8 * index)
-        }
-        position += size
-        return value
-    }
-
-    /// The next `count` bytes, or nil (cursor unmoved) when fewer remain.
-    mutating func readBytes(_ count: Int) -> ArraySlice<UInt8>? {
-        guard count >= 0, position >= 0, remaining >= count else { return nil }
-        defer { position += count }
-        return bytes[position ..< position + count]
-    }
-}
-
 /// Appends little-endian integers to a record being written (APPNOTE 4.4.1.1).
 extension Array where Element == UInt8 {
     mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {

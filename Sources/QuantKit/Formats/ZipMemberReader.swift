@@ -43,7 +43,7 @@ public final class ZipMemberReader {
             throw .unsupportedMethod(member: name, method: entry.method)
         }
 
-        var header = ZipFieldCursor(try zipReadBytes(fd: archive.fileDescriptor, at: entry.localHeaderOffset,
+        var header = ByteReader(try zipReadBytes(fd: archive.fileDescriptor, at: entry.localHeaderOffset,
                                                      count: ZipFormat.localHeaderSize))
         guard header.readInteger(as: UInt32.self) == ZipFormat.localHeaderSignature else {
             throw .badLocalHeaderSignature(member: name)

@@ -107,7 +107,7 @@ struct ZipCentralDirectory {
             throw .entryCountMismatch(declared: end.totalEntries, found: size / ZipFormat.centralHeaderSize)
         }
         let bytes = try zipReadBytes(fd: fd, at: end.centralDirectoryOffset, count: size)
-        var cursor = ZipFieldCursor(bytes)
+        var cursor = ByteReader(bytes)
         var entries: [ZipEntry] = []
         entries.reserveCapacity(Int(end.totalEntries))
         var seen = Set<String>()
@@ -156,7 +156,7 @@ struct ZipCentralDirectory {
         var candidate = tailCount - recordSize
         var found: EndRecord?
         while candidate >= 0, found == nil {
-            var cursor = ZipFieldCursor(tail, position: candidate)
+            var cursor = ByteReader(tail, offset: candidate)
             if cursor.readInteger(as: UInt32.self) == ZipFormat.endRecordSignature,
                let disk = cursor.readInteger(as: UInt16.self),
                let directoryDisk = cursor.readInteger(as: UInt16.self),
@@ -185,7 +185,7 @@ struct ZipCentralDirectory {
         let endOffset = record.directoryLimit
         guard endOffset >= UInt64(ZipFormat.zip64LocatorSize) else { return }
         let locatorOffset = endOffset - UInt64(ZipFormat.zip64LocatorSize)
-        var locator = ZipFieldCursor(try zipReadBytes(fd: fd, at: locatorOffset, count: ZipFormat.zip64LocatorSize))
+        var locator = ByteReader(try zipReadBytes(fd: fd, at: locatorOffset, count: ZipFormat.zip64LocatorSize))
         guard locator.readInteger(as: UInt32.self) == ZipFormat.zip64LocatorSignature else { return }
         guard let recordDisk = locator.readInteger(as: UInt32.self),
               let recordOffset = locator.readInteger(as: UInt64.self),
@@ -193,7 +193,7 @@ struct ZipCentralDirectory {
         guard recordDisk == 0, diskCount <= 1 else { throw .spannedArchive }
         let (recordEnd, overflow) = recordOffset.addingReportingOverflow(UInt64(ZipFormat.zip64EndRecordSize))
         guard !overflow, recordEnd <= locatorOffset else { throw .badZip64EndRecord }
-        var zip64 = ZipFieldCursor(try zipReadBytes(fd: fd, at: recordOffset, count: ZipFormat.zip64EndRecordSize))
+        var zip64 = ByteReader(try zipReadBytes(fd: fd, at: recordOffset, count: ZipFormat.zip64EndRecordSize))
         guard zip64.readInteger(as: UInt32.self) == ZipFormat.zip64EndRecordSignature,
               let remainingSize = zip64.readInteger(as: UInt64.self),
               remainingSize >= UInt64(ZipFormat.zip64EndRecordSize - 12),
@@ -215,7 +215,7 @@ struct ZipCentralDirectory {
     }
 
     /// Decodes the central directory header (4.3.12) at the cursor.
-    static func parseHeader(_ cursor: inout ZipFieldCursor, index: Int) throws(ZipError) -> ZipEntry {
+    static func parseHeader(_ cursor: inout ByteReader, index: Int) throws(ZipError) -> ZipEntry {
         guard cursor.readInteger(as: UInt32.self) == ZipFormat.centralHeaderSignature,
               cursor.readInteger(as: UInt16.self) != nil,  // version made by
               cursor.readInteger(as: UInt16.self) != nil,  // version needed to extract
@@ -272,11 +272,11 @@ struct ZipCentralDirectory {
 
     /// The data of the ZIP64 extended information field (header id 0x0001) in an extra field
     /// made of `id: UInt16, size: UInt16, data` blocks (4.5.1), or nil when absent or cut short.
-    private static func zip64Field(in extra: [UInt8]) -> ZipFieldCursor? {
-        var cursor = ZipFieldCursor(extra)
+    private static func zip64Field(in extra: [UInt8]) -> ByteReader? {
+        var cursor = ByteReader(extra)
         while let id = cursor.readInteger(as: UInt16.self), let size = cursor.readInteger(as: UInt16.self) {
             guard let data = cursor.readBytes(Int(size)) else { return nil }
-            if id == ZipFormat.zip64ExtraID { return ZipFieldCursor(Array(data)) }
+            if id == ZipFormat.zip64ExtraID { return ByteReader(data) }
         }
         return nil
     }
