@@ -235,7 +235,7 @@ func unsafeNamesAreRecognized(_ name: String, _ unsafe: Bool) {
     #expect {
         _ = try ZipReader(path: zipFixture("does-not-exist.zip"))
     } throws: { error in
-        guard case ZipError.openFailed = error else { return false }
+        guard case ZipError.file(.noSuchFile) = error else { return false }
         return true
     }
 }

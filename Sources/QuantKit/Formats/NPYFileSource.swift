@@ -1,27 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Why a file cannot be opened or read, before its format is looked at.
-public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
-    case noSuchFile
-    case isDirectory
-    case fileIsEmpty
-    /// A system call failed with `errno`.
-    case systemError(operation: String, errno: Int32)
-
-    public var description: String {
-        switch self {
-        case .noSuchFile: "no such file"
-        case .isDirectory: "is a directory, not a file"
-        case .fileIsEmpty: "file is empty"
-        case .systemError(let operation, let errno): "\(operation) failed: \(String(cString: strerror(errno)))"
-        }
-    }
-}
-
 /// A single `.npy` file seen as a source of one tensor, named after the file's stem
 /// (`weights/fc1.npy` holds `fc1`).
 ///
@@ -45,24 +21,19 @@ public struct NPYFileSource: TensorSource {
             name = fileName
         }
         do {
-            let file = try _OpenFile(path: path)
-            defer { file.closeFile() }
-            let prelude = try file.readBytes(count: min(NPYHeader.preludeLength, file.size))
+            let file = try ReadOnlyFile(path: path)
+            guard file.size > 0 else { throw FileReadError.fileIsEmpty }
+            let size = Int(clamping: file.size)
+            let prelude = try file.readBytes(at: 0, count: min(NPYHeader.preludeLength, size))
             let headerLength = try NPYHeader.totalHeaderLength(prelude: prelude)
-            guard headerLength <= file.size else {
-                throw NPYError.headerLengthPastEnd(declared: headerLength, available: file.size)
+            guard headerLength <= size else {
+                throw NPYError.headerLengthPastEnd(declared: headerLength, available: size)
             }
             let headerBytes = headerLength > prelude.count
-                ? prelude + (try file.readBytes(count: headerLength - prelude.count))
+                ? prelude + (try file.readBytes(at: UInt64(prelude.count), count: headerLength - prelude.count))
                 : prelude
             header = try NPYHeader.parse(headerBytes)
-            let dataBytes = file.size - headerLength
-            guard dataBytes >= header.dataByteCount else {
-                throw NPYError.truncatedData(expected: header.dataByteCount, actual: dataBytes)
-            }
-            guard dataBytes == header.dataByteCount else {
-                throw NPYError.trailingData(count: dataBytes - header.dataByteCount)
-            }
+            try Self.checkDataSize(of: file, header: header)
         } catch {
             throw FileError(path: path, error)
         }
@@ -74,70 +45,24 @@ public struct NPYFileSource: TensorSource {
             throw FileError(path: path, NPYError.noSuchTensor(requested: name, available: self.name))
         }
         do {
-            let file = try _OpenFile(path: path)
-            defer { file.closeFile() }
-            try file.seek(to: header.headerLength)
-            // Reading one byte more than expected catches a file that grew since `init`.
-            let data = try file.readBytes(count: header.dataByteCount + 1)
+            let file = try ReadOnlyFile(path: path)
+            // The file may have changed since `init` read its header.
+            try Self.checkDataSize(of: file, header: header)
+            let data = try file.readBytes(at: UInt64(header.headerLength), count: header.dataByteCount)
             return try makeTensor(header: header, data: data)
         } catch {
             throw FileError(path: path, error)
         }
     }
-}
 
-/// An open file descriptor for reading, with its size taken when opened.
-struct _OpenFile {
-    let descriptor: Int32
-    let size: Int
-
-    /// Opens `path` read-only, refusing directories and empty files.
-    init(path: String) throws(FileReadError) {
-        descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw errno == ENOENT ? .noSuchFile : .systemError(operation: "open", errno: errno)
+    /// Refuses a file whose data is shorter or longer than `header`'s shape implies.
+    private static func checkDataSize(of file: ReadOnlyFile, header: NPYHeader) throws(NPYError) {
+        let dataBytes = Int(clamping: file.size) - header.headerLength
+        guard dataBytes >= header.dataByteCount else {
+            throw .truncatedData(expected: header.dataByteCount, actual: dataBytes)
         }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let error = errno
-            close(descriptor)
-            throw .systemError(operation: "stat", errno: error)
+        guard dataBytes == header.dataByteCount else {
+            throw .trailingData(count: dataBytes - header.dataByteCount)
         }
-        size = Int(status.st_size)
-        if (status.st_mode & S_IFMT) == S_IFDIR || size == 0 {
-            close(descriptor)
-            throw (status.st_mode & S_IFMT) == S_IFDIR ? .isDirectory : .fileIsEmpty
-        }
-    }
-
-    func closeFile() {
-        _ = close(descriptor)
-    }
-
-    func seek(to offset: Int) throws(FileReadError) {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
-            throw .systemError(operation: "seek", errno: errno)
-        }
-    }
-
-    /// Reads up to `count` bytes, fewer only at the end of the file.
-    func readBytes(count: Int) throws(FileReadError) -> [UInt8] {
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            while initialized < count {
-                let got = read(descriptor, buffer.baseAddress! + initialized, count - initialized)
-                if got > 0 {
-                    initialized += got
-                } else if got == 0 {
-                    break
-                } else if errno != EINTR {
-                    failure = errno
-                    break
-                }
-            }
-        }
-        guard failure == 0 else { throw .systemError(operation: "read", errno: failure) }
-        return bytes
     }
 }

@@ -69,7 +69,8 @@ public final class NPZSource: TensorSource {
         guard UInt64(headerLength) <= declared else {
             throw NPYError.headerLengthPastEnd(declared: headerLength, available: Int(clamping: declared))
         }
-        let header = try NPYHeader.parse(prelude + reader.readExactly(headerLength - prelude.count))
+        // A tiny version 1 header can end inside the prelude; parse ignores what follows it.
+        let header = try NPYHeader.parse(prelude + reader.readExactly(max(0, headerLength - prelude.count)))
         let (implied, overflow) = header.headerLength.addingReportingOverflow(header.dataByteCount)
         guard !overflow, UInt64(implied) == declared else {
             throw NPZError.sizeMismatch(declared: declared, implied: overflow ? nil : implied)
@@ -84,6 +85,7 @@ extension ZipMemberReader {
     /// Memory grows with the bytes that actually arrive (in chunks of at most 64 MiB), never
     /// with `count` alone: a member that lies about its size costs what it delivers.
     func readExactly(_ count: Int) throws -> [UInt8] {
+        precondition(count >= 0, "negative read count \(count)")
         let chunk = 64 << 20
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(count, chunk))

@@ -3,9 +3,9 @@
 public func openTensorSource(path: String) throws -> any TensorSource {
     let prefix: [UInt8]
     do {
-        let file = try _OpenFile(path: path)
-        defer { file.closeFile() }
-        prefix = try file.readBytes(count: 4)
+        let file = try ReadOnlyFile(path: path)
+        guard file.size > 0 else { throw FileReadError.fileIsEmpty }
+        prefix = try file.readBytes(at: 0, count: Int(min(file.size, 4)))
     } catch {
         throw FileError(path: path, error)
     }

@@ -34,9 +34,12 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
     case nameTooLong(String)
 
     // The file system.
-    case openFailed(String)
-    case readFailed(String)
+    /// Reading the archive failed (or it ended early).
+    case file(FileReadError)
+    /// A record was cut short.
     case unexpectedEndOfFile
+    /// The output could not be created.
+    case createFailed(String)
     case writeFailed(String)
     case zlibFailed(String)
 
@@ -90,10 +93,10 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
             "member '\(member)': CRC-32 mismatch (stored 0x\(hex8(stored)), computed 0x\(hex8(computed)))"
         case .nameTooLong(let name):
             "member name '\(name.prefix(64))...' is longer than 65535 bytes"
-        case .openFailed(let message):
-            "cannot open: \(message)"
-        case .readFailed(let message):
-            "read failed: \(message)"
+        case .file(let error):
+            "\(error)"
+        case .createFailed(let message):
+            "cannot create: \(message)"
         case .unexpectedEndOfFile:
             "unexpected end of file (truncated archive)"
         case .writeFailed(let message):

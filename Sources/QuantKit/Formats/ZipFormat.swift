@@ -76,23 +76,6 @@ func zipErrnoMessage(_ code: Int32) -> String {
     String(cString: strerror(code))
 }
 
-/// Reads exactly `buffer.count` bytes at `offset` with `pread`, retrying on interrupts and short
-/// reads; throws `.unexpectedEndOfFile` when the file ends first.
-func zipReadFully(fd: Int32, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ZipError) {
-    var done = 0
-    while done < buffer.count {
-        let (position, overflow) = offset.addingReportingOverflow(UInt64(done))
-        guard !overflow, let fileOffset = off_t(exactly: position) else { throw .unexpectedEndOfFile }
-        let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, fileOffset)
-        if got < 0 {
-            if errno == EINTR { continue }
-            throw .readFailed(zipErrnoMessage(errno))
-        }
-        guard got > 0 else { throw .unexpectedEndOfFile }
-        done += got
-    }
-}
-
 /// Writes all of `bytes` at the file's current position, retrying on interrupts and short writes.
 func zipWriteFully(fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(ZipError) {
     var done = 0
@@ -106,13 +89,24 @@ func zipWriteFully(fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(ZipError) 
     }
 }
 
-/// `count` bytes at `offset`, read with `zipReadFully`.
-func zipReadBytes(fd: Int32, at offset: UInt64, count: Int) throws(ZipError) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    try zipWithMutableBytes(of: &bytes) { (buffer) throws(ZipError) in
-        try zipReadFully(fd: fd, at: offset, into: buffer)
+extension ReadOnlyFile {
+    /// `read(at:into:)`, its failure as a `ZipError`.
+    func zipRead(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ZipError) {
+        do {
+            try read(at: offset, into: buffer)
+        } catch {
+            throw .file(error)
+        }
     }
-    return bytes
+
+    /// `readBytes(at:count:)`, its failure as a `ZipError`.
+    func zipReadBytes(at offset: UInt64, count: Int) throws(ZipError) -> [UInt8] {
+        do {
+            return try readBytes(at: offset, count: count)
+        } catch {
+            throw .file(error)
+        }
+    }
 }
 
 /// `array.withUnsafeBytes(body)`, keeping `body`'s typed error (the standard library's method

@@ -43,7 +43,7 @@ public final class ZipMemberReader {
             throw .unsupportedMethod(member: name, method: entry.method)
         }
 
-        var header = ByteReader(try zipReadBytes(fd: archive.fileDescriptor, at: entry.localHeaderOffset,
+        var header = ByteReader(try archive.file.zipReadBytes(at: entry.localHeaderOffset,
                                                      count: ZipFormat.localHeaderSize))
         guard header.readInteger(as: UInt32.self) == ZipFormat.localHeaderSignature else {
             throw .badLocalHeaderSignature(member: name)
@@ -75,14 +75,14 @@ public final class ZipMemberReader {
         if count > 0 {
             let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< count])
             if let inflater {
-                produced = try inflater.inflate(into: target, fd: archive.fileDescriptor,
+                produced = try inflater.inflate(into: target, file: archive.file,
                                                 dataOffset: dataOffset, compressedSize: entry.compressedSize)
                 if produced == 0 {
                     throw .inflatesShortOfDeclaredSize(member: entry.name, declared: entry.uncompressedSize,
                                                        actual: bytesRead)
                 }
             } else {
-                try zipReadFully(fd: archive.fileDescriptor, at: dataOffset + bytesRead, into: target)
+                try archive.file.zipRead(at: dataOffset + bytesRead, into: target)
                 produced = count
             }
             crc = zipCRC32(crc, UnsafeRawBufferPointer(rebasing: buffer[0 ..< produced]))
@@ -120,7 +120,7 @@ public final class ZipMemberReader {
     /// and that the CRC-32 matches.
     private func verify() throws(ZipError) {
         if let inflater {
-            try inflater.expectEnd(fd: archive.fileDescriptor, dataOffset: dataOffset,
+            try inflater.expectEnd(file: archive.file, dataOffset: dataOffset,
                                    compressedSize: entry.compressedSize, declared: entry.uncompressedSize)
         }
         guard crc == entry.crc32 else {
@@ -165,7 +165,7 @@ private final class ZipInflater {
 
     /// Inflates into `output` until at least one byte is produced or the stream ends;
     /// returns the number of bytes produced (0 means the stream has ended).
-    func inflate(into output: UnsafeMutableRawBufferPointer, fd: Int32, dataOffset: UInt64,
+    func inflate(into output: UnsafeMutableRawBufferPointer, file: ReadOnlyFile, dataOffset: UInt64,
                  compressedSize: UInt64) throws(ZipError) -> Int {
         guard !ended else { return 0 }
         // zlib counts in 32-bit uInt: ask for at most 1 GiB per call.
@@ -176,7 +176,7 @@ private final class ZipInflater {
             if stream.pointee.avail_in == 0, consumed < compressedSize {
                 let count = Int(min(UInt64(Self.inputCapacity), compressedSize - consumed))
                 let chunk = UnsafeMutableRawBufferPointer(rebasing: input[0 ..< count])
-                try zipReadFully(fd: fd, at: dataOffset + consumed, into: chunk)
+                try file.zipRead(at: dataOffset + consumed, into: chunk)
                 consumed += UInt64(count)
                 stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_in = UInt32(count)
@@ -199,10 +199,10 @@ private final class ZipInflater {
     }
 
     /// Throws unless the stream ends without producing another byte.
-    func expectEnd(fd: Int32, dataOffset: UInt64, compressedSize: UInt64, declared: UInt64) throws(ZipError) {
+    func expectEnd(file: ReadOnlyFile, dataOffset: UInt64, compressedSize: UInt64, declared: UInt64) throws(ZipError) {
         var probe: [UInt8] = [0]
         let produced = try zipWithMutableBytes(of: &probe) { (buffer) throws(ZipError) in
-            try inflate(into: buffer, fd: fd, dataOffset: dataOffset, compressedSize: compressedSize)
+            try inflate(into: buffer, file: file, dataOffset: dataOffset, compressedSize: compressedSize)
         }
         guard produced == 0 else { throw .inflatesBeyondDeclaredSize(member: member, declared: declared) }
     }

@@ -30,31 +30,22 @@ public final class ZipReader: Sendable {
     public let entries: [ZipEntry]
     /// The archive comment (4.3.16), raw bytes.
     public let comment: [UInt8]
-    let fileDescriptor: Int32
+    let file: ReadOnlyFile
     /// Where the central directory starts: every member's data must end at or before it.
     let centralDirectoryOffset: UInt64
 
     /// Opens and validates the archive at `path`.
     public init(path: String) throws(ZipError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .openFailed(zipErrnoMessage(errno)) }
-        do throws(ZipError) {
-            var status = stat()
-            guard fstat(fd, &status) == 0 else { throw ZipError.readFailed(zipErrnoMessage(errno)) }
-            let directory = try ZipCentralDirectory(fd: fd, fileSize: UInt64(status.st_size))
-            self.path = path
-            self.entries = directory.entries
-            self.comment = directory.comment
-            self.fileDescriptor = fd
-            self.centralDirectoryOffset = directory.offset
+        do {
+            file = try ReadOnlyFile(path: path)
         } catch {
-            close(fd)
-            throw error
+            throw .file(error)
         }
-    }
-
-    deinit {
-        close(fileDescriptor)
+        let directory = try ZipCentralDirectory(file: file)
+        self.path = path
+        self.entries = directory.entries
+        self.comment = directory.comment
+        self.centralDirectoryOffset = directory.offset
     }
 
     /// The entry called `name`, if any.
@@ -88,9 +79,9 @@ struct ZipCentralDirectory {
     let comment: [UInt8]
     let offset: UInt64
 
-    init(fd: Int32, fileSize: UInt64) throws(ZipError) {
-        guard fileSize > 0 else { throw .emptyFile }
-        let end = try Self.findEndRecord(fd: fd, fileSize: fileSize)
+    init(file: ReadOnlyFile) throws(ZipError) {
+        guard file.size > 0 else { throw .emptyFile }
+        let end = try Self.findEndRecord(file: file, fileSize: file.size)
         guard end.diskNumber == 0, end.centralDirectoryDisk == 0, end.entriesOnThisDisk == end.totalEntries else {
             throw .spannedArchive
         }
@@ -106,7 +97,7 @@ struct ZipCentralDirectory {
         guard end.totalEntries <= UInt64(size / ZipFormat.centralHeaderSize) else {
             throw .entryCountMismatch(declared: end.totalEntries, found: size / ZipFormat.centralHeaderSize)
         }
-        let bytes = try zipReadBytes(fd: fd, at: end.centralDirectoryOffset, count: size)
+        let bytes = try file.zipReadBytes(at: end.centralDirectoryOffset, count: size)
         var cursor = ByteReader(bytes)
         var entries: [ZipEntry] = []
         entries.reserveCapacity(Int(end.totalEntries))
@@ -147,12 +138,12 @@ struct ZipCentralDirectory {
     }
 
     /// Finds and decodes the end record (4.3.16) and, when located, the ZIP64 one (4.3.14-15).
-    private static func findEndRecord(fd: Int32, fileSize: UInt64) throws(ZipError) -> EndRecord {
+    private static func findEndRecord(file: ReadOnlyFile, fileSize: UInt64) throws(ZipError) -> EndRecord {
         let recordSize = ZipFormat.endRecordSize
         guard fileSize >= UInt64(recordSize) else { throw .noEndOfCentralDirectory }
         let tailCount = Int(min(fileSize, UInt64(recordSize + Int(UInt16.max))))
         let tailStart = fileSize - UInt64(tailCount)
-        let tail = try zipReadBytes(fd: fd, at: tailStart, count: tailCount)
+        let tail = try file.zipReadBytes(at: tailStart, count: tailCount)
         var candidate = tailCount - recordSize
         var found: EndRecord?
         while candidate >= 0, found == nil {
@@ -176,16 +167,16 @@ struct ZipCentralDirectory {
             candidate -= 1
         }
         guard var record = found else { throw .noEndOfCentralDirectory }
-        try applyZip64(to: &record, fd: fd)
+        try applyZip64(to: &record, file: file)
         return record
     }
 
     /// Replaces the end record's fields by the ZIP64 record's when a locator precedes it.
-    private static func applyZip64(to record: inout EndRecord, fd: Int32) throws(ZipError) {
+    private static func applyZip64(to record: inout EndRecord, file: ReadOnlyFile) throws(ZipError) {
         let endOffset = record.directoryLimit
         guard endOffset >= UInt64(ZipFormat.zip64LocatorSize) else { return }
         let locatorOffset = endOffset - UInt64(ZipFormat.zip64LocatorSize)
-        var locator = ByteReader(try zipReadBytes(fd: fd, at: locatorOffset, count: ZipFormat.zip64LocatorSize))
+        var locator = ByteReader(try file.zipReadBytes(at: locatorOffset, count: ZipFormat.zip64LocatorSize))
         guard locator.readInteger(as: UInt32.self) == ZipFormat.zip64LocatorSignature else { return }
         guard let recordDisk = locator.readInteger(as: UInt32.self),
               let recordOffset = locator.readInteger(as: UInt64.self),
@@ -193,7 +184,7 @@ struct ZipCentralDirectory {
         guard recordDisk == 0, diskCount <= 1 else { throw .spannedArchive }
         let (recordEnd, overflow) = recordOffset.addingReportingOverflow(UInt64(ZipFormat.zip64EndRecordSize))
         guard !overflow, recordEnd <= locatorOffset else { throw .badZip64EndRecord }
-        var zip64 = ByteReader(try zipReadBytes(fd: fd, at: recordOffset, count: ZipFormat.zip64EndRecordSize))
+        var zip64 = ByteReader(try file.zipReadBytes(at: recordOffset, count: ZipFormat.zip64EndRecordSize))
         guard zip64.readInteger(as: UInt32.self) == ZipFormat.zip64EndRecordSignature,
               let remainingSize = zip64.readInteger(as: UInt64.self),
               remainingSize >= UInt64(ZipFormat.zip64EndRecordSize - 12),

@@ -57,7 +57,7 @@ public final class ZipWriter {
     /// Creates (or truncates) the file at `path`.
     public init(path: String) throws(ZipError) {
         fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fileDescriptor >= 0 else { throw .openFailed(zipErrnoMessage(errno)) }
+        guard fileDescriptor >= 0 else { throw .createFailed(zipErrnoMessage(errno)) }
         buffer.reserveCapacity(Self.bufferCapacity)
     }
 
