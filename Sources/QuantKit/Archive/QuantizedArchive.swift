@@ -6,10 +6,13 @@
 public struct QuantizedArchive {
     public let source: any TensorSource
     public let metadata: ArchiveMetadata?
+    /// The source's tensors by name.
+    private let tensorInfo: [String: TensorInfo]
 
     public init(source: any TensorSource) throws {
         self.source = source
-        guard let info = source.tensors.first(where: { $0.name == ArchiveLayout.metadataName }) else {
+        tensorInfo = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let info = tensorInfo[ArchiveLayout.metadataName] else {
             metadata = nil
             return
         }
@@ -88,7 +91,7 @@ public struct QuantizedArchive {
     }
 
     private func member(_ name: String, of tensor: String, dtype: DType, shape: [Int]) throws -> Tensor {
-        guard let info = source.tensors.first(where: { $0.name == name }) else {
+        guard let info = tensorInfo[name] else {
             throw ArchiveError.missingMember(tensor: tensor, member: name)
         }
         guard info.dtype == dtype else { throw ArchiveError.wrongDType(member: name, expected: dtype, actual: info.dtype) }
