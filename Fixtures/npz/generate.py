@@ -8,16 +8,19 @@ Run: python3 Fixtures/npz/generate.py (deterministic: fixed timestamps, no rando
 """
 import io
 import os
+import sys
 import zipfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ziputil import FIXED_DATE, NonSeekable, zip_with  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 ARRAYS = {
     "layers/0/weight": np.arange(6, dtype=np.float32).reshape(2, 3) / np.float32(4),
     "bias": np.array([-1.5, 2.5], dtype=np.float64),
 }
-STAMP = (2020, 1, 1, 0, 0, 0)
 
 
 def npy_bytes(array):
@@ -29,33 +32,17 @@ def npy_bytes(array):
 def write_zip(name, members, compression=zipfile.ZIP_STORED, comment=b"", stream=False):
     """members: (name, bytes) pairs. With stream=True the zip goes to a non-seekable stream,
     so zipfile writes data descriptors (flag bit 3) and zeros in the local headers."""
-    path = os.path.join(here, name)
     if stream:
-        class Unseekable(io.RawIOBase):
-            def __init__(self):
-                self.data = bytearray()
-
-            def writable(self):
-                return True
-
-            def write(self, b):
-                self.data += b
-                return len(b)
-
-        sink = Unseekable()
+        sink = NonSeekable()
         with zipfile.ZipFile(sink, "w", compression) as archive:
             for member, data in members:
-                with archive.open(zipfile.ZipInfo(member, STAMP), "w") as handle:
+                with archive.open(zipfile.ZipInfo(member, FIXED_DATE), "w") as handle:
                     handle.write(data)
-        with open(path, "wb") as f:
-            f.write(bytes(sink.data))
-        return
-    with zipfile.ZipFile(path, "w", compression) as archive:
-        for member, data in members:
-            info = zipfile.ZipInfo(member, STAMP)
-            info.compress_type = compression
-            archive.writestr(info, data)
-        archive.comment = comment
+        data = bytes(sink.data)
+    else:
+        data = zip_with(members, comment, compression)
+    with open(os.path.join(here, name), "wb") as f:
+        f.write(data)
 
 
 valid = [(k + ".npy", npy_bytes(v)) for k, v in ARRAYS.items()]

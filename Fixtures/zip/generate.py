@@ -11,13 +11,16 @@ import io
 import json
 import os
 import struct
+import sys
 import zipfile
 import zlib
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ziputil import FIXED_DATE, NonSeekable, zip_with  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def path(name):
@@ -77,29 +80,6 @@ def deflated(name, content, **overrides):
     fields = dict(name=name, data=deflate_raw(content), method=8, crc=zlib.crc32(content), usize=len(content))
     fields.update(overrides)
     return fields
-
-
-def zip_with(entries, comment=b"", compression=zipfile.ZIP_STORED):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as zf:
-        for name, data in entries:
-            zf.writestr(zipfile.ZipInfo(name, FIXED_DATE), data, compress_type=compression)
-        zf.comment = comment
-    return buffer.getvalue()
-
-
-class NonSeekable(io.RawIOBase):
-    """A write-only stream without seek or tell, so zipfile must use data descriptors."""
-
-    def __init__(self):
-        self.data = bytearray()
-
-    def writable(self):
-        return True
-
-    def write(self, b):
-        self.data += b
-        return len(b)
 
 
 def savez_bytes(compressed, arrays):
