@@ -19,16 +19,17 @@ struct RunResult {
 let quantizeBinary = ProcessInfo.processInfo.environment["QUANTIZE_BIN"]
     ?? packageRoot.appendingPathComponent(".build/debug/quantize").path
 
-/// Runs the built binary with `arguments`.
-func runQuantize(_ arguments: [String]) throws -> RunResult {
-    try runProcess(quantizeBinary, arguments)
+/// Runs the built binary with `arguments`, in `directory` when given.
+func runQuantize(_ arguments: [String], in directory: URL? = nil) throws -> RunResult {
+    try runProcess(quantizeBinary, arguments, in: directory)
 }
 
-/// Runs `executable` with `arguments`, waiting for it to finish.
-func runProcess(_ executable: String, _ arguments: [String]) throws -> RunResult {
+/// Runs `executable` with `arguments` (in `directory` when given), waiting for it to finish.
+func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    process.currentDirectoryURL = directory
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
