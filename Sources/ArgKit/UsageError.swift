@@ -26,6 +26,10 @@ public enum UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedArgument(String)
     /// A required positional argument, named without brackets (`input`), was not given.
     case missingArgument(String)
+    /// Two things given together that exclude each other (options as `--name`, arguments as `<name>`).
+    case conflicting(String, String)
+    /// Something given without another that it needs.
+    case requires(String, String)
 
     /// The one-line message: `unknown option '--shceme'; did you mean '--scheme'?`.
     public var description: String {
@@ -52,6 +56,10 @@ public enum UsageError: Error, Equatable, Sendable, CustomStringConvertible {
             "unexpected argument '\(value)'"
         case .missingArgument(let name):
             "missing required argument '<\(name)>'"
+        case .conflicting(let first, let second):
+            "'\(first)' cannot be used with '\(second)'"
+        case .requires(let given, let needed):
+            "'\(given)' requires '\(needed)'"
         }
     }
 

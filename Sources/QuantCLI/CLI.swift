@@ -6,8 +6,8 @@ public enum CLI {
     public static let program = Program(
         name: "quantize",
         version: QuantKitVersion.toolName,
-        abstract: "Quantize float weight files (.npy/.npz) to int8 archives, inspect and dequantize them.",
-        commands: [QuantizeCommand.spec, InspectCommand.spec, DequantizeCommand.spec],
+        abstract: "Quantize float weight files (.npy/.npz) to int8 archives; inspect, dequantize and evaluate them.",
+        commands: [QuantizeCommand.spec, InspectCommand.spec, DequantizeCommand.spec, EvalCommand.spec],
         defaultCommand: QuantizeCommand.spec.name)
 
     /// Exit statuses: 0 success, 1 a file or data problem, 2 a usage error.
@@ -32,6 +32,8 @@ public enum CLI {
                     return try InspectCommand.run(parsed, console: console) ? .success : .failure
                 case DequantizeCommand.spec.name:
                     try DequantizeCommand.run(parsed, console: console)
+                case EvalCommand.spec.name:
+                    try EvalCommand.run(parsed, console: console)
                 default:
                     try QuantizeCommand.run(parsed, console: console)
                 }

@@ -22,26 +22,32 @@ enum QuantizeCommand {
         arguments: [ArgumentSpec("input", help: "The weights to quantize: a .npy or .npz file.")],
         options: [
             OptionSpec("output", short: "o", valueName: "OUTPUT", help: "Where to write the archive (.npz).", required: true),
-            OptionSpec("scheme", valueName: "S", help: "The default scheme.",
-                       allowedValues: schemeChoices, defaultValue: "per-channel"),
-            OptionSpec("bits", valueName: "N", help: "Bits per code, 2 to 8.", defaultValue: "8"),
-            OptionSpec("axis", valueName: "A", help: "The channel axis of per-channel schemes (negative counts from the end).",
-                       defaultValue: "0"),
-            OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
-            OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
-            OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
-                       repeatable: true),
+        ] + selectionOptions + [
             .flag("compress", help: "Deflate the archive's members (smaller file, slower)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws {
+    /// The options that choose what is quantized and how (shared with `eval`).
+    static let selectionOptions = [
+        OptionSpec("scheme", valueName: "S", help: "The default scheme.",
+                   allowedValues: schemeChoices, defaultValue: "per-channel"),
+        OptionSpec("bits", valueName: "N", help: "Bits per code, 2 to 8.", defaultValue: "8"),
+        OptionSpec("axis", valueName: "A", help: "The channel axis of per-channel schemes (negative counts from the end).",
+                   defaultValue: "0"),
+        OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
+        OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
+        OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
+                   repeatable: true),
+    ]
+
+    /// The selection rules `selectionOptions` describe.
+    static func selectionRules(_ arguments: ParsedArguments) throws(UsageError) -> SelectionRules {
         let bits = try arguments.int("bits", in: QuantScheme.bitRange)!
         let axis = try arguments.int("axis", in: -64 ... 63)!
         let schemeName = arguments.string("scheme")!
-        let rules = SelectionRules(
+        return SelectionRules(
             defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis,
                                            orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
             include: try compilePatterns(arguments.strings("include"), option: "--include"),
@@ -49,6 +55,10 @@ enum QuantizeCommand {
             layers: try arguments.strings("layer").map { text throws(UsageError) in
                 try parseLayerRule(text, defaultBits: bits, axis: axis)
             })
+    }
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws {
+        let rules = try selectionRules(arguments)
         let source = try openTensorSource(path: arguments.argument("input")!)
         let report = try quantizeFile(
             source: source, outputPath: arguments.string("output")!, rules: rules,

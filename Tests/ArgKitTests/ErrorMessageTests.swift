@@ -24,6 +24,8 @@ import Testing
     ),
     (.unexpectedArgument("extra.npz"), "unexpected argument 'extra.npz'"),
     (.missingArgument("input"), "missing required argument '<input>'"),
+    (.conflicting("--compare", "<quantized>"), "'--compare' cannot be used with '<quantized>'"),
+    (.requires("--labels", "--input"), "'--labels' requires '--input'"),
 ])
 func errorMessage(error: UsageError, message: String) {
     #expect(error.description == message)

@@ -1,14 +1,17 @@
-/// A multilayer perceptron: linear layers with ReLU between them and none after the last.
+/// A multilayer perceptron: linear layers with an activation (ReLU by default) between them
+/// and none after the last.
 public struct MLP<Layer: LinearLayer>: Sendable {
     public let layers: [Layer]
+    public let activation: Activation
 
     /// - Precondition: each layer's `inFeatures` is the previous layer's `outFeatures`.
-    public init(layers: [Layer]) {
+    public init(layers: [Layer], activation: Activation = .relu) {
         for (previous, next) in zip(layers, layers.dropFirst()) {
             precondition(previous.outFeatures == next.inFeatures,
                          "layer of \(previous.outFeatures) outputs feeds one of \(next.inFeatures) inputs")
         }
         self.layers = layers
+        self.activation = activation
     }
 
     /// The sum of the layers' parameter bytes.
@@ -21,9 +24,7 @@ public struct MLP<Layer: LinearLayer>: Sendable {
         for (index, layer) in layers.enumerated() {
             activations = layer.forward(activations, batch: batch)
             if index < layers.count - 1 {
-                for i in activations.indices where activations[i] < 0 {
-                    activations[i] = 0
-                }
+                activation.apply(&activations)
             }
         }
         return activations
@@ -33,6 +34,6 @@ public struct MLP<Layer: LinearLayer>: Sendable {
 extension MLP where Layer == Linear {
     /// The same network with every layer replaced by its `QuantizedLinear`.
     public func quantized(bits: Int = 8) -> MLP<QuantizedLinear> {
-        MLP<QuantizedLinear>(layers: layers.map { QuantizedLinear(from: $0, bits: bits) })
+        MLP<QuantizedLinear>(layers: layers.map { QuantizedLinear(from: $0, bits: bits) }, activation: activation)
     }
 }

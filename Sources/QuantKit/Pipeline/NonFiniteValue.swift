@@ -18,3 +18,12 @@ public struct NonFiniteValue: Error, Equatable, Sendable, CustomStringConvertibl
         return "\(what)\(note) at index \(index); cannot quantize a tensor that is not finite"
     }
 }
+
+extension NonFiniteValue {
+    /// Throws the first NaN or infinity of `values`, a tensor of `shape` stored as `storedDType`.
+    public static func check(_ values: [Float], shape: [Int], storedDType: DType) throws(NonFiniteValue) {
+        if let bad = firstNonFiniteIndex(values) {
+            throw NonFiniteValue(index: multiIndex(ofFlat: bad, in: shape), value: values[bad], storedDType: storedDType)
+        }
+    }
+}

@@ -39,10 +39,7 @@ public func quantizeFile(
         let values: [Float]
         do {
             values = tensor.floatValues()!
-            if let bad = firstNonFiniteIndex(values) {
-                throw NonFiniteValue(index: multiIndex(ofFlat: bad, in: info.shape), value: values[bad],
-                                     storedDType: info.dtype)
-            }
+            try NonFiniteValue.check(values, shape: info.shape, storedDType: info.dtype)
             quantized = try quantize(values, shape: info.shape, scheme: scheme)
         } catch {
             throw FileError(path: source.path, member: info.name, error)

@@ -27,9 +27,6 @@ extension Inspection {
 
     /// The machine listing: one JSON object, keys sorted, ending in a newline.
     public func renderedJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers, finite floats and arrays of them: encoding cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+        encodeJSON(self)
     }
 }

@@ -25,9 +25,6 @@ extension QuantizationReport {
 
     /// The machine report: one JSON object (keys sorted), ending in a newline.
     public func renderedJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Every field is a string, integer, finite double or array of those: encoding cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+        encodeJSON(self)
     }
 }

@@ -1,0 +1,82 @@
+import ArgKit
+import QuantKit
+
+/// `quantize eval MODEL [QUANTIZED] [options]`.
+enum EvalCommand {
+    static let spec = CommandSpec(
+        name: "eval",
+        abstract: "Compare a model's float and quantized outputs on real or random inputs.",
+        discussion: """
+            The network is read from the tensor names: each layer is a 2-D PREFIX.weight
+            ([out, in]) with an optional PREFIX.bias, in natural order of the prefixes (fc2
+            before fc10), with the activation between layers and none after the last. Without
+            QUANTIZED, MODEL is quantized in memory with the scheme options, as 'quantize' would.
+            --compare evaluates every scheme at 8, 4, 3 and 2 bits (best first in each width).
+            --compute int8 quantizes each input row to int8 and multiplies integers with int32
+            accumulation; the report also checks it against the dequantize path.
+            """,
+        arguments: [
+            ArgumentSpec("model", help: "The float model (.npz or .npy)."),
+            ArgumentSpec("quantized", help: "An archive written by 'quantize' from MODEL.", required: false),
+        ],
+        options: [
+            OptionSpec("input", valueName: "X.npy", help: "Input rows [N, in], any float dtype."),
+            OptionSpec("labels", valueName: "Y.npy", help: "Integer class labels [N] for the input rows: adds accuracy."),
+            OptionSpec("samples", valueName: "N", help: "Without --input: this many standard-normal rows.", defaultValue: "256"),
+            OptionSpec("seed", valueName: "S", help: "Seed of the standard-normal rows.", defaultValue: "0"),
+            OptionSpec("activation", valueName: "A", help: "Between layers.",
+                       allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
+            OptionSpec("compute", valueName: "C", help: "How quantized layers run.",
+                       allowedValues: ComputePath.allCases.map(\.rawValue), defaultValue: "dequant"),
+            .flag("compare", help: "Evaluate every scheme at 8, 4, 3 and 2 bits."),
+            OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
+                       allowedValues: ["table", "json"], defaultValue: "table"),
+        ] + QuantizeCommand.selectionOptions)
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws {
+        let quantizedPath = arguments.argument("quantized")
+        if quantizedPath != nil {
+            if arguments.flag("compare") { throw UsageError.conflicting("--compare", "<quantized>") }
+            for option in QuantizeCommand.selectionOptions.map(\.name) where arguments.contains(option) {
+                throw UsageError.conflicting("--" + option, "<quantized>")
+            }
+        }
+        if arguments.contains("labels"), !arguments.contains("input") { throw UsageError.requires("--labels", "--input") }
+        if arguments.contains("input"), arguments.contains("samples") { throw UsageError.conflicting("--input", "--samples") }
+        let samples = try arguments.int("samples", in: 1 ... 10_000_000)!
+        let seed = try arguments.int("seed", in: 0 ... Int.max)!
+        let rules = try QuantizeCommand.selectionRules(arguments)
+        let activation = arguments.choice("activation", as: Activation.self)!
+        let compute = arguments.choice("compute", as: ComputePath.self)!
+        let json = arguments.string("report") == "json"
+
+        let modelPath = arguments.argument("model")!
+        let float = try FloatNetwork(source: openTensorSource(path: modelPath))
+        let data = try arguments.string("input").map { input in
+            try EvaluationData(inputPath: input, labelsPath: arguments.string("labels"), width: float.layout.inFeatures,
+                               classes: float.layout.outFeatures)
+        } ?? EvaluationData(samples: samples, width: float.layout.inFeatures, seed: UInt64(seed))
+
+        if arguments.flag("compare") {
+            let comparison = try SchemeComparison(float: float, activation: activation, data: data, compute: compute,
+                                                  axis: try arguments.int("axis", in: -64 ... 63)!,
+                                                  include: rules.include, exclude: rules.exclude, path: modelPath)
+            console.out(json ? comparison.renderedJSON() : comparison.renderedTable())
+            return
+        }
+        let quantized: QuantizedNetwork
+        let origin: String
+        if let quantizedPath {
+            quantized = try QuantizedNetwork(float: float, archive: QuantizedArchive(source: openTensorSource(path: quantizedPath)))
+            origin = quantizedPath
+        } else {
+            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath)
+            origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
+                + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
+        }
+        let evaluation = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
+        let report = EvaluationReport(model: modelPath, quantized: origin, data: data.origin, activation: activation,
+                                      layout: float.layout, evaluation: evaluation)
+        console.out(json ? report.renderedJSON() : report.renderedTable())
+    }
+}
