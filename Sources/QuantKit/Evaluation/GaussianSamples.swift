@@ -2,20 +2,13 @@ import Foundation
 
 /// `count` standard-normal float32 values, the same for the same `seed` on every machine.
 ///
-/// SplitMix64 (Steele, Lea and Flood, 2014) from `seed` gives 64-bit words; each pair of words
+/// `SplitMix64` from `seed` gives 64-bit words; each pair of words
 /// becomes two uniforms in (0, 1] from their top 53 bits, `u = (w >> 11 + 1) / 2^53`, and the
 /// Box-Muller transform turns `(u1, u2)` into `√(-2 ln u1) · cos(2π u2)` and
 /// `√(-2 ln u1) · sin(2π u2)`, computed in Double and rounded to float32.
 public func gaussianSamples(count: Int, seed: UInt64) -> [Float] {
-    var state = seed
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    func uniform() -> Double { Double((next() >> 11) + 1) * 0x1p-53 }
+    var generator = SplitMix64(seed: seed)
+    func uniform() -> Double { Double((generator.next() >> 11) + 1) * 0x1p-53 }
     var values: [Float] = []
     values.reserveCapacity(count + 1)
     while values.count < count {

@@ -144,8 +144,8 @@ public struct QuantizedNetwork: Sendable {
         }
         for description in float.layout.layers {
             let shape = [description.outFeatures, description.inFeatures]
-            let bias = try description.biasName.map { try values($0, shape: [description.outFeatures]).values }
             let weight = try values(description.weightName, shape: shape)
+            let bias = try description.biasName.map { try values($0, shape: [description.outFeatures]).values }
             if let quantized = weight.quantized {
                 layers.append(.quantized(QuantizedLinear(weight: quantized, bias: bias)))
             } else {

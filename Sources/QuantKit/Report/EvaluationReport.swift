@@ -44,7 +44,7 @@ public struct EvaluationReport: Sendable, Encodable {
         try root.encode(e.output.mse, forKey: .outputMSE)
         try root.encode(e.output.maxAbsError, forKey: .maxAbsError)
         try root.encode(e.output.cosine, forKey: .cosine)
-        try root.encode(finite(e.output.sqnrDB), forKey: .sqnrDB)
+        try root.encode(finiteOrNil(e.output.sqnrDB), forKey: .sqnrDB)
         try root.encode(e.accuracyFloat, forKey: .accuracyFloat)
         try root.encode(e.accuracyQuantized, forKey: .accuracyQuantized)
         try root.encode(accuracyDelta, forKey: .accuracyDelta)
@@ -59,8 +59,8 @@ public struct EvaluationReport: Sendable, Encodable {
             try layer.encode([line.outFeatures, line.inFeatures], forKey: .shape)
             try layer.encode(line.scheme?.name ?? "none", forKey: .scheme)
             try layer.encode(line.scheme?.bits, forKey: .bits)
-            try layer.encode(finite(line.sqnrAloneDB), forKey: .sqnrAlone)
-            try layer.encode(finite(line.sqnrCumulativeDB), forKey: .sqnrCumulative)
+            try layer.encode(finiteOrNil(line.sqnrAloneDB), forKey: .sqnrAlone)
+            try layer.encode(finiteOrNil(line.sqnrCumulativeDB), forKey: .sqnrCumulative)
         }
         if let paths = e.paths {
             var check = root.nestedContainer(keyedBy: Key.self, forKey: .paths)
@@ -126,7 +126,7 @@ public struct EvaluationReport: Sendable, Encodable {
 }
 
 /// `value`, or nil when it is an infinity (JSON has none; an exact match has infinite SQNR).
-func finite(_ value: Double) -> Double? {
+func finiteOrNil(_ value: Double) -> Double? {
     value.isFinite ? value : nil
 }
 

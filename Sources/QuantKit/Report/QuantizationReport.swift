@@ -52,7 +52,7 @@ public struct QuantizationReport: Sendable, Encodable {
             try container.encode(bytesAfter, forKey: .bytesAfter)
             try container.encode(mse, forKey: .mse)
             try container.encode(maxAbsError, forKey: .maxAbsError)
-            try container.encode(sqnrDB.flatMap { $0.isFinite ? $0 : nil }, forKey: .sqnrDB)
+            try container.encode(sqnrDB.flatMap(finiteOrNil), forKey: .sqnrDB)
         }
     }
 
