@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test example fixtures clean
+.PHONY: deps build release test example eval fixtures clean
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -29,6 +29,11 @@ example: build
 	$(BIN_DEBUG) Fixtures/example/mlp.npz -o $(EXAMPLE_OUT) --force
 	$(BIN_DEBUG) inspect $(EXAMPLE_OUT)
 
+# Evaluate every scheme at 8, 4, 3 and 2 bits on the shipped digits classifier and its test set.
+eval: build
+	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
+		--labels Fixtures/digits/test_labels.npy --compare
+
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:
 	python3 Fixtures/example/generate.py
@@ -36,6 +41,7 @@ fixtures:
 	python3 Fixtures/npy/generate.py
 	python3 Fixtures/zip/generate.py
 	python3 Fixtures/npz/generate.py
+	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
 clean:
 	rm -rf .build

@@ -74,3 +74,32 @@ struct NumPyInteropTests {
         #expect(entries.map(\.dtype) == ["float32", "float16", "float64", "float32", "float32", "float32"])
     }
 }
+
+/// `eval`'s numbers against an independent NumPy computation of the same model, inputs and
+/// schemes (Fixtures/digits/numpy_eval.py), skipped with the reason where NumPy is missing.
+@Suite(.enabled(if: numpyAvailable, "python3 with NumPy is not available; eval is not cross-checked against NumPy"))
+struct EvalAgainstNumPyTests {
+    @Test func compareMatchesTheNumPyEvaluation() throws {
+        let model = fixture("digits/mlp.npz")
+        let inputs = fixture("digits/test_inputs.npy")
+        let labels = fixture("digits/test_labels.npy")
+        let numpy = try runProcess("/usr/bin/env", ["python3", fixture("digits/numpy_eval.py"), model, inputs, labels])
+        try #require(numpy.status == 0, "\(numpy.stderr)")
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(numpy.stdout.utf8)) as? [[String: Any]])
+        let ours = cli(["eval", model, "--input", inputs, "--labels", labels, "--compare", "--report", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(ours.out.utf8)) as? [[String: Any]])
+        #expect(expected.count == 16 && rows.count == 16)
+        for reference in expected {
+            let scheme = try #require(reference["scheme"] as? String)
+            let bits = try #require(reference["bits"] as? Int)
+            let row = try #require(rows.first { $0["scheme"] as? String == scheme && $0["bits"] as? Int == bits })
+            // Counts over 450 rows: exactly equal. MSE: float32 sums in another order.
+            #expect(row["accuracy"] as? Double == reference["accuracy"] as? Double, "\(scheme) \(bits)")
+            #expect(row["accuracy_fp32"] as? Double == reference["accuracy_fp32"] as? Double)
+            #expect(row["agreement"] as? Double == reference["agreement"] as? Double, "\(scheme) \(bits)")
+            let mse = try #require(row["output_mse"] as? Double)
+            let numpyMSE = try #require(reference["output_mse"] as? Double)
+            #expect(abs(mse - numpyMSE) <= 1e-3 * numpyMSE, "\(scheme) \(bits): \(mse) vs \(numpyMSE)")
+        }
+    }
+}
