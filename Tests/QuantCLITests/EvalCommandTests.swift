@@ -213,6 +213,13 @@ import Testing
                       containing: "does not match the model: 'fc1.weight' is (32, 64) here but (64, 64) in the model")
     }
 
+    @Test func archiveGivenAsTheModelIsExplained() throws {
+        let folder = try TemporaryFolder()
+        let archive = folder.path("mlp.int8.npz")
+        #expect(cli([model, "-o", archive]).status == .success)
+        expectFailure([archive], containing: "this is a quantized archive, not a float model; evaluate it as 'quantize eval MODEL ARCHIVE'")
+    }
+
     @Test func conflictingOptionsAreUsageErrors() {
         expectFailure([model, "x.npz", "--compare"], status: .usage, containing: "'--compare' cannot be used with '<quantized>'")
         expectFailure([model, "x.npz", "--bits", "4"], status: .usage, containing: "'--bits' cannot be used with '<quantized>'")

@@ -37,7 +37,9 @@ public struct NetworkLayout: Sendable, Equatable {
             layers.append(Layer(prefix: prefix, weightName: info.name, biasName: bias == nil ? nil : biasName,
                                 outFeatures: info.shape[0], inFeatures: info.shape[1]))
         }
-        guard !layers.isEmpty else { throw .noLayers }
+        guard !layers.isEmpty else {
+            throw byName[ArchiveLayout.metadataName] == nil ? .noLayers : .quantizedArchive
+        }
         layers.sort { naturallyPrecedes($0.prefix, $1.prefix) }
         for index in layers.indices.dropFirst() where layers[index].inFeatures != layers[index - 1].outFeatures {
             throw .brokenChain(chain: layers.map(\.summary), layer: layers[index].prefix, takes: layers[index].inFeatures,
@@ -52,6 +54,8 @@ public struct NetworkLayout: Sendable, Equatable {
 /// Why a set of tensors is not an MLP.
 public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case noLayers
+    /// The tensors are a quantized archive, not a float model.
+    case quantizedArchive
     case badBias(name: String, shape: [Int], dtype: DType, expected: [Int])
     /// `chain` lists every layer as `prefix (in -> out)`; `layer` does not take what `previous` gives.
     case brokenChain(chain: [String], layer: String, takes: Int, previous: String, gives: Int)
@@ -60,6 +64,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .noLayers:
             "no layers: an MLP needs 2-D floating tensors named PREFIX.weight ([out, in])"
+        case .quantizedArchive:
+            "this is a quantized archive, not a float model; evaluate it as 'quantize eval MODEL ARCHIVE'"
         case .badBias(let name, let shape, let dtype, let expected):
             "'\(name)' is \(dtype.rawValue) \(formatShape(shape)); a bias must be floating with shape \(formatShape(expected))"
         case .brokenChain(let chain, let layer, let takes, let previous, let gives):
