@@ -27,6 +27,8 @@ enum QuantizeCommand {
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
+            OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
+                       defaultValue: "\(defaultQuantizationThreads)"),
         ])
 
     /// The options that choose what is quantized and how (shared with `eval`).
@@ -59,10 +61,11 @@ enum QuantizeCommand {
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let rules = try selectionRules(arguments)
-        let source = try openTensorSource(path: arguments.argument("input")!)
+        let threads = try arguments.int("threads", in: 1 ... 1024)!
+        let source = try openTensorSource(path: arguments.argument("input")!, threads: threads)
         let report = try quantizeFile(
             source: source, outputPath: arguments.string("output")!, rules: rules,
-            compress: arguments.flag("compress"), overwrite: arguments.flag("force"),
+            compress: arguments.flag("compress"), overwrite: arguments.flag("force"), threads: threads,
             progress: console.errIsTerminal ? { console.err("\r\u{1B}[K" + $0) } : nil)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         switch arguments.string("report") {

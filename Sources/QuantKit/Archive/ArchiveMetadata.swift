@@ -30,14 +30,19 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var shape: [Int]
 
         public init(name: String, quantized q: QuantizedTensor, originalDType: DType) {
+            self.init(name: name, scheme: q.scheme, axis: q.axis, shape: q.shape, originalDType: originalDType)
+        }
+
+        /// The entry of a tensor of `shape` quantized under `scheme` over the resolved `axis`.
+        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType) {
             self.name = name
-            self.scheme = q.scheme.name
-            self.bits = q.scheme.bits
-            self.axis = q.axis
-            self.symmetric = q.scheme.symmetric
-            self.codesDtype = q.scheme.codeDType.rawValue
+            self.scheme = scheme.name
+            self.bits = scheme.bits
+            self.axis = axis
+            self.symmetric = scheme.symmetric
+            self.codesDtype = scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
-            self.shape = q.shape
+            self.shape = shape
         }
 
         enum CodingKeys: String, CodingKey {

@@ -41,4 +41,15 @@ public struct ErrorMetrics: Sendable, Equatable {
         maxAbsError = absMax
         sqnrDB = noise == 0 ? .infinity : 10 * log10(signal / noise)
     }
+
+    /// The metrics of sums the quantization kernels gathered over `count` elements (in float32
+    /// lanes over runs of at most 65536 elements, then in Double: the sums differ from the
+    /// element-by-element Double ones only in their last digits).
+    init(sums: ErrorSums, count: Int) {
+        let n = Double(max(count, 1))
+        mse = sums.noise / n
+        meanAbsError = sums.absolute / n
+        maxAbsError = Double(sums.maxError)
+        sqnrDB = sums.noise == 0 ? .infinity : 10 * log10(sums.signal / sums.noise)
+    }
 }

@@ -55,6 +55,26 @@ public struct NPYFileSource: TensorSource {
         }
     }
 
+    /// Reads the data with one `pread` into `scratch` (big-endian and Fortran-order files go
+    /// through `load`, which reorders them).
+    public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
+        guard name == self.name else {
+            throw FileError(path: path, NPYError.noSuchTensor(requested: name, available: self.name))
+        }
+        guard !header.fortranOrder, !header.bigEndian || header.dtype.byteSize == 1 else {
+            return try readByLoading(name, into: scratch)
+        }
+        do {
+            let file = try ReadOnlyFile(path: path)
+            try Self.checkDataSize(of: file, header: header)
+            let bytes = scratch.prepare(count: header.dataByteCount)
+            try file.read(at: UInt64(header.headerLength), into: bytes)
+            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), UnsafeRawBufferPointer(bytes))
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
     /// Refuses a file whose data is shorter or longer than `header`'s shape implies.
     private static func checkDataSize(of file: ReadOnlyFile, header: NPYHeader) throws(NPYError) {
         let dataBytes = Int(clamping: file.size) - header.headerLength

@@ -13,11 +13,12 @@ public final class NPZSource: TensorSource {
     private let archive: ZipReader
     private let members: [String: (entry: ZipEntry, header: NPYHeader)]
 
-    /// Opens `path` and reads every member's header; errors are `FileError`s naming the file and member.
-    public init(path: String) throws(FileError) {
+    /// Opens `path` and reads every member's header; errors are `FileError`s naming the file and
+    /// member. CRCs of large members are verified on up to `threads` threads.
+    public init(path: String, threads: Int = 1) throws(FileError) {
         self.path = path
         do {
-            archive = try ZipReader(path: path)
+            archive = try ZipReader(path: path, threads: threads)
         } catch {
             throw FileError(path: path, error)
         }
@@ -60,6 +61,29 @@ public final class NPZSource: TensorSource {
         }
     }
 
+    /// Reads the data of `name` straight from the member (stored: one `pread`; deflate: inflated
+    /// in place) into `scratch`, checking its CRC-32. Big-endian and Fortran-order members are
+    /// normalized through `load`.
+    public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
+        guard let (entry, header) = members[name] else {
+            throw FileError(path: path, NPZError.noSuchTensor(name))
+        }
+        guard !header.fortranOrder, !header.bigEndian || header.dtype.byteSize == 1 else {
+            return try readByLoading(name, into: scratch)
+        }
+        do {
+            let reader = try archive.openMember(entry)
+            _ = try reader.readExactly(header.headerLength)
+            let bytes = scratch.prepare(count: header.dataByteCount)
+            try reader.readExactly(into: bytes)
+            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), UnsafeRawBufferPointer(bytes))
+        } catch let error as ZipError {
+            throw FileError(path: path, error)
+        } catch {
+            throw FileError(path: path, member: entry.name, error)
+        }
+    }
+
     /// The `.npy` header at the start of `entry`, checked against the entry's declared size.
     private static func readHeader(of entry: ZipEntry, in archive: ZipReader) throws -> NPYHeader {
         let declared = entry.uncompressedSize
@@ -80,6 +104,17 @@ public final class NPZSource: TensorSource {
 }
 
 extension ZipMemberReader {
+    /// Fills `buffer` with the next bytes of the member, or throws `NPYError.truncatedData`
+    /// when it ends first.
+    func readExactly(into buffer: UnsafeMutableRawBufferPointer) throws {
+        var filled = 0
+        while filled < buffer.count {
+            let produced = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            guard produced > 0 else { throw NPYError.truncatedData(expected: buffer.count, actual: filled) }
+            filled += produced
+        }
+    }
+
     /// The next `count` bytes of the member, or `NPYError.truncatedData` when it ends first.
     ///
     /// Memory grows with the bytes that actually arrive (in chunks of at most 64 MiB), never
@@ -91,16 +126,8 @@ extension ZipMemberReader {
         bytes.reserveCapacity(min(count, chunk))
         while bytes.count < count {
             let start = bytes.count
-            let wanted = min(count - start, chunk)
-            bytes.append(contentsOf: repeatElement(0, count: wanted))
-            var filled = 0
-            try bytes.withUnsafeMutableBytes { buffer in
-                while filled < wanted {
-                    let produced = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[(start + filled) ..< (start + wanted)]))
-                    guard produced > 0 else { throw NPYError.truncatedData(expected: count, actual: start + filled) }
-                    filled += produced
-                }
-            }
+            bytes.append(contentsOf: repeatElement(0, count: min(count - start, chunk)))
+            try bytes.withUnsafeMutableBytes { try readExactly(into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
         }
         return bytes
     }

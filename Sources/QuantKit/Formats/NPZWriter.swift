@@ -6,10 +6,11 @@ public final class NPZWriter {
     private let displayPath: String
     private let compressed: Bool
 
-    /// Creates (or truncates) `path`; errors name `displayPath`.
-    public init(path: String, displayPath: String, compressed: Bool) throws(FileError) {
+    /// Creates (or truncates) `path`; errors name `displayPath`. CRCs of large members are
+    /// computed on up to `threads` threads.
+    public init(path: String, displayPath: String, compressed: Bool, threads: Int = 1) throws(FileError) {
         do {
-            zip = try ZipWriter(path: path)
+            zip = try ZipWriter(path: path, threads: threads)
         } catch {
             throw FileError(path: displayPath, error)
         }
@@ -18,14 +19,42 @@ public final class NPZWriter {
     }
 
     /// Appends `tensor` as the member `name.npy`.
-    public func add(name: String, tensor: Tensor) throws(FileError) {
+    public func add(name: String, tensor: Tensor) throws {
+        try tensor.bytes.withUnsafeBytes { bytes in
+            try add(name: name, dtype: tensor.dtype, shape: tensor.shape, bytes: bytes)
+        }
+    }
+
+    /// Appends the member `name.npy` holding `bytes`, the C-order little-endian data of a
+    /// `dtype` array of `shape`.
+    public func add(name: String, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
+        try add(name: name, dtype: dtype, shape: shape) { write in try write(bytes) }
+    }
+
+    /// Appends the member `name.npy` for a `dtype` array of `shape` whose C-order little-endian
+    /// data `body` hands, piece by piece, to the `write` function it is given.
+    public func add(name: String, dtype: DType, shape: [Int],
+                    _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
+        let zip = self.zip
+        let displayPath = self.displayPath
+        func wrapped(_ error: ZipError) -> FileError { FileError(path: displayPath, member: name, error) }
         do {
             try zip.beginMember(name: name + ".npy", compressed: compressed)
-            try zip.write(encodeNPYHeader(dtype: tensor.dtype, shape: tensor.shape))
-            try tensor.bytes.withUnsafeBytes { try zip.write($0) }
+            try zip.write(encodeNPYHeader(dtype: dtype, shape: shape))
+        } catch {
+            throw wrapped(error)
+        }
+        try body { (bytes) throws(FileError) in
+            do throws(ZipError) {
+                try zip.write(bytes)
+            } catch {
+                throw wrapped(error)
+            }
+        }
+        do {
             try zip.endMember()
         } catch {
-            throw FileError(path: displayPath, member: name, error)
+            throw wrapped(error)
         }
     }
 

@@ -1,6 +1,7 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
 /// array, `PK` a zip (`.npz`) archive. Anything else is refused, naming what it starts with.
-public func openTensorSource(path: String) throws -> any TensorSource {
+/// Checksums of large members are verified on up to `threads` threads.
+public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
     do {
         let file = try ReadOnlyFile(path: path)
@@ -13,7 +14,7 @@ public func openTensorSource(path: String) throws -> any TensorSource {
         return try NPYFileSource(path: path)
     }
     if prefix.starts(with: [0x50, 0x4B]) {
-        return try NPZSource(path: path)
+        return try NPZSource(path: path, threads: threads)
     }
     throw FileError(path: path, UnknownFormat(prefix: prefix))
 }

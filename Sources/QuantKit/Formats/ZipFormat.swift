@@ -56,19 +56,53 @@ extension Array where Element == UInt8 {
 }
 
 /// The CRC-32 of APPNOTE 4.4.7 (polynomial 0xEDB88320, as zlib computes it), continued from
-/// `crc` over `bytes`; start with 0.
-func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-    guard var base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
-    var left = bytes.count
+/// `crc` over `bytes`; start with 0. See `combinedCRC32` for how long inputs use threads.
+func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer, threads: Int = 1) -> UInt32 {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
+    return combinedCRC32(crc, count: bytes.count, threads: threads) { start, length in
+        CZlib.crc32(0, base + start, UInt32(length))
+    }
+}
+
+/// The CRC-32 of `count` bytes continued from `crc`, the bytes cut into fixed 4 MiB pieces
+/// whose own CRCs (from 0) `pieceCRC(start, length)` computes, on up to `threads` threads.
+/// zlib's `crc32_combine` joins them in order into exactly the CRC of the whole (a CRC is
+/// linear), so the result never depends on the thread count.
+func combinedCRC32(_ crc: UInt32, count: Int, threads: Int, _ pieceCRC: (_ start: Int, _ length: Int) -> UInt) -> UInt32 {
+    let piece = 4 << 20
+    let pieces = (count + piece - 1) / piece
+    var crcs = [UInt](repeating: 0, count: pieces)
+    crcs.withUnsafeMutableBufferPointer { crcs in
+        parallelFor(pieces, threads: threads) { index in
+            crcs[index] = pieceCRC(index * piece, Swift.min(piece, count - index * piece))
+        }
+    }
     var running = UInt(crc)
-    // zlib's length is a 32-bit uInt: feed at most 1 GiB per call.
-    while left > 0 {
-        let chunk = Swift.min(left, 1 << 30)
-        running = CZlib.crc32(running, base, UInt32(chunk))
-        base += chunk
-        left -= chunk
+    for (index, pieceCRC) in crcs.enumerated() {
+        running = CZlib.crc32_combine(running, pieceCRC, Int(Swift.min(piece, count - index * piece)))
     }
     return UInt32(truncatingIfNeeded: running)
+}
+
+/// Reads `buffer.count` bytes of `file` at `offset` into `buffer` and returns their CRC-32
+/// continued from `crc`: each 4 MiB piece is read and checksummed by the same thread while it
+/// is still in cache, on up to `threads` threads.
+func zipReadWithCRC(_ file: ReadOnlyFile, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer, crc: UInt32,
+                    threads: Int) throws(ZipError) -> UInt32 {
+    guard let base = buffer.baseAddress else { return crc }
+    var failures = [FileReadError?](repeating: nil, count: (buffer.count + (4 << 20) - 1) / (4 << 20))
+    let result = failures.withUnsafeMutableBufferPointer { failures in
+        combinedCRC32(crc, count: buffer.count, threads: threads) { start, length in
+            do throws(FileReadError) {
+                try file.read(at: offset + UInt64(start), into: UnsafeMutableRawBufferPointer(start: base + start, count: length))
+            } catch {
+                failures[start / (4 << 20)] = error
+            }
+            return CZlib.crc32(0, (base + start).assumingMemoryBound(to: UInt8.self), UInt32(length))
+        }
+    }
+    if let failure = failures.lazy.compactMap({ $0 }).first { throw .file(failure) }
+    return result
 }
 
 /// The text of `errno` code `code`.

@@ -81,11 +81,11 @@ public final class ZipMemberReader {
                     throw .inflatesShortOfDeclaredSize(member: entry.name, declared: entry.uncompressedSize,
                                                        actual: bytesRead)
                 }
+                crc = zipCRC32(crc, UnsafeRawBufferPointer(rebasing: buffer[0 ..< produced]), threads: archive.threads)
             } else {
-                try archive.file.zipRead(at: dataOffset + bytesRead, into: target)
+                crc = try zipReadWithCRC(archive.file, at: dataOffset + bytesRead, into: target, crc: crc, threads: archive.threads)
                 produced = count
             }
-            crc = zipCRC32(crc, UnsafeRawBufferPointer(rebasing: buffer[0 ..< produced]))
             bytesRead += UInt64(produced)
         }
         if bytesRemaining == 0, !verified {

@@ -34,8 +34,12 @@ public final class ZipReader: Sendable {
     /// Where the central directory starts: every member's data must end at or before it.
     let centralDirectoryOffset: UInt64
 
-    /// Opens and validates the archive at `path`.
-    public init(path: String) throws(ZipError) {
+    /// How many threads verify the CRC-32 of large reads.
+    public let threads: Int
+
+    /// Opens and validates the archive at `path`; CRCs of large reads use up to `threads` threads.
+    public init(path: String, threads: Int = 1) throws(ZipError) {
+        self.threads = threads
         do {
             file = try ReadOnlyFile(path: path)
         } catch {

@@ -54,8 +54,12 @@ public final class ZipWriter {
         var dataOffset: UInt64
     }
 
-    /// Creates (or truncates) the file at `path`.
-    public init(path: String) throws(ZipError) {
+    /// How many threads compute the CRC-32 of large writes.
+    private let threads: Int
+
+    /// Creates (or truncates) the file at `path`; CRCs of large writes use up to `threads` threads.
+    public init(path: String, threads: Int = 1) throws(ZipError) {
+        self.threads = threads
         fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fileDescriptor >= 0 else { throw .createFailed(zipErrnoMessage(errno)) }
         buffer.reserveCapacity(Self.bufferCapacity)
@@ -122,7 +126,7 @@ public final class ZipWriter {
     /// Appends `bytes` to the open member's uncompressed content.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
         precondition(member != nil, "write: no member is open")
-        member!.record.crc = zipCRC32(member!.record.crc, bytes)
+        member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
         if member!.record.method == ZipFormat.methodDeflate {
             try deflater!.deflate(bytes, finish: false) { (output) throws(ZipError) in try append(output) }

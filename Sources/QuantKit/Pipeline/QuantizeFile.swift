@@ -9,7 +9,7 @@ import Foundation
 /// - Parameter progress: called with a short line before each tensor (for a terminal).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules,
-    compress: Bool, overwrite: Bool, progress: ((String) -> Void)? = nil
+    compress: Bool, overwrite: Bool, threads: Int = defaultQuantizationThreads, progress: ((String) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan
@@ -20,41 +20,32 @@ public func quantizeFile(
     }
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
-    let writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress)
+    let writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress, threads: threads)
+    let scratch = ScratchBuffer()
 
     var lines: [QuantizationReport.TensorLine] = []
     var entries: [ArchiveMetadata.Entry] = []
     for (position, step) in plan.steps.enumerated() {
-        let info = step.tensor
-        progress?("[\(position + 1)/\(plan.steps.count)] \(info.name)")
-        let tensor = try source.load(info.name)
+        progress?("[\(position + 1)/\(plan.steps.count)] \(step.tensor.name)")
+        let (info, bytes) = try source.read(step.tensor.name, into: scratch)
         guard let scheme = step.scheme else {
-            try writer.add(name: info.name, tensor: tensor)
+            try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
             lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
-                               bits: nil, axis: nil, bytesBefore: tensor.bytes.count, bytesAfter: tensor.bytes.count,
+                               bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: bytes.count,
                                mse: nil, maxAbsError: nil, sqnrDB: nil))
             continue
         }
-        let quantized: QuantizedTensor
-        let values: [Float]
-        do {
-            values = tensor.floatValues()!
-            try NonFiniteValue.check(values, shape: info.shape, storedDType: info.dtype)
-            quantized = try quantize(values, shape: info.shape, scheme: scheme)
-        } catch {
-            throw FileError(path: source.path, member: info.name, error)
-        }
-        try writer.add(name: info.name, tensor: quantized.codesTensor)
-        try writer.add(name: ArchiveLayout.scaleName(for: info.name), tensor: quantized.scalesTensor)
-        if let zeroPoints = quantized.zeroPointsTensor {
-            try writer.add(name: ArchiveLayout.zeroPointName(for: info.name), tensor: zeroPoints)
-        }
-        let metrics = ErrorMetrics(original: values, reconstructed: quantized.dequantized())
+        let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, threads: threads, source: source.path,
+                                              writer: writer)
         lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
-                           bits: scheme.bits, axis: quantized.axis, bytesBefore: tensor.bytes.count,
-                           bytesAfter: quantized.storedByteCount, mse: metrics.mse,
-                           maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB))
-        entries.append(ArchiveMetadata.Entry(name: info.name, quantized: quantized, originalDType: info.dtype))
+                           bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count,
+                           bytesAfter: QuantizedTensor.storedByteCount(codes: bytes.count / info.dtype.byteSize,
+                                                                       scales: quantized.scales.count,
+                                                                       zeroPoints: quantized.zeroPoints.count),
+                           mse: quantized.metrics.mse, maxAbsError: quantized.metrics.maxAbsError,
+                           sqnrDB: quantized.metrics.sqnrDB))
+        entries.append(ArchiveMetadata.Entry(name: info.name, scheme: scheme, axis: quantized.axis, shape: info.shape,
+                                             originalDType: info.dtype))
     }
     let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries).encoded()
     try writer.add(name: ArchiveLayout.metadataName,
@@ -63,4 +54,39 @@ public func quantizeFile(
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start))
+}
+
+/// Quantizes the floating tensor `info` whose C-order little-endian data is `bytes` and writes
+/// its members to `writer`: the codes as they are produced (4 MiB at a time), then the scales
+/// and zero points. Float32 data is used where it lies; float16 and float64 are converted first.
+/// NaN and infinity are refused as `NonFiniteValue` before anything is written.
+func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, threads: Int,
+                       source: String, writer: NPZWriter) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?,
+                                                                      metrics: ErrorMetrics) {
+    func run(_ floats: UnsafeRawBufferPointer) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics) {
+        var result: (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?)?
+        try writer.add(name: info.name, dtype: scheme.codeDType, shape: info.shape) { write in
+            do {
+                result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
+                                             batchBytes: 4 << 20) { try write($0) }
+            } catch let error as NonFiniteElement {
+                throw FileError(path: source, member: info.name, NonFiniteValue(
+                    index: multiIndex(ofFlat: error.index, in: info.shape),
+                    value: floats.loadUnaligned(fromByteOffset: 4 * error.index, as: Float.self), storedDType: info.dtype))
+            } catch let error as QuantizationError {
+                throw FileError(path: source, member: info.name, error)
+            }
+        }
+        let done = result!
+        let scaleShape = QuantizedTensor.scaleShape(of: info.shape, axis: done.axis)
+        try writer.add(name: ArchiveLayout.scaleName(for: info.name), tensor: Tensor(shape: scaleShape, values: done.scales))
+        if !scheme.symmetric {
+            try writer.add(name: ArchiveLayout.zeroPointName(for: info.name),
+                           tensor: QuantizedTensor.zeroPointsTensor(done.zeroPoints, shape: scaleShape))
+        }
+        return (done.scales, done.zeroPoints, done.axis, done.metrics!)
+    }
+    guard info.dtype != .float32 else { return try run(bytes) }
+    let converted = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!
+    return try converted.withUnsafeBytes(run)
 }

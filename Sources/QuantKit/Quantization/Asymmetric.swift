@@ -29,17 +29,9 @@
 public func asymmetricQuantize(_ x: [Float], bits: Int = 8) -> (codes: [UInt8], scale: Float, zeroPoint: Int32) {
     precondition(QuantScheme.bitRange.contains(bits), "bits must be in 2...8, got \(bits)")
     assert(firstNonFiniteIndex(x) == nil, "quantization input must be finite")
-    let blocks = ChannelBlocks(outer: 1, channels: 1, inner: x.count)
-    return x.withUnsafeBufferPointer { values in
-        let range = channelRanges(values, blocks)
-        let (scale, zeroPoint) = asymmetricParameters(min: range.mins[0], max: range.maxs[0], bits: bits)
-        let codes = [UInt8](unsafeUninitializedCapacity: x.count) { codes, initialized in
-            quantizeBlocks(values, blocks, scales: [scale], zeroPoints: [Float(zeroPoint)],
-                           qmin: 0, qmax: Float((1 << bits) - 1), into: codes)
-            initialized = x.count
-        }
-        return (codes, scale, zeroPoint)
-    }
+    // A per-tensor scheme on a 1-D shape always quantizes.
+    let q = try! quantize(x, shape: [x.count], scheme: QuantScheme(symmetric: false, granularity: .perTensor, bits: bits))
+    return (q.codes, q.scales[0], q.zeroPoints[0])
 }
 
 /// The float32 values `(code - zeroPoint) * scale` of asymmetric codes (the integer subtraction

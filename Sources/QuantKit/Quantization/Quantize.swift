@@ -17,32 +17,9 @@
 /// ### See Also
 /// - `QuantizedTensor.dequantized()`
 public func quantize(_ values: [Float], shape: [Int], scheme: QuantScheme) throws -> QuantizedTensor {
-    // `bits` is a settable property, so the initializer's check alone does not hold here.
-    precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
-    let count = try elementCount(of: shape)
-    guard count == values.count else { throw QuantizationError.valueCountMismatch(count: values.count, shape: shape) }
     assert(firstNonFiniteIndex(values) == nil, "quantization input must be finite")
-    let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
-    let blocks = try ChannelBlocks(shape: shape, axis: axis)
-    return values.withUnsafeBufferPointer { values in
-        let ranges = channelRanges(values, blocks)
-        let scales: [Float]
-        let zeroPoints: [Int32]
-        if scheme.symmetric {
-            scales = zip(ranges.mins, ranges.maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
-            zeroPoints = []
-        } else {
-            let parameters = zip(ranges.mins, ranges.maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
-            scales = parameters.map(\.scale)
-            zeroPoints = parameters.map(\.zeroPoint)
-        }
-        let zeroPointValues = zeroPoints.isEmpty ? [Float](repeating: 0, count: scales.count) : zeroPoints.map(Float.init)
-        let codes = [UInt8](unsafeUninitializedCapacity: count) { codes, initialized in
-            quantizeBlocks(values, blocks, scales: scales, zeroPoints: zeroPointValues,
-                           qmin: Float(scheme.qmin), qmax: Float(scheme.qmax), into: codes)
-            initialized = count
-        }
-        return QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: scales, zeroPoints: zeroPoints, axis: axis)
+    return try values.withUnsafeBytes { raw in
+        try quantizeFloat32(raw, shape: shape, scheme: scheme, measure: false).tensor
     }
 }
 

@@ -29,6 +29,11 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// The shape of `scales` and `zeroPoints` as stored: the tensor's rank with size 1 on every
     /// reduced axis, so that NumPy broadcasts `(codes - zero_point) * scale` back to `shape`.
     public var scaleShape: [Int] {
+        QuantizedTensor.scaleShape(of: shape, axis: axis)
+    }
+
+    /// `shape` with 1 on every axis but `axis` (every axis, when nil).
+    public static func scaleShape(of shape: [Int], axis: Int?) -> [Int] {
         shape.indices.map { $0 == axis ? shape[$0] : 1 }
     }
 

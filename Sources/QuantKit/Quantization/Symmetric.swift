@@ -22,18 +22,9 @@
 public func symmetricQuantize(_ x: [Float], bits: Int = 8) -> (codes: [Int8], scale: Float) {
     precondition(QuantScheme.bitRange.contains(bits), "bits must be in 2...8, got \(bits)")
     assert(firstNonFiniteIndex(x) == nil, "quantization input must be finite")
-    let blocks = ChannelBlocks(outer: 1, channels: 1, inner: x.count)
-    let qmax = (1 << (bits - 1)) - 1
-    return x.withUnsafeBufferPointer { values in
-        let range = channelRanges(values, blocks)
-        let scale = symmetricScale(min: range.mins[0], max: range.maxs[0], bits: bits)
-        let codes = [Int8](unsafeUninitializedCapacity: x.count) { codes, initialized in
-            quantizeBlocks(values, blocks, scales: [scale], zeroPoints: [0],
-                           qmin: Float(-qmax - 1), qmax: Float(qmax), into: codes)
-            initialized = x.count
-        }
-        return (codes, scale)
-    }
+    // A per-tensor scheme on a 1-D shape always quantizes.
+    let q = try! quantize(x, shape: [x.count], scheme: QuantScheme(symmetric: true, granularity: .perTensor, bits: bits))
+    return (q.codes.map { Int8(bitPattern: $0) }, q.scales[0])
 }
 
 /// The float32 values `code * scale` of symmetric codes (the int-to-float conversion is exact,

@@ -20,4 +20,22 @@ public protocol TensorSource {
     var tensors: [TensorInfo] { get }
     /// Reads the tensor called `name` in full, verifying it (checksums, sizes) as it goes.
     func load(_ name: String) throws -> Tensor
+    /// Reads the data of the tensor called `name`, as `load` would give it (C order,
+    /// little-endian), into `scratch`; the bytes are valid until `scratch` is used again.
+    func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer)
+}
+
+extension TensorSource {
+    /// `readByLoading(_:into:)`: for sources without a faster way.
+    public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
+        try readByLoading(name, into: scratch)
+    }
+
+    /// `load`, then a copy into `scratch`.
+    public func readByLoading(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
+        let tensor = try load(name)
+        let bytes = scratch.prepare(count: tensor.bytes.count)
+        tensor.bytes.withUnsafeBytes { bytes.copyMemory(from: $0) }
+        return (TensorInfo(name: name, dtype: tensor.dtype, shape: tensor.shape), UnsafeRawBufferPointer(bytes))
+    }
 }

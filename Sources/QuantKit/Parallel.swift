@@ -1,0 +1,30 @@
+import Dispatch
+
+/// Calls `body(index)` for every index in `0 ..< count`, on up to `threads` threads at once,
+/// each thread taking one contiguous range of indices; returns when all calls have returned.
+///
+/// `body` is not required to be `@Sendable`: it typically writes through unsafe pointers,
+/// and the caller guarantees that different indices touch disjoint memory (each index owns
+/// its output slot). That is the one rule every parallel loop of this library follows, and
+/// why the results never depend on the thread count.
+func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    let workers = max(1, min(threads, count))
+    guard workers > 1 else {
+        for index in 0 ..< count { body(index) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in worker * count / workers ..< (worker + 1) * count / workers {
+                shared.value(index)
+            }
+        }
+    }
+}
+
+/// A value handed to other threads under a guarantee the compiler cannot check (see `parallelFor`).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,196 @@
+import Foundation
+
+/// How many threads quantization uses by default: every active core.
+public let defaultQuantizationThreads = ProcessInfo.processInfo.activeProcessorCount
+
+/// The quantization of one float32 tensor, spread over threads.
+///
+/// Work is cut into fixed pieces that do not depend on the thread count: runs of at most
+/// `pieceLength` elements of one channel (rows of the `[outer, channels, inner]` view), or,
+/// when channels are interleaved element by element (`inner == 1`), blocks of channels over
+/// every outer slice. Threads take contiguous ranges of pieces; every piece's results land in
+/// its own slot and are combined in piece order, so codes, scales and error sums are
+/// bit-identical for any number of threads.
+struct TensorQuantizer {
+    static let pieceLength = 1 << 16
+    static let channelBlock = 256
+
+    let blocks: ChannelBlocks
+    let scheme: QuantScheme
+    let threads: Int
+
+    /// A piece of work: `count` elements from flat index `start`, all of channel `channel`
+    /// (row pieces), or channels `channel ..< channel + count` over every outer slice
+    /// (interleaved pieces).
+    struct Piece {
+        var start: Int
+        var count: Int
+        var channel: Int
+    }
+
+    var interleaved: Bool { blocks.inner == 1 && blocks.channels > 1 }
+
+    var pieces: [Piece] {
+        var pieces: [Piece] = []
+        if interleaved {
+            for first in stride(from: 0, to: blocks.channels, by: Self.channelBlock) {
+                pieces.append(Piece(start: first, count: min(Self.channelBlock, blocks.channels - first), channel: first))
+            }
+            return pieces
+        }
+        for row in 0 ..< blocks.outer * blocks.channels {
+            let base = row * blocks.inner
+            for offset in stride(from: 0, to: blocks.inner, by: Self.pieceLength) {
+                pieces.append(Piece(start: base + offset, count: min(Self.pieceLength, blocks.inner - offset),
+                                    channel: row % blocks.channels))
+            }
+        }
+        return pieces
+    }
+
+    /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite.
+    func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece]) -> (mins: [Float], maxs: [Float])? {
+        var mins = [Float](repeating: 0, count: blocks.channels)
+        var maxs = [Float](repeating: 0, count: blocks.channels)
+        var results = [RunRange](repeating: RunRange(), count: pieces.count)
+        results.withUnsafeMutableBufferPointer { results in
+            mins.withUnsafeMutableBufferPointer { mins in
+                maxs.withUnsafeMutableBufferPointer { maxs in
+                    parallelFor(pieces.count, threads: threads) { index in
+                        let piece = pieces[index]
+                        guard interleaved else {
+                            results[index].fold(values + 4 * piece.start, count: piece.count)
+                            return
+                        }
+                        // Interleaved: a strided walk over the piece's channels, one value at a time.
+                        var finite = true
+                        for outer in 0 ..< blocks.outer {
+                            let base = outer * blocks.channels
+                            for c in piece.channel ..< piece.channel + piece.count {
+                                let x = values.loadUnaligned(fromByteOffset: 4 * (base + c), as: Float.self)
+                                mins[c] = Swift.min(mins[c], x)
+                                maxs[c] = Swift.max(maxs[c], x)
+                                finite = finite && x.isFinite
+                            }
+                        }
+                        results[index].finite = finite
+                    }
+                }
+            }
+        }
+        guard results.allSatisfy(\.finite) else { return nil }
+        if !interleaved {
+            for (piece, range) in zip(pieces, results) {
+                mins[piece.channel] = Swift.min(mins[piece.channel], range.min)
+                maxs[piece.channel] = Swift.max(maxs[piece.channel], range.max)
+            }
+        }
+        return (mins, maxs)
+    }
+
+    /// Writes the codes of `pieces`, the code of flat index `i` at `codes[i - first]`, and
+    /// returns their error sums (zero unless `measure`).
+    func quantize(_ values: UnsafeRawPointer, _ pieces: ArraySlice<Piece>, scales: [Float], zeroPoints: [Float],
+                  into codes: UnsafeMutablePointer<UInt8>, first: Int, measure: Bool) -> ErrorSums {
+        let qmin = Float(scheme.qmin)
+        let qmax = Float(scheme.qmax)
+        var sums = [ErrorSums](repeating: ErrorSums(), count: pieces.count)
+        sums.withUnsafeMutableBufferPointer { sums in
+            parallelFor(pieces.count, threads: threads) { index in
+                let piece = pieces[pieces.startIndex + index]
+                guard interleaved else {
+                    sums[index] = quantizeRun(values + 4 * piece.start, count: piece.count, into: codes + (piece.start - first),
+                                              scale: scales[piece.channel], zeroPoint: zeroPoints[piece.channel],
+                                              qmin: qmin, qmax: qmax, measure: measure)
+                    return
+                }
+                for outer in 0 ..< blocks.outer {
+                    for c in piece.channel ..< piece.channel + piece.count {
+                        let flat = outer * blocks.channels + c
+                        sums[index].add(quantizeRun(values + 4 * flat, count: 1, into: codes + (flat - first), scale: scales[c],
+                                                    zeroPoint: zeroPoints[c], qmin: qmin, qmax: qmax, measure: measure))
+                    }
+                }
+            }
+        }
+        return sums.reduce(into: ErrorSums()) { $0.add($1) }
+    }
+}
+
+/// A tensor that holds a NaN or an infinity at flat index `index`.
+struct NonFiniteElement: Error {
+    let index: Int
+}
+
+/// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
+/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`; see the
+/// streaming variant.
+func quantizeFloat32(
+    _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool,
+    threads: Int = defaultQuantizationThreads
+) throws -> (tensor: QuantizedTensor, metrics: ErrorMetrics?) {
+    var codes: [UInt8] = []
+    codes.reserveCapacity(values.count / 4)
+    let result = try quantizeFloat32(values, shape: shape, scheme: scheme, measure: measure, threads: threads,
+                                     batchBytes: .max) { codes.append(contentsOf: $0) }
+    let tensor = QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: result.scales,
+                                 zeroPoints: result.zeroPoints, axis: result.axis)
+    return (tensor, result.metrics)
+}
+
+/// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
+/// alignment) under `scheme`, with `threads` threads, handing the codes to `emit` in flat order
+/// in batches of about `batchBytes` (so that a large tensor's codes never sit in memory whole).
+/// Returns the scales, zero points and resolved axis and, when `measure` is set, the
+/// reconstruction error metrics; throws `NonFiniteElement` for NaN or infinity (before any code
+/// is emitted) and `QuantizationError` for a bad axis.
+func quantizeFloat32(
+    _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
+    batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
+) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?) {
+    precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
+    let count = try elementCount(of: shape)
+    guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
+    let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
+    let quantizer = TensorQuantizer(blocks: try ChannelBlocks(shape: shape, axis: axis), scheme: scheme, threads: threads)
+    let pieces = quantizer.pieces
+    // An empty tensor has no base address; give the kernels a valid one (they read nothing).
+    let base = values.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!
+    guard let (mins, maxs) = quantizer.ranges(base, pieces) else {
+        let floats = (0 ..< count).lazy.map { values.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
+        throw NonFiniteElement(index: floats.firstIndex { !$0.isFinite }!)
+    }
+    let scales: [Float]
+    let zeroPoints: [Int32]
+    if scheme.symmetric {
+        scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
+        zeroPoints = []
+    } else {
+        let parameters = zip(mins, maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
+        scales = parameters.map(\.scale)
+        zeroPoints = parameters.map(\.zeroPoint)
+    }
+    let zeroPointValues = zeroPoints.isEmpty ? [Float](repeating: 0, count: scales.count) : zeroPoints.map(Float.init)
+    // Row pieces lie in flat order, so consecutive ones make a batch; interleaved pieces each
+    // span the whole tensor, so they make one batch.
+    let batch = quantizer.interleaved ? count : Swift.min(count, Swift.max(batchBytes, TensorQuantizer.pieceLength))
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(batch + TensorQuantizer.pieceLength, 1))
+    defer { buffer.deallocate() }
+    var sums = ErrorSums()
+    var first = 0
+    while first < pieces.count {
+        var last = first
+        var bytes = 0
+        while last < pieces.count, bytes < batch || last == first {
+            bytes += quantizer.interleaved ? 0 : pieces[last].count
+            last += 1
+        }
+        if quantizer.interleaved { bytes = count }
+        let start = quantizer.interleaved ? 0 : pieces[first].start
+        sums.add(quantizer.quantize(base, pieces[first ..< last], scales: scales, zeroPoints: zeroPointValues,
+                                    into: buffer, first: start, measure: measure))
+        try emit(UnsafeRawBufferPointer(start: buffer, count: bytes))
+        first = last
+    }
+    return (scales, zeroPoints, axis, measure ? ErrorMetrics(sums: sums, count: count) : nil)
+}

@@ -1,0 +1,20 @@
+/// A byte buffer reused from one tensor to the next, so that streaming a file tensor by tensor
+/// allocates once (the size of the largest tensor) instead of once per tensor, and never
+/// zero-fills what is about to be overwritten.
+public final class ScratchBuffer {
+    private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    public init() {}
+
+    deinit { storage.deallocate() }
+
+    /// The first `count` bytes of the buffer, grown (contents dropped) when it is smaller;
+    /// valid until the next call. The bytes are uninitialized until the caller writes them.
+    public func prepare(count: Int) -> UnsafeMutableRawBufferPointer {
+        if storage.count < count {
+            storage.deallocate()
+            storage = .allocate(byteCount: count, alignment: 64)
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: storage[0 ..< count])
+    }
+}
