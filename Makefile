@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test example eval fixtures clean
+.PHONY: deps build release test example eval bench fixtures clean
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -33,6 +33,16 @@ example: build
 eval: build
 	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
 		--labels Fixtures/digits/test_labels.npy --compare
+
+# Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
+# file; release build. The workload is generated once under bench-data/ (not committed).
+BENCH_DATA := bench-data
+bench: release
+	@mkdir -p $(BENCH_DATA)
+	@[ -f $(BENCH_DATA)/weights-1g.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-1g.npz 16
+	@if [ -n "$(BENCH_4G)" ] && [ ! -f $(BENCH_DATA)/weights-4g.npz ]; then \
+		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-4g.npz 64; fi
+	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz)
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:

@@ -1,4 +1,5 @@
 import ArgKit
+import Foundation
 import QuantKit
 
 /// `quantize INPUT -o OUTPUT [options]`: the default command.
@@ -19,9 +20,11 @@ enum QuantizeCommand {
             NAME_scale (float32) and, when asymmetric, NAME_zero_point (int32), plus a
             __quantization__ JSON record.
             """,
-        arguments: [ArgumentSpec("input", help: "The weights to quantize: a .npy or .npz file.")],
+        arguments: [ArgumentSpec("input", help: "The weights: a .npy or .npz file, or several shards or a folder of them.",
+                                  variadic: true)],
         options: [
-            OptionSpec("output", short: "o", valueName: "OUTPUT", help: "Where to write the archive (.npz).", required: true),
+            OptionSpec("output", short: "o", valueName: "OUTPUT",
+                       help: "The archive to write (.npz); for shards, the folder to write them to.", required: true),
         ] + selectionOptions + [
             .flag("compress", help: "Deflate the archive's members (smaller file, slower)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
@@ -62,16 +65,32 @@ enum QuantizeCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let rules = try selectionRules(arguments)
         let threads = try arguments.int("threads", in: 1 ... 1024)!
-        let source = try openTensorSource(path: arguments.argument("input")!, threads: threads)
-        let report = try quantizeFile(
-            source: source, outputPath: arguments.string("output")!, rules: rules,
-            compress: arguments.flag("compress"), overwrite: arguments.flag("force"), threads: threads,
-            progress: console.errIsTerminal ? { console.err("\r\u{1B}[K" + $0) } : nil)
+        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: arguments.string("output")!)
+        try plan.createOutputFolder()
+        let start = Date()
+        var reports: [QuantizationReport] = []
+        for (index, job) in plan.jobs.enumerated() {
+            let done = reports.reduce(0) { $0 + $1.bytesBefore }
+            let shard = plan.sharded ? "shard \(index + 1)/\(plan.jobs.count) \(URL(fileURLWithPath: job.input).lastPathComponent): " : ""
+            let progress: ((QuantizeProgress) -> Void)? = console.errIsTerminal ? { step in
+                let bytes = done + step.bytesDone
+                let rate = Double(bytes) / max(Date().timeIntervalSince(start), 1e-9) / 1e9
+                console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
+                            + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
+            } : nil
+            reports.append(try quantizeFile(
+                source: try openTensorSource(path: job.input, threads: threads), outputPath: job.output, rules: rules,
+                compress: arguments.flag("compress"), overwrite: arguments.flag("force"), threads: threads,
+                progress: progress))
+        }
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
-        switch arguments.string("report") {
-        case "json": console.out(report.renderedJSON())
-        case "table": console.out(report.renderedTable())
-        default: break
+        let json = arguments.string("report") == "json"
+        switch (arguments.string("report"), plan.sharded) {
+        case ("none", _): break
+        case (_, false): console.out(json ? reports[0].renderedJSON() : reports[0].renderedTable())
+        case (_, true):
+            let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
+            console.out(json ? combined.renderedJSON() : combined.renderedTable())
         }
     }
 }

@@ -6,10 +6,10 @@ import Foundation
 /// The plan is checked before any data is read. The output appears only when every tensor
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
 /// `FileError` naming the input and tensor, is rethrown.
-/// - Parameter progress: called with a short line before each tensor (for a terminal).
+/// - Parameter progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules,
-    compress: Bool, overwrite: Bool, threads: Int = defaultQuantizationThreads, progress: ((String) -> Void)? = nil
+    compress: Bool, overwrite: Bool, threads: Int = defaultQuantizationThreads, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan
@@ -26,7 +26,8 @@ public func quantizeFile(
     var lines: [QuantizationReport.TensorLine] = []
     var entries: [ArchiveMetadata.Entry] = []
     for (position, step) in plan.steps.enumerated() {
-        progress?("[\(position + 1)/\(plan.steps.count)] \(step.tensor.name)")
+        progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count,
+                                   bytesDone: lines.reduce(0) { $0 + $1.bytesBefore }))
         let (info, bytes) = try source.read(step.tensor.name, into: scratch)
         guard let scheme = step.scheme else {
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
@@ -54,6 +55,15 @@ public func quantizeFile(
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start))
+}
+
+/// Where a `quantizeFile` run is: about to read tensor `index` of `count`, after `bytesDone`
+/// bytes of tensor data.
+public struct QuantizeProgress: Sendable {
+    public let tensor: String
+    public let index: Int
+    public let count: Int
+    public let bytesDone: Int
 }
 
 /// Quantizes the floating tensor `info` whose C-order little-endian data is `bytes` and writes

@@ -1,0 +1,83 @@
+"""`make bench`: quantize and the NumPy pipeline on the same file, in one run.
+
+Each command runs REPEAT times (outputs removed before each run, page cache warm); the
+medians of wall time and of peak resident memory (the child's ru_maxrss) are printed with
+throughput (input bytes / time) and the ratios. The I/O floor is `dd bs=4M` reading the input
+plus `dd bs=4M` writing as many bytes as our output has.
+
+Usage: python3 Benchmarks/run.py QUANTIZE_BINARY WORKLOAD.npz [more workloads...]
+"""
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure(command, outputs=()):
+    """Median wall seconds and median peak RSS (MiB) of `command` over REPEAT runs."""
+    times, peaks = [], []
+    for _ in range(REPEAT):
+        for path in outputs:
+            if os.path.exists(path):
+                os.remove(path)
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if status != 0:
+            sys.exit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
+        times.append(elapsed)
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(times), statistics.median(peaks)
+
+
+def io_floor(source, output_bytes, scratch):
+    def once():
+        start = time.perf_counter()
+        subprocess.run(["dd", f"if={source}", "of=/dev/null", "bs=4M"], check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(["dd", "if=/dev/zero", f"of={scratch}", "bs=4M", f"count={max(1, output_bytes >> 22)}"],
+                       check=True, stderr=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - start
+        os.remove(scratch)
+        return elapsed
+    return statistics.median(once() for _ in range(REPEAT))
+
+
+def main():
+    binary, workloads = sys.argv[1], sys.argv[2:]
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), Linux {platform.release()}; "
+          f"median of {REPEAT} runs, page cache warm")
+    for source in workloads:
+        size = os.path.getsize(source)
+        folder = os.path.dirname(os.path.abspath(source))
+        ours, theirs = os.path.join(folder, "out-quantize.npz"), os.path.join(folder, "out-numpy.npz")
+        subprocess.run(["cat", source], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
+        print(f"\n{os.path.basename(source)}: {size / 2**30:.2f} GiB")
+        print(f"{'run':44} {'time s':>8} {'GB/s':>7} {'peak MiB':>9} {'vs numpy':>9} {'vs floor':>9}")
+        for scheme in ("per-channel", "symmetric", "asymmetric"):
+            q_time, q_rss = measure([binary, source, "-o", ours, "--scheme", scheme, "--report", "none"], [ours])
+            floor = io_floor(source, os.path.getsize(ours), os.path.join(folder, "dd-scratch"))
+            if scheme == "asymmetric":
+                n_time = None  # the textbook pipeline has no asymmetric variant
+            else:
+                n_time, n_rss = measure([sys.executable, os.path.join(here, "numpy_pipeline.py"), source, theirs, scheme],
+                                        [theirs])
+                print(f"{'numpy ' + scheme:44} {n_time:8.3f} {size / n_time / 1e9:7.2f} {n_rss:9.0f} {'':>9} {'':>9}")
+            ratio = f"{n_time / q_time:8.2f}x" if n_time else f"{'-':>9}"
+            print(f"{'quantize ' + scheme:44} {q_time:8.3f} {size / q_time / 1e9:7.2f} {q_rss:9.0f} {ratio} "
+                  f"{q_time / floor:8.2f}x")
+            print(f"{'I/O floor (dd read input + write output size)':44} {floor:8.3f} {size / floor / 1e9:7.2f}")
+        for path in (ours, theirs):
+            if os.path.exists(path):
+                os.remove(path)
+
+
+if __name__ == "__main__":
+    main()
