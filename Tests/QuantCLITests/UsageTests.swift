@@ -54,8 +54,14 @@ import Testing
         #expect(result.err == "quantize: no/such/model.npz: no such file\n")
     }
 
-    @Test func folderInputIsRefused() {
+    @Test func folderWithoutShardsIsRefused() {
         let result = cli([packageRoot.appendingPathComponent("Fixtures").path, "-o", "x.npz"])
+        #expect(result.status == .failure)
+        #expect(result.err.contains("no .npz or .npy files in this folder"))
+    }
+
+    @Test func folderGivenToInspectIsRefused() {
+        let result = cli(["inspect", packageRoot.appendingPathComponent("Fixtures").path])
         #expect(result.status == .failure)
         #expect(result.err.contains("is a directory"))
     }
