@@ -1,3 +1,4 @@
+import CKernels
 import CZlib
 #if canImport(Glibc)
 import Glibc
@@ -60,7 +61,25 @@ extension Array where Element == UInt8 {
 func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer, threads: Int = 1) -> UInt32 {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
     return combinedCRC32(crc, count: bytes.count, threads: threads) { start, length in
-        CZlib.crc32(0, base + start, UInt32(length))
+        pieceCRC32(base + start, length)
+    }
+}
+
+/// Whether this CPU folds CRCs with carry-less multiplication.
+private let crcFoldAvailable = qk_crc32_fold_available() != 0
+
+/// The CRC-32 (from 0, as zlib's `crc32(0, ...)`) of `length` bytes at `bytes`: folded by
+/// `qk_crc32_fold` where the CPU can, the last 16 folded bytes and the tail finished by zlib
+/// (a register of 0 is zlib's `crc` argument 0xFFFFFFFF); zlib alone elsewhere.
+func pieceCRC32(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt {
+    guard crcFoldAvailable, length >= 64 else { return CZlib.crc32(0, bytes, UInt32(length)) }
+    let folded = length & ~15
+    var out = (UInt64(0), UInt64(0))
+    return withUnsafeMutableBytes(of: &out) { out in
+        let block = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        qk_crc32_fold(0xFFFF_FFFF, bytes, folded, block)
+        let head = CZlib.crc32(0xFFFF_FFFF, block, 16)
+        return CZlib.crc32(head, bytes + folded, UInt32(length - folded))
     }
 }
 
@@ -98,7 +117,7 @@ func zipReadWithCRC(_ file: ReadOnlyFile, at offset: UInt64, into buffer: Unsafe
             } catch {
                 failures[start / (4 << 20)] = error
             }
-            return CZlib.crc32(0, (base + start).assumingMemoryBound(to: UInt8.self), UInt32(length))
+            return pieceCRC32((base + start).assumingMemoryBound(to: UInt8.self), length)
         }
     }
     if let failure = failures.lazy.compactMap({ $0 }).first { throw .file(failure) }
