@@ -23,8 +23,9 @@ func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     }
 }
 
-/// A value handed to other threads under a guarantee the compiler cannot check (see `parallelFor`).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+/// A value handed to other threads under a guarantee the compiler cannot check (see
+/// `parallelFor` and `ZipWriter.writeInBackground`).
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }

@@ -32,11 +32,14 @@ public final class NPZWriter {
     }
 
     /// Appends the member `name.npy` for a `dtype` array of `shape` whose C-order little-endian
-    /// data `body` hands, piece by piece, to the `write` function it is given.
+    /// data `body` hands, piece by piece, to the `write` function it is given. In a stored
+    /// archive each piece is written in the background while `body` goes on, so a piece must
+    /// stay valid until the next call to `write` (a call with no bytes waits for the last one).
     public func add(name: String, dtype: DType, shape: [Int],
                     _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
         let zip = self.zip
         let displayPath = self.displayPath
+        let compressed = self.compressed
         func wrapped(_ error: ZipError) -> FileError { FileError(path: displayPath, member: name, error) }
         do {
             try zip.beginMember(name: name + ".npy", compressed: compressed)
@@ -46,7 +49,11 @@ public final class NPZWriter {
         }
         try body { (bytes) throws(FileError) in
             do throws(ZipError) {
-                try zip.write(bytes)
+                if compressed {
+                    try zip.write(bytes)
+                } else {
+                    try zip.writeInBackground(bytes)
+                }
             } catch {
                 throw wrapped(error)
             }

@@ -141,6 +141,9 @@ func quantizeFloat32(
 /// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
 /// alignment) under `scheme`, with `threads` threads, handing the codes to `emit` in flat order
 /// in batches of about `batchBytes` (so that a large tensor's codes never sit in memory whole).
+/// Two batch buffers alternate, so `emit` may keep using a batch (writing it in the background)
+/// until its next call; after the last batch it is called once with no bytes, and must be done
+/// with every batch when that call returns.
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics; throws `NonFiniteElement` for NaN or infinity (before any code
 /// is emitted) and `QuantizationError` for a bad axis.
@@ -174,11 +177,15 @@ func quantizeFloat32(
     // Row pieces lie in flat order, so consecutive ones make a batch; interleaved pieces each
     // span the whole tensor, so they make one batch.
     let batch = quantizer.interleaved ? count : Swift.min(count, Swift.max(batchBytes, TensorQuantizer.pieceLength))
-    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(batch + TensorQuantizer.pieceLength, 1))
-    defer { buffer.deallocate() }
+    let capacity = Swift.max(batch + TensorQuantizer.pieceLength, 1)
+    let buffers = [UnsafeMutablePointer<UInt8>.allocate(capacity: capacity), UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)]
+    defer { buffers.forEach { $0.deallocate() } }
     var sums = ErrorSums()
     var first = 0
+    var round = 0
     while first < pieces.count {
+        let buffer = buffers[round % 2]
+        round += 1
         var last = first
         var bytes = 0
         while last < pieces.count, bytes < batch || last == first {
@@ -192,5 +199,6 @@ func quantizeFloat32(
         try emit(UnsafeRawBufferPointer(start: buffer, count: bytes))
         first = last
     }
+    try emit(UnsafeRawBufferPointer(start: nil, count: 0))
     return (scales, zeroPoints, axis, measure ? ErrorMetrics(sums: sums, count: count) : nil)
 }
