@@ -26,6 +26,11 @@ import Darwin
 public final class ZipWriter {
     /// Bytes buffered before they are written to the file.
     static let bufferCapacity = 1 << 20
+    /// Writes of at least this many bytes to a deflated member are compressed in parallel, in
+    /// independent blocks of `parallelDeflateBlock` bytes (fixed, so the output is the same for
+    /// any thread count; each block costs the ratio only the matches it cannot reach back for).
+    static let parallelDeflateThreshold = 2 << 20
+    static let parallelDeflateBlock = 1 << 20
     /// Length of the ZIP64 extra field reserved in every local header: id, size, two UInt64.
     static let localZip64ExtraSize = 20
 
@@ -172,10 +177,21 @@ public final class ZipWriter {
         precondition(member != nil, "write: no member is open")
         member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
-        if member!.record.method == ZipFormat.methodDeflate {
+        if member!.record.method != ZipFormat.methodDeflate {
+            try append(bytes)
+        } else if bytes.count < Self.parallelDeflateThreshold {
             try deflater!.deflate(bytes, finish: false) { (output) throws(ZipError) in try append(output) }
         } else {
-            try append(bytes)
+            // Close the running stream on a byte boundary (not final), then append blocks
+            // compressed independently on every thread, pigz-style; a fresh stream follows, so
+            // no back-reference ever reaches across a block.
+            try deflater!.deflate(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_SYNC_FLUSH) {
+                (output) throws(ZipError) in try append(output)
+            }
+            try deflater!.reset()
+            for block in try ZipDeflater.deflateBlocks(bytes, blockSize: Self.parallelDeflateBlock, threads: threads) {
+                try append(block)
+            }
         }
     }
 
@@ -379,6 +395,13 @@ private final class ZipDeflater {
     /// of compressed output to `sink`.
     func deflate(_ input: UnsafeRawBufferPointer, finish: Bool,
                  sink: (UnsafeRawBufferPointer) throws(ZipError) -> Void) throws(ZipError) {
+        try deflate(input, flush: finish ? Z_FINISH : Z_NO_FLUSH, sink: sink)
+    }
+
+    /// Compresses `input`, then applies `flush` (`Z_NO_FLUSH`, `Z_SYNC_FLUSH` or `Z_FINISH`),
+    /// handing each full or final piece of compressed output to `sink`.
+    func deflate(_ input: UnsafeRawBufferPointer, flush mode: Int32,
+                 sink: (UnsafeRawBufferPointer) throws(ZipError) -> Void) throws(ZipError) {
         var offset = 0
         repeat {
             // zlib counts in 32-bit uInt: feed at most 1 GiB per call.
@@ -387,7 +410,7 @@ private final class ZipDeflater {
                 : UnsafeMutablePointer(mutating: (input.baseAddress! + offset).assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = UInt32(count)
             offset += count
-            let flush = finish && offset == input.count ? Z_FINISH : Z_NO_FLUSH
+            let flush = offset == input.count ? mode : Z_NO_FLUSH
             var status: Int32
             repeat {
                 stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -402,5 +425,32 @@ private final class ZipDeflater {
                 }
             } while stream.pointee.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END)
         } while offset < input.count
+    }
+
+    /// `input` cut into blocks of `blockSize` bytes, each compressed by its own stream and
+    /// closed with a sync flush (byte-aligned, not final), on up to `threads` threads:
+    /// concatenated, they continue any raw deflate stream that was itself sync-flushed.
+    static func deflateBlocks(_ input: UnsafeRawBufferPointer, blockSize: Int, threads: Int) throws(ZipError) -> [[UInt8]] {
+        let count = (input.count + blockSize - 1) / blockSize
+        var blocks = [[UInt8]](repeating: [], count: count)
+        var failures = [ZipError?](repeating: nil, count: count)
+        blocks.withUnsafeMutableBufferPointer { blocks in
+            failures.withUnsafeMutableBufferPointer { failures in
+                parallelFor(count, threads: threads) { index in
+                    let start = index * blockSize
+                    let block = UnsafeRawBufferPointer(rebasing: input[start ..< min(start + blockSize, input.count)])
+                    do throws(ZipError) {
+                        let deflater = try ZipDeflater()
+                        try deflater.deflate(block, flush: Z_SYNC_FLUSH) { (output) throws(ZipError) in
+                            blocks[index].append(contentsOf: output)
+                        }
+                    } catch {
+                        failures[index] = error
+                    }
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return blocks
     }
 }
