@@ -42,7 +42,11 @@ bench: release
 	@[ -f $(BENCH_DATA)/weights-1g.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-1g.npz 16
 	@if [ -n "$(BENCH_4G)" ] && [ ! -f $(BENCH_DATA)/weights-4g.npz ]; then \
 		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-4g.npz 64; fi
-	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz)
+	@[ -f $(BENCH_DATA)/weights-256m.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m.npz 4
+	@[ -f $(BENCH_DATA)/weights-256m-deflated.npz ] || \
+		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m-deflated.npz 4 --compressed
+	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz) \
+		--compressed $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m-deflated.npz
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:

@@ -1,14 +1,14 @@
 """The NumPy textbook pipeline `quantize` is measured against: np.load, quantize every tensor
 of rank >= 2 in float32 (symmetric; per output channel, or per tensor), np.savez.
 
-Usage: python3 Benchmarks/numpy_pipeline.py IN.npz OUT.npz [per-channel|symmetric]
+Usage: python3 Benchmarks/numpy_pipeline.py IN.npz OUT.npz [per-channel|symmetric] [--compress]
 """
 import sys
 
 import numpy as np
 
 source, target = sys.argv[1], sys.argv[2]
-scheme = sys.argv[3] if len(sys.argv) > 3 else "per-channel"
+scheme = sys.argv[3] if len(sys.argv) > 3 and not sys.argv[3].startswith("--") else "per-channel"
 archive = np.load(source)
 out = {}
 for name in archive.files:
@@ -21,4 +21,4 @@ for name in archive.files:
     scale = np.where(scale == 0, np.float32(1), scale).astype(np.float32)
     out[name] = np.clip(np.round(x / scale), -128, 127).astype(np.int8)
     out[name + "_scale"] = scale
-np.savez(target, **out)
+(np.savez_compressed if "--compress" in sys.argv else np.savez)(target, **out)

@@ -5,7 +5,10 @@ medians of wall time and of peak resident memory (the child's ru_maxrss) are pri
 throughput (input bytes / time) and the ratios. The I/O floor is `dd bs=4M` reading the input
 plus `dd bs=4M` writing as many bytes as our output has.
 
-Usage: python3 Benchmarks/run.py QUANTIZE_BINARY WORKLOAD.npz [more workloads...]
+Usage: python3 Benchmarks/run.py QUANTIZE_BINARY WORKLOAD.npz [more...] [--compressed STORED.npz DEFLATED.npz]
+
+With --compressed, DEFLATED (np.savez_compressed of the tensors in STORED) is quantized, and
+STORED is quantized with --compress: deflate throughput against NumPy's savez_compressed.
 """
 import os
 import platform
@@ -49,8 +52,38 @@ def io_floor(source, output_bytes, scratch):
     return statistics.median(once() for _ in range(REPEAT))
 
 
+def compressed_runs(binary, stored, compressed):
+    """Deflated input, and deflated output, against the NumPy pipeline doing the same."""
+    folder = os.path.dirname(os.path.abspath(stored))
+    ours, theirs = os.path.join(folder, "out-quantize.npz"), os.path.join(folder, "out-numpy.npz")
+    pipeline = os.path.join(here, "numpy_pipeline.py")
+    print(f"\ndeflate: {os.path.basename(compressed)} ({os.path.getsize(compressed) / 2**30:.2f} GiB deflated) in, "
+          f"and {os.path.basename(stored)} with --compress out")
+    print(f"{'run':44} {'time s':>8} {'GB/s':>7} {'peak MiB':>9} {'vs numpy':>9}")
+    raw = os.path.getsize(stored)  # the same tensors, so the same raw bytes
+    for label, ours_cmd, theirs_cmd in (
+        ("deflated input", [binary, compressed, "-o", ours, "--report", "none"],
+         [sys.executable, pipeline, compressed, theirs]),
+        ("--compress output", [binary, stored, "-o", ours, "--compress", "--report", "none"],
+         [sys.executable, pipeline, stored, theirs, "per-channel", "--compress"]),
+    ):
+        n_time, n_rss = measure(theirs_cmd, [theirs])
+        q_time, q_rss = measure(ours_cmd, [ours])
+        print(f"{'numpy ' + label:44} {n_time:8.3f} {raw / n_time / 1e9:7.2f} {n_rss:9.0f}")
+        print(f"{'quantize ' + label:44} {q_time:8.3f} {raw / q_time / 1e9:7.2f} {q_rss:9.0f} {n_time / q_time:8.2f}x")
+    for path in (ours, theirs):
+        if os.path.exists(path):
+            os.remove(path)
+
+
 def main():
-    binary, workloads = sys.argv[1], sys.argv[2:]
+    arguments = sys.argv[2:]
+    pair = None
+    if "--compressed" in arguments:
+        at = arguments.index("--compressed")
+        pair = arguments[at + 1: at + 3]
+        arguments = arguments[:at] + arguments[at + 3:]
+    binary, workloads = sys.argv[1], arguments
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({cpu}), Linux {platform.release()}; "
           f"median of {REPEAT} runs, page cache warm")
@@ -77,6 +110,8 @@ def main():
         for path in (ours, theirs):
             if os.path.exists(path):
                 os.remove(path)
+    if pair:
+        compressed_runs(binary, *pair)
 
 
 if __name__ == "__main__":
