@@ -2,7 +2,7 @@
 // baseline x86-64 like the rest; the PCLMULQDQ code is enabled per function with a target
 // attribute and only called after a run-time CPU check, so the binary runs on any x86-64,
 // and on other architectures the file compiles to the "unavailable" stubs.
-#include "CKernels.h"
+#include "crc32_fold.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>

@@ -1,5 +1,5 @@
-#ifndef QUANTIZE_CKERNELS_H
-#define QUANTIZE_CKERNELS_H
+#ifndef QUANTIZE_CRC32_FOLD_H
+#define QUANTIZE_CRC32_FOLD_H
 
 #include <stddef.h>
 #include <stdint.h>
