@@ -35,7 +35,8 @@ eval: build
 		--labels Fixtures/digits/test_labels.npy --compare
 
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
-# file; release build. The workload is generated once under bench-data/ (not committed).
+# file, deflate both ways on 256 MiB, and the eval GEMMs against NumPy's `x @ W.T`; release
+# build. The workloads are generated once under bench-data/ (not committed).
 BENCH_DATA := bench-data
 bench: release
 	@mkdir -p $(BENCH_DATA)
@@ -47,6 +48,10 @@ bench: release
 		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m-deflated.npz 4 --compressed
 	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz) \
 		--compressed $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m-deflated.npz
+	@echo
+	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
+	.build/release/quantize-bench $(BENCH_FLAGS)
+	python3 Benchmarks/gemm_numpy.py
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:

@@ -14,8 +14,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // The one kernel with no Swift spelling: CRC-32 by carry-less multiplication (x86-64,
-        // chosen at run time; other CPUs use zlib).
+        // The kernels Swift cannot express portably: CRC-32 by carry-less multiplication and the
+        // float32/int8 GEMMs, each compiled per instruction set (AVX-512, AVX2, PCLMULQDQ) with
+        // target attributes and chosen at run time by CPU, so no compiler flags are needed and
+        // the binary runs on any x86-64 (and builds on arm64, where the portable code runs).
         .target(name: "CKernels"),
         // The hand-rolled command-line parser; knows nothing of quantization.
         .target(name: "ArgKit"),
@@ -24,6 +26,8 @@ let package = Package(
         // The commands: orchestrate QuantKit, map errors to exit status.
         .target(name: "QuantCLI", dependencies: ["QuantKit", "ArgKit"]),
         .executableTarget(name: "quantize", dependencies: ["QuantCLI"]),
+        // Times the float32 and int8 matrix multiplies (Benchmarks/gemm_numpy.py is NumPy's side).
+        .executableTarget(name: "quantize-bench", dependencies: ["QuantKit"]),
         .testTarget(name: "ArgKitTests", dependencies: ["ArgKit"]),
         .testTarget(name: "QuantKitTests", dependencies: ["QuantKit"]),
         .testTarget(name: "QuantCLITests", dependencies: ["QuantCLI", "QuantKit"]),

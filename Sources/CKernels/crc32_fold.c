@@ -7,7 +7,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-int qk_crc32_fold_available(void) {
+int ck_crc32_fold_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
 }
@@ -27,7 +27,7 @@ static inline __m128i fold(__m128i x, __m128i k, __m128i next) {
 }
 
 __attribute__((target("pclmul,sse4.1")))
-void qk_crc32_fold(uint32_t reg, const uint8_t *buf, size_t len, uint8_t out[16]) {
+void ck_crc32_fold(uint32_t reg, const uint8_t *buf, size_t len, uint8_t out[16]) {
     __m128i x1 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)buf), _mm_cvtsi32_si128((int)reg));
     __m128i x2 = _mm_loadu_si128((const __m128i *)(buf + 16));
     __m128i x3 = _mm_loadu_si128((const __m128i *)(buf + 32));
@@ -57,9 +57,9 @@ void qk_crc32_fold(uint32_t reg, const uint8_t *buf, size_t len, uint8_t out[16]
 
 #else
 
-int qk_crc32_fold_available(void) { return 0; }
+int ck_crc32_fold_available(void) { return 0; }
 
-void qk_crc32_fold(uint32_t reg, const uint8_t *buf, size_t len, uint8_t out[16]) {
+void ck_crc32_fold(uint32_t reg, const uint8_t *buf, size_t len, uint8_t out[16]) {
     (void)reg; (void)buf; (void)len; (void)out;
 }
 

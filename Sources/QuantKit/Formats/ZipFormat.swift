@@ -66,10 +66,10 @@ func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer, threads: Int = 1) 
 }
 
 /// Whether this CPU folds CRCs with carry-less multiplication.
-private let crcFoldAvailable = qk_crc32_fold_available() != 0
+private let crcFoldAvailable = ck_crc32_fold_available() != 0
 
 /// The CRC-32 (from 0, as zlib's `crc32(0, ...)`) of `length` bytes at `bytes`: folded by
-/// `qk_crc32_fold` where the CPU can, the last 16 folded bytes and the tail finished by zlib
+/// `ck_crc32_fold` where the CPU can, the last 16 folded bytes and the tail finished by zlib
 /// (a register of 0 is zlib's `crc` argument 0xFFFFFFFF); zlib alone elsewhere.
 func pieceCRC32(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt {
     guard crcFoldAvailable, length >= 64 else { return CZlib.crc32(0, bytes, UInt32(length)) }
@@ -77,7 +77,7 @@ func pieceCRC32(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt {
     var out = (UInt64(0), UInt64(0))
     return withUnsafeMutableBytes(of: &out) { out in
         let block = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        qk_crc32_fold(0xFFFF_FFFF, bytes, folded, block)
+        ck_crc32_fold(0xFFFF_FFFF, bytes, folded, block)
         let head = CZlib.crc32(0xFFFF_FFFF, block, 16)
         return CZlib.crc32(head, bytes + folded, UInt32(length - folded))
     }

@@ -13,6 +13,11 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// Shape `[outFeatures, inFeatures]`.
     public let weight: QuantizedTensor
     public let bias: [Float]?
+    /// Derived from `weight` once, at init, so that no call repeats it: the float32 weights
+    /// `forward` multiplies by, and the signed codes `forwardInt8` multiplies by (5 bytes per
+    /// weight in memory, not counted in `memoryBytes`, which counts what is stored).
+    private let dequantizedWeight: [Float]
+    let integerWeight: IntegerWeight
 
     /// Quantizes `linear`'s weights to `bits`-bit symmetric codes with one scale per output row
     /// (the textbook layer); the bias stays float32.
@@ -35,15 +40,22 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         self.inFeatures = weight.shape[1]
         self.weight = weight
         self.bias = bias
+        self.dequantizedWeight = weight.dequantized()
+        self.integerWeight = IntegerWeight(weight)
+    }
+
+    /// Equal layers have equal weights and biases (the derived forms follow from the weight).
+    public static func == (lhs: QuantizedLinear, rhs: QuantizedLinear) -> Bool {
+        lhs.weight == rhs.weight && lhs.bias == rhs.bias
     }
 
     /// 1 byte per weight code, 4 per scale, per zero point and per bias value.
     public var memoryBytes: Int { weight.storedByteCount + 4 * (bias?.count ?? 0) }
 
-    /// Dequantizes the weights and multiplies in float32.
-    /// - Complexity: O(batch · outFeatures · inFeatures), plus dequantizing the weights once.
+    /// Multiplies by the dequantized weights in float32.
+    /// - Complexity: O(batch · outFeatures · inFeatures).
     public func forward(_ x: [Float], batch: Int) -> [Float] {
-        linearForward(x, batch: batch, weight: weight.dequantized(), bias: bias, outFeatures: outFeatures, inFeatures: inFeatures)
+        linearForward(x, batch: batch, weight: dequantizedWeight, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures)
     }
 
     /// Runs the layer in integers: each input row is quantized to int8 on the fly, multiplied
@@ -61,31 +73,87 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     ///
     /// The only new error against `forward` is the rounding of the activations, so
     /// `|forwardInt8 - forward|` stays within `int8DeviationBound` (see there).
+    ///
+    /// All rows are quantized first, then multiplied by the weight codes in one int8 GEMM
+    /// (`int8MatrixMultiply`, on `threads` threads; the result does not depend on their number).
     /// - Complexity: O(batch · outFeatures · inFeatures).
-    public func forwardInt8(_ x: [Float], batch: Int) -> [Float] {
+    public func forwardInt8(_ x: [Float], batch: Int, threads: Int = defaultMatrixMultiplyThreads) -> [Float] {
         precondition(batch >= 0 && x.count == batch * inFeatures, "input has \(x.count) values, not \(batch) x \(inFeatures)")
-        let integer = IntegerWeight(weight)
-        var output = [Float](repeating: 0, count: batch * outFeatures)
-        for row in 0 ..< batch {
-            var activations = Array(x[row * inFeatures ..< (row + 1) * inFeatures])
-            if integer.scalesAlongInput {
-                for k in activations.indices { activations[k] *= integer.scales[k] }
-            }
-            let (codes, activationScale) = symmetricQuantize(activations, bits: 8)
-            let codeSum = codes.reduce(Int64(0)) { $0 + Int64($1) }
-            for j in 0 ..< outFeatures {
-                let dot = integer.dot(codes, row: j)
-                if integer.scalesAlongInput {
-                    let shift = integer.zeroPointDot(codes)
-                    output[row * outFeatures + j] = activationScale * Float(dot - shift) + (bias?[j] ?? 0)
-                } else {
-                    let channel = integer.scales.count == 1 ? 0 : j
-                    let centered = dot - Int64(integer.zeroPoints[channel]) * codeSum
-                    output[row * outFeatures + j] = activationScale * integer.scales[channel] * Float(centered) + (bias?[j] ?? 0)
+        let (integer, inFeatures) = (integerWeight, inFeatures)
+        var codes = [Int8](repeating: 0, count: batch * inFeatures)
+        var activationScales = [Float](repeating: 0, count: batch)
+        // Per row: `Σ_k q_x,k` (zero points per output) or `Σ_k q'_k · z_k` (along the input).
+        var zeroPointTerms = [Int64](repeating: 0, count: batch)
+        codes.withUnsafeMutableBufferPointer { codes in
+            activationScales.withUnsafeMutableBufferPointer { activationScales in
+                zeroPointTerms.withUnsafeMutableBufferPointer { zeroPointTerms in
+                    // Each row is written by one thread only.
+                    nonisolated(unsafe) let (codes, activationScales, zeroPointTerms) = (codes, activationScales, zeroPointTerms)
+                    forEachTile(m: batch, n: 1, tileRows: 16, tileColumns: 1, threads: threads) { rows, _ in
+                        for row in rows {
+                            var activations = Array(x[row * inFeatures ..< (row + 1) * inFeatures])
+                            if integer.scalesAlongInput {
+                                for k in activations.indices { activations[k] *= integer.scales[k] }
+                            }
+                            let (rowCodes, activationScale) = symmetricQuantize(activations, bits: 8)
+                            _ = UnsafeMutableBufferPointer(rebasing: codes[row * inFeatures ..< (row + 1) * inFeatures])
+                                .update(fromContentsOf: rowCodes)
+                            activationScales[row] = activationScale
+                            zeroPointTerms[row] = integer.scalesAlongInput
+                                ? integer.zeroPointDot(rowCodes)
+                                : rowCodes.reduce(Int64(0)) { $0 + Int64($1) }
+                        }
+                    }
                 }
             }
         }
-        return output
+        if inFeatures <= int8MatrixMultiplyMaxK {
+            let dots = int8MatrixMultiply(codes, integer.codes, m: batch, n: outFeatures, k: inFeatures, threads: threads)
+            return rescale(dots, activationScales: activationScales, zeroPointTerms: zeroPointTerms, threads: threads)
+        }
+        // Longer rows: exact int32 sums over pieces of at most `int8MatrixMultiplyMaxK`, added in int64.
+        var dots = [Int64](repeating: 0, count: batch * outFeatures)
+        codes.withUnsafeBufferPointer { codes in
+            integer.codes.withUnsafeBufferPointer { weightCodes in
+                for start in stride(from: 0, to: inFeatures, by: int8MatrixMultiplyMaxK) {
+                    let length = min(int8MatrixMultiplyMaxK, inFeatures - start)
+                    let piece = int8MatrixMultiply(UnsafeBufferPointer(rebasing: codes[start...]), lda: inFeatures,
+                                                   UnsafeBufferPointer(rebasing: weightCodes[start...]), ldb: inFeatures,
+                                                   m: batch, n: outFeatures, k: length, threads: threads)
+                    for i in dots.indices { dots[i] += Int64(piece[i]) }
+                }
+            }
+        }
+        return rescale(dots, activationScales: activationScales, zeroPointTerms: zeroPointTerms, threads: threads)
+    }
+
+    /// Turns the integer dot products of `forwardInt8` (`[batch, outFeatures]`) into outputs,
+    /// with the formulas documented there.
+    private func rescale<Dot: FixedWidthInteger & SendableMetatype>(_ dots: [Dot], activationScales: [Float], zeroPointTerms: [Int64],
+                                                 threads: Int) -> [Float] {
+        let (integer, outFeatures, bias) = (integerWeight, outFeatures, bias)
+        return [Float](unsafeUninitializedCapacity: dots.count) { output, initialized in
+            dots.withUnsafeBufferPointer { dots in
+                // Each row is written by one thread only.
+                nonisolated(unsafe) let (output, dots) = (output, dots)
+                forEachTile(m: activationScales.count, n: 1, tileRows: 16, tileColumns: 1, threads: threads) { rows, _ in
+                    for row in rows {
+                        let activationScale = activationScales[row]
+                        for j in 0 ..< outFeatures {
+                            let dot = Int64(dots[row * outFeatures + j])
+                            if integer.scalesAlongInput {
+                                output[row * outFeatures + j] = activationScale * Float(dot - zeroPointTerms[row]) + (bias?[j] ?? 0)
+                            } else {
+                                let channel = integer.scales.count == 1 ? 0 : j
+                                let centered = dot - Int64(integer.zeroPoints[channel]) * zeroPointTerms[row]
+                                output[row * outFeatures + j] = activationScale * integer.scales[channel] * Float(centered) + (bias?[j] ?? 0)
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = dots.count
+        }
     }
 
     /// For each output of `forwardInt8(x, batch:)`, a bound on its distance from `forward(x, batch:)`.
@@ -95,8 +163,8 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// `s'/2 · Σ_k |q_jk - z_k|`). Float32 rounding of both sums and of adding the bias adds at
     /// most `(K + 4) · 2^-23 · (Σ_k |x_k w_jk| + |b_j|)` for `K = inFeatures`.
     public func int8DeviationBound(_ x: [Float], batch: Int) -> [Float] {
-        let integer = IntegerWeight(weight)
-        let dequantized = weight.dequantized()
+        let integer = integerWeight
+        let dequantized = dequantizedWeight
         let slack = Float(inFeatures + 4) * 0x1p-23
         var bounds = [Float](repeating: 0, count: batch * outFeatures)
         for row in 0 ..< batch {
@@ -122,7 +190,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
 
 /// A quantized weight `[out, in]` prepared for integer arithmetic: signed int8 codes, zero
 /// points shifted into the same domain, and whether the scales run along the input axis.
-private struct IntegerWeight {
+struct IntegerWeight: Sendable {
     let codes: [Int8]
     let scales: [Float]
     /// One per scale, in the signed domain (0 when symmetric).
@@ -139,25 +207,6 @@ private struct IntegerWeight {
             : weight.zeroPoints.map { $0 - Int32(shift) }
         scalesAlongInput = weight.axis == 1
         inFeatures = weight.shape[1]
-    }
-
-    /// `Σ_k activations_k · q_row,k`, accumulated in int32 over blocks short enough that no
-    /// int32 sum can overflow (each product is at most 2^14 in magnitude), then in int64.
-    func dot(_ activations: [Int8], row: Int) -> Int64 {
-        let base = row * inFeatures
-        let block = 1 << 16
-        var total: Int64 = 0
-        var start = 0
-        while start < inFeatures {
-            let end = min(start + block, inFeatures)
-            var sum: Int32 = 0
-            for k in start ..< end {
-                sum &+= Int32(activations[k]) * Int32(codes[base + k])
-            }
-            total += Int64(sum)
-            start = end
-        }
-        return total
     }
 
     /// `Σ_k activations_k · z_k`, for zero points along the input axis.
