@@ -1,9 +1,11 @@
 """`make bench`: quantize and the NumPy pipeline on the same file, in one run.
 
-Each command runs REPEAT times (outputs removed before each run, page cache warm); the
-medians of wall time and of peak resident memory (the child's ru_maxrss) are printed with
-throughput (input bytes / time) and the ratios. The I/O floor is `dd bs=4M` reading the input
-plus `dd bs=4M` writing as many bytes as our output has.
+Each round runs NumPy, quantize and the I/O floor one after the other (outputs removed before
+each run, page cache warm), REPEAT rounds; the medians of wall time and of peak resident memory
+(the child's ru_maxrss) are printed with throughput (input bytes / time), and the ratios are
+medians of each round's ratios, so that the machine's drifts (writeback, neighbours) hit all
+three alike. The I/O floor is `dd bs=4M` reading the input plus `dd bs=4M` writing as many
+bytes as our output has.
 
 Usage: python3 Benchmarks/run.py QUANTIZE_BINARY WORKLOAD.npz [more...] [--compressed STORED.npz DEFLATED.npz]
 
@@ -12,7 +14,6 @@ STORED is quantized with --compress: deflate throughput against NumPy's savez_co
 """
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,34 +23,42 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def measure(command, outputs=()):
-    """Median wall seconds and median peak RSS (MiB) of `command` over REPEAT runs."""
-    times, peaks = [], []
+def run_once(command, outputs=()):
+    """Wall seconds and peak RSS (MiB) of one run of `command`."""
+    for path in outputs:
+        if os.path.exists(path):
+            os.remove(path)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def floor_once(source, output_bytes, scratch):
+    start = time.perf_counter()
+    subprocess.run(["dd", f"if={source}", "of=/dev/null", "bs=4M"], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(["dd", "if=/dev/zero", f"of={scratch}", "bs=4M", f"count={max(1, output_bytes >> 22)}"],
+                   check=True, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    os.remove(scratch)
+    return elapsed
+
+
+def rounds(runs):
+    """Runs each of `runs` (label -> zero-argument function giving (seconds, MiB or None)) once a
+    round for REPEAT rounds; returns label -> list of results."""
+    results = {label: [] for label in runs}
     for _ in range(REPEAT):
-        for path in outputs:
-            if os.path.exists(path):
-                os.remove(path)
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        if status != 0:
-            sys.exit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
-        times.append(elapsed)
-        peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), statistics.median(peaks)
+        for label, run in runs.items():
+            results[label].append(run())
+    return results
 
 
-def io_floor(source, output_bytes, scratch):
-    def once():
-        start = time.perf_counter()
-        subprocess.run(["dd", f"if={source}", "of=/dev/null", "bs=4M"], check=True, stderr=subprocess.DEVNULL)
-        subprocess.run(["dd", "if=/dev/zero", f"of={scratch}", "bs=4M", f"count={max(1, output_bytes >> 22)}"],
-                       check=True, stderr=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - start
-        os.remove(scratch)
-        return elapsed
-    return statistics.median(once() for _ in range(REPEAT))
+def median(values):
+    return statistics.median(values)
 
 
 def compressed_runs(binary, stored, compressed):
@@ -67,10 +76,12 @@ def compressed_runs(binary, stored, compressed):
         ("--compress output", [binary, stored, "-o", ours, "--compress", "--report", "none"],
          [sys.executable, pipeline, stored, theirs, "per-channel", "--compress"]),
     ):
-        n_time, n_rss = measure(theirs_cmd, [theirs])
-        q_time, q_rss = measure(ours_cmd, [ours])
-        print(f"{'numpy ' + label:44} {n_time:8.3f} {raw / n_time / 1e9:7.2f} {n_rss:9.0f}")
-        print(f"{'quantize ' + label:44} {q_time:8.3f} {raw / q_time / 1e9:7.2f} {q_rss:9.0f} {n_time / q_time:8.2f}x")
+        r = rounds({"numpy": lambda: run_once(theirs_cmd, [theirs]), "quantize": lambda: run_once(ours_cmd, [ours])})
+        n_time, q_time = median([t for t, _ in r["numpy"]]), median([t for t, _ in r["quantize"]])
+        ratio = median([n[0] / q[0] for n, q in zip(r["numpy"], r["quantize"])])
+        print(f"{'numpy ' + label:44} {n_time:8.3f} {raw / n_time / 1e9:7.2f} {median([m for _, m in r['numpy']]):9.0f}")
+        print(f"{'quantize ' + label:44} {q_time:8.3f} {raw / q_time / 1e9:7.2f} "
+              f"{median([m for _, m in r['quantize']]):9.0f} {ratio:8.2f}x")
     for path in (ours, theirs):
         if os.path.exists(path):
             os.remove(path)
@@ -95,17 +106,25 @@ def main():
         print(f"\n{os.path.basename(source)}: {size / 2**30:.2f} GiB")
         print(f"{'run':44} {'time s':>8} {'GB/s':>7} {'peak MiB':>9} {'vs numpy':>9} {'vs floor':>9}")
         for scheme in ("per-channel", "symmetric", "asymmetric"):
-            q_time, q_rss = measure([binary, source, "-o", ours, "--scheme", scheme, "--report", "none"], [ours])
-            floor = io_floor(source, os.path.getsize(ours), os.path.join(folder, "dd-scratch"))
-            if scheme == "asymmetric":
-                n_time = None  # the textbook pipeline has no asymmetric variant
-            else:
-                n_time, n_rss = measure([sys.executable, os.path.join(here, "numpy_pipeline.py"), source, theirs, scheme],
-                                        [theirs])
-                print(f"{'numpy ' + scheme:44} {n_time:8.3f} {size / n_time / 1e9:7.2f} {n_rss:9.0f} {'':>9} {'':>9}")
-            ratio = f"{n_time / q_time:8.2f}x" if n_time else f"{'-':>9}"
-            print(f"{'quantize ' + scheme:44} {q_time:8.3f} {size / q_time / 1e9:7.2f} {q_rss:9.0f} {ratio} "
-                  f"{q_time / floor:8.2f}x")
+            ours_cmd = [binary, source, "-o", ours, "--scheme", scheme, "--report", "none"]
+            run_once(ours_cmd, [ours])  # once first, for the size of our output
+            output_bytes = os.path.getsize(ours)
+            runs = {"quantize": lambda: run_once(ours_cmd, [ours]),
+                    "floor": lambda: (floor_once(source, output_bytes, os.path.join(folder, "dd-scratch")), None)}
+            if scheme != "asymmetric":  # the textbook pipeline has no asymmetric variant
+                runs["numpy"] = lambda: run_once([sys.executable, os.path.join(here, "numpy_pipeline.py"), source,
+                                                  theirs, scheme], [theirs])
+            r = rounds(runs)
+            q_time, floor = median([t for t, _ in r["quantize"]]), median([t for t, _ in r["floor"]])
+            vs_floor = median([q[0] / f[0] for q, f in zip(r["quantize"], r["floor"])])
+            vs_numpy = "        -"
+            if "numpy" in r:
+                n_time = median([t for t, _ in r["numpy"]])
+                vs_numpy = f"{median([n[0] / q[0] for n, q in zip(r['numpy'], r['quantize'])]):8.2f}x"
+                print(f"{'numpy ' + scheme:44} {n_time:8.3f} {size / n_time / 1e9:7.2f} "
+                      f"{median([m for _, m in r['numpy']]):9.0f}")
+            print(f"{'quantize ' + scheme:44} {q_time:8.3f} {size / q_time / 1e9:7.2f} "
+                  f"{median([m for _, m in r['quantize']]):9.0f} {vs_numpy} {vs_floor:8.2f}x")
             print(f"{'I/O floor (dd read input + write output size)':44} {floor:8.3f} {size / floor / 1e9:7.2f}")
         for path in (ours, theirs):
             if os.path.exists(path):
