@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "crc32_fold.h"
+#include "quantize_kernels.h"
 
 /// The matrix-multiply kernels of QuantKit, in C so that one portable binary can carry
 /// AVX-512 and AVX2 versions and pick one at run time: each version is a function compiled with

@@ -2,11 +2,12 @@
 // `[outer, channels, inner]` in C order: the channel of flat index `i` is `(i / inner) % channels`.
 // Per-tensor quantization is the same view with one channel.
 //
-// The loops read float32 through raw pointers with unaligned loads (a stored `.npz` member,
-// memory-mapped, puts its data at any byte offset) and work 16 lanes at a time with the
-// standard library's SIMD types, which compile to whatever vector unit the target has (SSE2 on
-// any x86-64, NEON on arm64). The plain scalar version of each kernel lives in the tests as
-// its oracle.
+// The two passes over the data (`ck_range_fold`, `ck_quantize_run`) are C kernels in
+// CKernels, compiled for AVX-512, AVX2 and the baseline ISA and chosen at run time: Swift's SIMD
+// types compile to SSE2 only without compiler flags. They read float32 at any alignment (a
+// member of a zip archive puts its data at any byte offset). The plain scalar version of each
+// lives in the tests as the oracle.
+import CKernels
 
 /// The block view of a tensor of `shape` around channel axis `axis` (nil: one channel).
 struct ChannelBlocks: Equatable {
@@ -35,10 +36,7 @@ struct ChannelBlocks: Equatable {
     }
 }
 
-/// The lanes of every vector kernel.
-typealias FloatLanes = SIMD16<Float>
-
-/// Min, max and finiteness of a run of float32 values, folded 16 lanes at a time.
+/// Min, max and finiteness of a run of float32 values.
 struct RunRange {
     var min: Float = 0
     var max: Float = 0
@@ -49,32 +47,9 @@ struct RunRange {
     /// 0 inside every range (the asymmetric range is widened to contain it; for symmetric
     /// schemes `max(-min, max)` is `max|x|` either way).
     mutating func fold(_ base: UnsafeRawPointer, count: Int) {
-        var lo = FloatLanes(repeating: min)
-        var hi = FloatLanes(repeating: max)
-        // `x - x` is 0 for every finite x and NaN for NaN and infinities; NaN sticks in the sum.
-        var poison = FloatLanes()
-        var i = 0
-        while i + 16 <= count {
-            let x = base.loadUnaligned(fromByteOffset: 4 * i, as: FloatLanes.self)
-            // `replacing(with:where:)` compiles to compare-and-blend; `pointwiseMin` does not vectorize as well.
-            lo = lo.replacing(with: x, where: x .< lo)
-            hi = hi.replacing(with: x, where: x .> hi)
-            poison += x - x
-            i += 16
-        }
-        var low = lo.min()
-        var high = hi.max()
-        var tail: Float = poison.sum()
-        while i < count {
-            let x = base.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
-            low = Swift.min(low, x)
-            high = Swift.max(high, x)
-            tail += x - x
-            i += 1
-        }
-        min = low
-        max = high
-        finite = finite && tail == 0
+        var isFinite: Int32 = finite ? 1 : 0
+        ck_range_fold(base, count, &min, &max, &isFinite)
+        finite = isFinite != 0
     }
 }
 
@@ -94,68 +69,15 @@ struct ErrorSums {
     }
 }
 
-/// The constant of round-half-to-even by addition: for |t| < 2^22, `(t + 1.5·2^23) - 1.5·2^23`
-/// rounds `t` to the nearest integer, ties to even, in the default float32 rounding mode (the
-/// vector round instruction is not in baseline x86-64). The sum `t + 1.5·2^23` itself holds the
-/// rounded integer in its low mantissa bits (`0x4B40_0000 + t`), whose low byte is the code's
-/// two's-complement byte: no float-to-integer conversion is needed.
-private let roundingMagic: Float = 12_582_912
-
 /// Writes `clamp(round(x / scale) + zeroPoint, qmin, qmax)` for `count` values of one channel
 /// starting at `values`, as bytes at `codes` (two's complement for negative codes), and
-/// returns the error sums when `measure` is set.
-///
-/// `x / s` is clamped to `[qmin - z, qmax - z]` before it is rounded: the bounds are integers,
-/// so this equals clamping after rounding, and keeps every value small enough for the
-/// rounding-by-addition trick. The division is a true division, as the reference's.
+/// returns the error sums when `measure` is set; see `ck_quantize_run`.
 func quantizeRun(
     _ values: UnsafeRawPointer, count: Int, into codes: UnsafeMutablePointer<UInt8>,
     scale: Float, zeroPoint: Float, qmin: Float, qmax: Float, measure: Bool
 ) -> ErrorSums {
-    let s = FloatLanes(repeating: scale)
-    let lo = FloatLanes(repeating: qmin - zeroPoint)
-    let hi = FloatLanes(repeating: qmax - zeroPoint)
-    let magic = FloatLanes(repeating: roundingMagic)
-    let shiftedMagic = FloatLanes(repeating: roundingMagic + zeroPoint)
-    var signal = FloatLanes()
-    var noise = FloatLanes()
-    var absolute = FloatLanes()
-    var worst = FloatLanes()
-    var i = 0
-    while i + 16 <= count {
-        let x = values.loadUnaligned(fromByteOffset: 4 * i, as: FloatLanes.self)
-        var t = x / s
-        t = t.replacing(with: lo, where: t .< lo)
-        t = t.replacing(with: hi, where: t .> hi)
-        let r = (t + magic) - magic
-        let bits = unsafeBitCast(r + shiftedMagic, to: SIMD16<UInt32>.self)
-        UnsafeMutableRawPointer(codes + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: bits), as: SIMD16<UInt8>.self)
-        if measure {
-            let e = x - r * s
-            let magnitude = e.replacing(with: -e, where: e .< 0)
-            signal += x * x
-            noise += e * e
-            absolute += magnitude
-            worst = worst.replacing(with: magnitude, where: magnitude .> worst)
-        }
-        i += 16
-    }
-    var sums = ErrorSums(signal: Double(signal.sum()), noise: Double(noise.sum()), absolute: Double(absolute.sum()),
-                         maxError: worst.max())
-    while i < count {
-        let x = values.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
-        let r = ((Swift.min(Swift.max(x / scale, qmin - zeroPoint), qmax - zeroPoint) + roundingMagic) - roundingMagic)
-        codes[i] = UInt8(truncatingIfNeeded: (r + roundingMagic + zeroPoint).bitPattern)
-        if measure {
-            let e = x - r * scale
-            sums.signal += Double(x * x)
-            sums.noise += Double(e * e)
-            sums.absolute += Double(abs(e))
-            sums.maxError = Swift.max(sums.maxError, abs(e))
-        }
-        i += 1
-    }
-    return sums
+    let sums = ck_quantize_run(values, count, codes, scale, zeroPoint, qmin, qmax, measure ? 1 : 0)
+    return ErrorSums(signal: sums.signal, noise: sums.noise, absolute: sums.absolute, maxError: sums.max_error)
 }
 
 /// Writes `(code - zeroPoint) * scale` in float32 for every element, reading each stored byte
