@@ -31,7 +31,7 @@ enum QuantizeCommand {
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
-                       defaultValue: "\(defaultQuantizationThreads)"),
+                       defaultValue: "\(defaultThreadCount)"),
         ])
 
     /// The options that choose what is quantized and how (shared with `eval`).

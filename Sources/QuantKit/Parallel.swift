@@ -1,4 +1,9 @@
 import Dispatch
+import Foundation
+
+/// How many threads the parallel loops (quantization, checksums, deflate, matrix multiplies)
+/// use unless told otherwise: one per active core.
+public let defaultThreadCount = ProcessInfo.processInfo.activeProcessorCount
 
 /// Calls `body(index)` for every index in `0 ..< count`, on up to `threads` threads at once,
 /// each thread taking one contiguous range of indices; returns when all calls have returned.

@@ -7,7 +7,7 @@ import QuantKit
 
 /// `--threads N` and `--runs R`, each a positive integer.
 func options() -> (threads: Int, runs: Int) {
-    var options = (threads: defaultMatrixMultiplyThreads, runs: 7)
+    var options = (threads: defaultThreadCount, runs: 7)
     var arguments = CommandLine.arguments.dropFirst()
     while let option = arguments.popFirst() {
         guard let value = arguments.popFirst().flatMap(Int.init), value > 0, option == "--threads" || option == "--runs" else {

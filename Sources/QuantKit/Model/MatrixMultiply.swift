@@ -21,8 +21,6 @@ import Foundation
 private let tileRows = 256
 private let tileColumns = 256
 
-/// The number of threads the matrix multiplies use unless told otherwise: one per active core.
-public var defaultMatrixMultiplyThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
 /// Calls `body(rows, columns)` for every tile of a fixed grid over an `m x n` output, on up to
 /// `threads` threads: all cores with tiles handed out as workers free up, or fewer threads with
@@ -35,7 +33,7 @@ func forEachTile(m: Int, n: Int, tileRows: Int = tileRows, tileColumns: Int = ti
     let workers = max(1, min(threads, tiles))
     if workers == 1 {
         for tile in 0 ..< tiles { runTile(tile) }
-    } else if workers >= defaultMatrixMultiplyThreads {
+    } else if workers >= defaultThreadCount {
         // Dispatch hands tiles to its per-core threads as they finish, which keeps every core
         // busy when another process takes part of one.
         DispatchQueue.concurrentPerform(iterations: tiles) { runTile($0) }
@@ -61,7 +59,7 @@ func forEachTile(m: Int, n: Int, tileRows: Int = tileRows, tileColumns: Int = ti
 /// - Precondition: the counts match `m`, `n`, `k`; `bias`, when given, has `n` values.
 /// - Complexity: O(m · n · k), on `threads` threads.
 public func floatMatrixMultiply(_ a: [Float], _ b: [Float], bias: [Float]?, m: Int, n: Int, k: Int,
-                         threads: Int = defaultMatrixMultiplyThreads) -> [Float] {
+                         threads: Int = defaultThreadCount) -> [Float] {
     precondition(m >= 0 && n >= 0 && k >= 0 && a.count == m * k && b.count == n * k, "operands are not \(m) x \(k) and \(n) x \(k)")
     precondition(bias.map { $0.count == n } ?? true, "bias must have \(n) values")
     return [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
@@ -93,7 +91,7 @@ public let int8MatrixMultiplyMaxK = Int(CK_IGEMM_MAX_K)
 ///   and `n` such rows (the last may stop after `k` values).
 /// - Complexity: O(m · n · k), on `threads` threads.
 func int8MatrixMultiply(_ a: UnsafeBufferPointer<Int8>, lda: Int, _ b: UnsafeBufferPointer<Int8>, ldb: Int,
-                        m: Int, n: Int, k: Int, threads: Int = defaultMatrixMultiplyThreads) -> [Int32] {
+                        m: Int, n: Int, k: Int, threads: Int = defaultThreadCount) -> [Int32] {
     precondition(k >= 0 && k <= int8MatrixMultiplyMaxK, "k = \(k) is outside 0...\(int8MatrixMultiplyMaxK)")
     precondition(m >= 0 && n >= 0 && k <= lda && k <= ldb, "rows of \(k) values do not fit in \(lda) and \(ldb)")
     precondition((m == 0 || a.count >= (m - 1) * lda + k) && (n == 0 || b.count >= (n - 1) * ldb + k),
@@ -110,7 +108,7 @@ func int8MatrixMultiply(_ a: UnsafeBufferPointer<Int8>, lda: Int, _ b: UnsafeBuf
 /// `C = A · Bᵀ` for int8 `A` `[m, k]` and `B` `[n, k]` row-major, with exact int32 sums.
 /// - Precondition: `k <= int8MatrixMultiplyMaxK`; the counts match `m`, `n`, `k`.
 public func int8MatrixMultiply(_ a: [Int8], _ b: [Int8], m: Int, n: Int, k: Int,
-                        threads: Int = defaultMatrixMultiplyThreads) -> [Int32] {
+                        threads: Int = defaultThreadCount) -> [Int32] {
     precondition(a.count == m * k && b.count == n * k, "operands are not \(m) x \(k) and \(n) x \(k)")
     return a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in

@@ -77,7 +77,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// All rows are quantized first, then multiplied by the weight codes in one int8 GEMM
     /// (`int8MatrixMultiply`, on `threads` threads; the result does not depend on their number).
     /// - Complexity: O(batch · outFeatures · inFeatures).
-    public func forwardInt8(_ x: [Float], batch: Int, threads: Int = defaultMatrixMultiplyThreads) -> [Float] {
+    public func forwardInt8(_ x: [Float], batch: Int, threads: Int = defaultThreadCount) -> [Float] {
         precondition(batch >= 0 && x.count == batch * inFeatures, "input has \(x.count) values, not \(batch) x \(inFeatures)")
         let (integer, inFeatures) = (integerWeight, inFeatures)
         var codes = [Int8](repeating: 0, count: batch * inFeatures)

@@ -9,7 +9,7 @@ import Foundation
 /// - Parameter progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules,
-    compress: Bool, overwrite: Bool, threads: Int = defaultQuantizationThreads, progress: ((QuantizeProgress) -> Void)? = nil
+    compress: Bool, overwrite: Bool, threads: Int = defaultThreadCount, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan

@@ -1,7 +1,3 @@
-import Foundation
-
-/// How many threads quantization uses by default: every active core.
-public let defaultQuantizationThreads = ProcessInfo.processInfo.activeProcessorCount
 
 /// The quantization of one float32 tensor, spread over threads.
 ///
@@ -127,7 +123,7 @@ struct NonFiniteElement: Error {
 /// streaming variant.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool,
-    threads: Int = defaultQuantizationThreads
+    threads: Int = defaultThreadCount
 ) throws -> (tensor: QuantizedTensor, metrics: ErrorMetrics?) {
     var codes: [UInt8] = []
     codes.reserveCapacity(values.count / 4)
