@@ -1,4 +1,3 @@
-
 /// The quantization of one float32 tensor, spread over threads.
 ///
 /// Work is cut into fixed pieces that do not depend on the thread count: runs of at most
