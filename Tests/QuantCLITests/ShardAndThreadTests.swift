@@ -65,3 +65,22 @@ import Testing
         #expect(reports[0] == reports[1] && reports[1] == reports[2])
     }
 }
+
+@Suite struct CompressedInputTests {
+    /// Deflated members are read two at a time on two threads: the archive is the same as
+    /// from the stored file, with one thread or several.
+    @Test func deflatedInputGivesTheStoredInputsArchiveOnAnyThreadCount() throws {
+        let folder = try TemporaryFolder()
+        let tensors = (0 ..< 5).map { index in
+            ("layer\(index).weight", Tensor(shape: [64, 300], values: gaussianSamples(count: 64 * 300, seed: UInt64(index))))
+        }
+        try writeNPZ(tensors, to: folder.path("stored.npz"))
+        try writeNPZ(tensors, to: folder.path("deflated.npz"), compressed: true)
+        #expect(cli([folder.path("stored.npz"), "-o", folder.path("a.npz")]).status == .success)
+        for threads in ["1", "2"] {
+            let output = folder.path("b\(threads).npz")
+            #expect(cli([folder.path("deflated.npz"), "-o", output, "--threads", threads]).status == .success)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data(contentsOf: URL(fileURLWithPath: folder.path("a.npz"))))
+        }
+    }
+}

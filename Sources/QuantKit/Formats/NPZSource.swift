@@ -61,6 +61,11 @@ public final class NPZSource: TensorSource {
         }
     }
 
+    /// Whether `name`'s member is deflated.
+    public func isCompressed(_ name: String) -> Bool {
+        members[name]?.entry.method == ZipFormat.methodDeflate
+    }
+
     /// Reads the data of `name` straight from the member (stored: one `pread`; deflate: inflated
     /// in place) into `scratch`, checking its CRC-32. Big-endian and Fortran-order members are
     /// normalized through `load`.

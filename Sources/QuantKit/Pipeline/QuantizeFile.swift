@@ -1,7 +1,8 @@
 import Foundation
 
 /// Quantizes every tensor of `source` that `rules` select and writes the archive to
-/// `outputPath`, one tensor at a time (memory follows the largest tensor, not the file).
+/// `outputPath`, one tensor at a time (memory follows the largest tensor, not the file; two
+/// tensors for compressed inputs, see `TensorPrefetcher`).
 ///
 /// The plan is checked before any data is read. The output appears only when every tensor
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
@@ -21,14 +22,14 @@ public func quantizeFile(
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
     let writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress, threads: threads)
-    let scratch = ScratchBuffer()
+    let reader = TensorPrefetcher(source: source, names: plan.steps.map(\.tensor.name), threads: threads)
 
     var lines: [QuantizationReport.TensorLine] = []
     var entries: [ArchiveMetadata.Entry] = []
     for (position, step) in plan.steps.enumerated() {
         progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count,
                                    bytesDone: lines.reduce(0) { $0 + $1.bytesBefore }))
-        let (info, bytes) = try source.read(step.tensor.name, into: scratch)
+        let (info, bytes) = try reader.read(position)
         guard let scheme = step.scheme else {
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
             lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",

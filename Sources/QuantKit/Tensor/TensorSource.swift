@@ -23,9 +23,14 @@ public protocol TensorSource {
     /// Reads the data of the tensor called `name`, as `load` would give it (C order,
     /// little-endian), into `scratch`; the bytes are valid until `scratch` is used again.
     func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer)
+    /// Whether reading `name` decompresses it (and so runs on one core).
+    func isCompressed(_ name: String) -> Bool
 }
 
 extension TensorSource {
+    /// False: the data is stored as it is.
+    public func isCompressed(_ name: String) -> Bool { false }
+
     /// `readByLoading(_:into:)`: for sources without a faster way.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
         try readByLoading(name, into: scratch)

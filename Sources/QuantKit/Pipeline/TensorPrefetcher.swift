@@ -1,0 +1,49 @@
+import Dispatch
+
+/// Reads the tensors a run needs, in order, through two scratch buffers. A deflate stream
+/// inflates on one core only, so when a tensor and the next are both compressed they are read
+/// together: the next on a second thread while this one inflates here. Memory is then two
+/// tensors rather than one; stored tensors are read one at a time (their reads already use
+/// every core).
+final class TensorPrefetcher {
+    private let source: any TensorSource
+    private let names: [String]
+    /// Reads in pairs only with a second thread to spare.
+    private let pairs: Bool
+    private let scratches = [ScratchBuffer(), ScratchBuffer()]
+    /// The read of `index` done on the second thread, into `scratches[1]`.
+    private var prefetched: (index: Int, result: Result<(info: TensorInfo, bytes: UnsafeRawBufferPointer), any Error>)?
+
+    init(source: any TensorSource, names: [String], threads: Int) {
+        self.source = source
+        self.names = names
+        self.pairs = threads > 1
+    }
+
+    /// The data of tensor `index`; the bytes are valid until the next call. Call in order.
+    func read(_ index: Int) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
+        if let prefetched, prefetched.index == index {
+            self.prefetched = nil
+            return try prefetched.result.get()
+        }
+        let next = index + 1
+        guard pairs, next < names.count, source.isCompressed(names[index]), source.isCompressed(names[next]) else {
+            return try source.read(names[index], into: scratches[0])
+        }
+        let job = UncheckedSendable((source, names[next], scratches[1]))
+        let box = UncheckedSendable(ResultSlot())
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            let (source, name, scratch) = job.value
+            box.value.result = Result { try source.read(name, into: scratch) }
+        }
+        let this = Result { try source.read(names[index], into: scratches[0]) }
+        done.wait()
+        prefetched = (next, box.value.result!)
+        return try this.get()
+    }
+
+    private final class ResultSlot {
+        var result: Result<(info: TensorInfo, bytes: UnsafeRawBufferPointer), any Error>?
+    }
+}
