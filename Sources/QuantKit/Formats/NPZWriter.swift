@@ -18,6 +18,11 @@ public final class NPZWriter {
         self.compressed = compressed
     }
 
+    /// How many bytes a streamed member is best written in: small for stored members (the
+    /// bytes are still in cache when written), large for deflated ones (a write is compressed
+    /// in 1 MiB blocks on every core).
+    public var preferredWriteSize: Int { compressed ? 4 << 20 : 1 << 20 }
+
     /// Appends `tensor` as the member `name.npy`.
     public func add(name: String, tensor: Tensor) throws {
         try tensor.bytes.withUnsafeBytes { bytes in

@@ -68,9 +68,9 @@ public struct QuantizeProgress: Sendable {
 }
 
 /// Quantizes the floating tensor `info` whose C-order little-endian data is `bytes` and writes
-/// its members to `writer`: the codes as they are produced (1 MiB at a time, so that a batch is
-/// still in cache when it is written), then the scales and zero points. Float32 data is used
-/// where it lies; float16 and float64 are converted first.
+/// its members to `writer`: the codes as they are produced (in batches of the writer's
+/// preferred size), then the scales and zero points. Float32 data is used where it lies;
+/// float16 and float64 are converted first.
 /// NaN and infinity are refused as `NonFiniteValue` before anything is written.
 func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, threads: Int,
                        source: String, writer: NPZWriter) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?,
@@ -80,7 +80,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         try writer.add(name: info.name, dtype: scheme.codeDType, shape: info.shape) { write in
             do {
                 result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
-                                             batchBytes: 1 << 20) { try write($0) }
+                                             batchBytes: writer.preferredWriteSize) { try write($0) }
             } catch let error as NonFiniteElement {
                 throw FileError(path: source, member: info.name, NonFiniteValue(
                     index: multiIndex(ofFlat: error.index, in: info.shape),
