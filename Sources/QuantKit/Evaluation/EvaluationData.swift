@@ -40,10 +40,7 @@ public struct EvaluationData: Sendable {
             return
         }
         let labels = try EvaluationData.single(labelsPath)
-        guard let classesOf = labels.integerValues(), labels.shape.count == 1 else {
-            throw FileError(path: labelsPath, EvaluationDataError.labelsShape(dtype: labels.dtype, shape: labels.shape, rows: rows))
-        }
-        guard classesOf.count == rows else {
+        guard let classesOf = labels.integerValues(), labels.shape == [rows] else {
             throw FileError(path: labelsPath, EvaluationDataError.labelsShape(dtype: labels.dtype, shape: labels.shape, rows: rows))
         }
         if let bad = classesOf.firstIndex(where: { !(0 ..< classes).contains($0) }) {

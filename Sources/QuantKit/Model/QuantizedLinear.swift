@@ -172,7 +172,8 @@ public struct QuantizedLinear: LinearLayer, Equatable {
             if integer.scalesAlongInput {
                 for k in activations.indices { activations[k] *= integer.scales[k] }
             }
-            let step = symmetricQuantize(activations, bits: 8).scale / 2
+            // The activation scale forwardInt8 uses, without quantizing the row.
+            let step = symmetricScale(min: min(activations.min() ?? 0, 0), max: max(activations.max() ?? 0, 0), bits: 8) / 2
             for j in 0 ..< outFeatures {
                 var rounding: Float = 0
                 var magnitude: Float = 0
