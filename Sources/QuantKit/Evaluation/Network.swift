@@ -27,7 +27,7 @@ public struct FloatNetwork: Sendable {
     /// The weight and bias tensors as the file describes them, layer by layer.
     public let tensorInfos: [TensorInfo]
     /// Parameter bytes at their stored dtypes.
-    public var byteCount: Int { tensorInfos.reduce(0) { $0 + storedBytes($1) } }
+    public var byteCount: Int { tensorInfos.reduce(0) { $0 + $1.storedByteCount } }
 
     /// Reads the layers of `source` (float16 and float64 become float32), refusing NaN and infinity.
     public init(source: any TensorSource) throws {
@@ -62,11 +62,6 @@ func loadFiniteValues(of name: String, in source: any TensorSource) throws -> [F
     return values
 }
 
-/// `info`'s data size at its stored dtype (0 for a shape that cannot exist).
-func storedBytes(_ info: TensorInfo) -> Int {
-    (try? byteCount(of: info.shape, elementSize: info.dtype.byteSize)) ?? 0
-}
-
 /// The quantized counterpart of a `FloatNetwork`: each layer's weight quantized (or kept), its
 /// bias kept, or quantized and dequantized back to float32 when the rules select it.
 public struct QuantizedNetwork: Sendable {
@@ -86,6 +81,7 @@ public struct QuantizedNetwork: Sendable {
             throw FileError(path: path, error)
         }
         let schemes = Dictionary(plan.steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
+        let floatBytes = Dictionary(float.tensorInfos.map { ($0.name, $0.storedByteCount) }, uniquingKeysWith: { first, _ in first })
         var layers: [NetworkLayer] = []
         var weightSchemes: [QuantScheme?] = []
         var bytes = 0
@@ -97,7 +93,7 @@ public struct QuantizedNetwork: Sendable {
                 bias = quantized.dequantized()
                 bytes += quantized.storedByteCount
             } else if let name = description.biasName {
-                bytes += float.tensorInfos.first { $0.name == name }.map(storedBytes) ?? 0
+                bytes += floatBytes[name] ?? 0
             }
             if let scheme = schemes[description.weightName] ?? nil {
                 let weight = try quantize(linear.weight, shape: shape, scheme: scheme)
@@ -105,7 +101,7 @@ public struct QuantizedNetwork: Sendable {
                 bytes += weight.storedByteCount
             } else {
                 layers.append(.float(Linear(weight: linear.weight, bias: bias, outFeatures: shape[0], inFeatures: shape[1])))
-                bytes += float.tensorInfos.first { $0.name == description.weightName }.map(storedBytes) ?? 0
+                bytes += floatBytes[description.weightName] ?? 0
             }
             weightSchemes.append(schemes[description.weightName] ?? nil)
         }
@@ -139,7 +135,7 @@ public struct QuantizedNetwork: Sendable {
             guard info.shape == shape else {
                 throw FileError(path: path, ArchiveMismatch.shape(tensor: name, model: shape, archive: info.shape))
             }
-            bytes += storedBytes(info)
+            bytes += info.storedByteCount
             return (try loadFiniteValues(of: name, in: archive.source), nil)
         }
         for description in float.layout.layers {

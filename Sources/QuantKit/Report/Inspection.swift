@@ -61,9 +61,8 @@ public struct Inspection: Sendable, Encodable {
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for info in source.tensors where !auxiliary.contains(info.name) {
             guard let entry = byName[info.name] else {
-                let bytes = (try? byteCount(of: info.shape, elementSize: info.dtype.byteSize)) ?? 0
                 lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: nil, bits: nil,
-                                  axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil, bytes: bytes))
+                                  axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil, bytes: info.storedByteCount))
                 continue
             }
             do {

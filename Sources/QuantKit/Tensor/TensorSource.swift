@@ -9,6 +9,12 @@ public struct TensorInfo: Sendable, Equatable {
         self.dtype = dtype
         self.shape = shape
     }
+
+    /// The data's size at its stored dtype (0 for a shape whose size overflows, which no
+    /// reader lets through).
+    public var storedByteCount: Int {
+        (try? byteCount(of: shape, elementSize: dtype.byteSize)) ?? 0
+    }
 }
 
 /// A file of named tensors, read one tensor at a time so that memory follows the largest
