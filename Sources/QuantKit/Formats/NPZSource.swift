@@ -44,17 +44,25 @@ public final class NPZSource: TensorSource {
 
     /// Reads the tensor called `name` in full, checking its CRC-32.
     public func load(_ name: String) throws -> Tensor {
+        try withData(of: name) { reader, header in
+            // The member holds exactly header and data (checked when opened), so this read
+            // reaches its last byte and the CRC-32 is verified before it returns.
+            try makeTensor(header: header, data: reader.readExactly(header.dataByteCount))
+        }
+    }
+
+    /// Calls `body` with a reader of `name`'s member positioned after its `.npy` header, wrapping
+    /// any error in a `FileError` that names the file and member.
+    private func withData<R>(of name: String, _ body: (ZipMemberReader, NPYHeader) throws -> R) throws -> R {
         guard let (entry, header) = members[name] else {
             throw FileError(path: path, NPZError.noSuchTensor(name))
         }
         do {
             let reader = try archive.openMember(entry)
             _ = try reader.readExactly(header.headerLength)
-            // The member holds exactly header and data (checked when opened), so this read
-            // reaches its last byte and the CRC-32 is verified before it returns.
-            let data = try reader.readExactly(header.dataByteCount)
-            return try makeTensor(header: header, data: data)
+            return try body(reader, header)
         } catch let error as ZipError {
+            // Zip errors name their member themselves.
             throw FileError(path: path, error)
         } catch {
             throw FileError(path: path, member: entry.name, error)
@@ -70,22 +78,13 @@ public final class NPZSource: TensorSource {
     /// in place) into `scratch`, checking its CRC-32. Big-endian and Fortran-order members are
     /// normalized through `load`.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
-        guard let (entry, header) = members[name] else {
-            throw FileError(path: path, NPZError.noSuchTensor(name))
-        }
-        guard !header.fortranOrder, !header.bigEndian || header.dtype.byteSize == 1 else {
+        if let header = members[name]?.header, header.fortranOrder || (header.bigEndian && header.dtype.byteSize > 1) {
             return try readByLoading(name, into: scratch)
         }
-        do {
-            let reader = try archive.openMember(entry)
-            _ = try reader.readExactly(header.headerLength)
+        return try withData(of: name) { reader, header in
             let bytes = scratch.prepare(count: header.dataByteCount)
             try reader.readExactly(into: bytes)
             return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), UnsafeRawBufferPointer(bytes))
-        } catch let error as ZipError {
-            throw FileError(path: path, error)
-        } catch {
-            throw FileError(path: path, member: entry.name, error)
         }
     }
 
