@@ -55,8 +55,8 @@ public struct NPYFileSource: TensorSource {
         }
     }
 
-    /// Reads the data with one `pread` into `scratch` (big-endian and Fortran-order files go
-    /// through `load`, which reorders them).
+    /// The data, mapped into memory (`FileMapping`, held by `scratch`); big-endian and
+    /// Fortran-order files go through `load`, which reorders them.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
         guard name == self.name else {
             throw FileError(path: path, NPYError.noSuchTensor(requested: name, available: self.name))
@@ -67,9 +67,10 @@ public struct NPYFileSource: TensorSource {
         do {
             let file = try ReadOnlyFile(path: path)
             try Self.checkDataSize(of: file, header: header)
-            let bytes = scratch.prepare(count: header.dataByteCount)
-            try file.read(at: UInt64(header.headerLength), into: bytes)
-            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), UnsafeRawBufferPointer(bytes))
+            scratch.release()
+            let mapping = try FileMapping(file: file, offset: UInt64(header.headerLength), count: header.dataByteCount)
+            scratch.hold(mapping)
+            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), mapping.bytes)
         } catch {
             throw FileError(path: path, error)
         }

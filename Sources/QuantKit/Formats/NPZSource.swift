@@ -74,17 +74,24 @@ public final class NPZSource: TensorSource {
         members[name]?.entry.method == ZipFormat.methodDeflate
     }
 
-    /// Reads the data of `name` straight from the member (stored: one `pread`; deflate: inflated
-    /// in place) into `scratch`, checking its CRC-32. Big-endian and Fortran-order members are
-    /// normalized through `load`.
+    /// The data of `name`, checked against its CRC-32: a stored member is mapped into memory
+    /// (`FileMapping`, held by `scratch`), a deflated one inflated into `scratch`. Big-endian and
+    /// Fortran-order members are normalized through `load`.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
         if let header = members[name]?.header, header.fortranOrder || (header.bigEndian && header.dtype.byteSize > 1) {
             return try readByLoading(name, into: scratch)
         }
         return try withData(of: name) { reader, header in
+            let info = TensorInfo(name: name, dtype: header.dtype, shape: header.shape)
+            if reader.entry.method == ZipFormat.methodStored {
+                scratch.release()
+                let mapping = try reader.mapRest()!
+                scratch.hold(mapping)
+                return (info, mapping.bytes)
+            }
             let bytes = scratch.prepare(count: header.dataByteCount)
             try reader.readExactly(into: bytes)
-            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), UnsafeRawBufferPointer(bytes))
+            return (info, UnsafeRawBufferPointer(bytes))
         }
     }
 

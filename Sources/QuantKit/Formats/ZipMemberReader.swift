@@ -94,6 +94,22 @@ public final class ZipMemberReader {
         return produced
     }
 
+    /// Maps the rest of a stored member into memory instead of reading it (nil for a deflated
+    /// one), verifying the CRC-32 over the mapped bytes; the member then counts as read.
+    func mapRest() throws(ZipError) -> FileMapping? {
+        guard inflater == nil else { return nil }
+        let mapping: FileMapping
+        do {
+            mapping = try FileMapping(file: archive.file, offset: dataOffset + bytesRead, count: Int(clamping: bytesRemaining))
+        } catch {
+            throw .file(error)
+        }
+        crc = zipCRC32(crc, mapping.bytes, threads: archive.threads)
+        bytesRead = entry.uncompressedSize
+        try verify()
+        return mapping
+    }
+
     /// Up to `maxCount` next bytes of the member; empty only once it has been read and verified.
     public func read(maxCount: Int) throws(ZipError) -> [UInt8] {
         let count = Int(clamping: min(UInt64(max(maxCount, 0)), bytesRemaining))

@@ -3,6 +3,9 @@
 /// zero-fills what is about to be overwritten.
 public final class ScratchBuffer {
     private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    /// What owns bytes handed out in place of the buffer (a file mapping), kept alive until the
+    /// next call.
+    private var held: AnyObject?
 
     public init() {}
 
@@ -11,10 +14,25 @@ public final class ScratchBuffer {
     /// The first `count` bytes of the buffer, grown (contents dropped) when it is smaller;
     /// valid until the next call. The bytes are uninitialized until the caller writes them.
     public func prepare(count: Int) -> UnsafeMutableRawBufferPointer {
+        held = nil
         if storage.count < count {
             storage.deallocate()
             storage = .allocate(byteCount: count, alignment: 64)
         }
         return UnsafeMutableRawBufferPointer(rebasing: storage[0 ..< count])
+    }
+
+    /// Frees the buffer and whatever is held, before a reader maps a tensor in its place (so
+    /// that memory stays one tensor).
+    func release() {
+        held = nil
+        storage.deallocate()
+        storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    }
+
+    /// Keeps `owner` (whose memory a reader returns instead of the buffer's) alive until the
+    /// next call.
+    func hold(_ owner: AnyObject) {
+        held = owner
     }
 }
