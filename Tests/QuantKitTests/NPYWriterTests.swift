@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: [[], [0], [1], [5], [3, 0], [2, 3, 4], [1_000_000_000_000], [123_456_789_012_345_678, 0, 9]])
     func headersEndOnSixtyFourByteBoundaries(_ shape: [Int]) throws {
-        for dtype in DType.allCases {
+        for dtype in DType.numpyTypes {
             let header = encodeNPYHeader(dtype: dtype, shape: shape)
             #expect(header.count % 64 == 0)
             #expect(header.last == 0x0a)
@@ -33,7 +33,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DType.allCases)
+    @Test(arguments: DType.numpyTypes)
     func roundTripIsBitIdentical(_ dtype: DType) throws {
         for shape in [[], [0], [7], [3, 0], [2, 3, 4]] {
             let tensor = try patternTensor(dtype, shape: shape)
@@ -102,4 +102,9 @@ import Testing
             try makeTensor(header: header, data: [UInt8](repeating: 0, count: 17))
         }
     }
+}
+
+extension DType {
+    /// Every type NumPy has (all but bfloat16, which the writers widen to float32).
+    static let numpyTypes = allCases.filter { $0.numpyTypeCode != nil }
 }

@@ -150,6 +150,8 @@ public enum NPZError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchTensor(String)
     /// The zip entry's declared size differs from what its `.npy` header implies (nil: overflows).
     case sizeMismatch(declared: UInt64, implied: Int?)
+    /// A piece of bfloat16 data handed to `NPZWriter` ended inside an element.
+    case splitBFloat16Element(byteCount: Int)
 
     public var description: String {
         switch self {
@@ -160,6 +162,8 @@ public enum NPZError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeMismatch(let declared, let implied):
             "member declares \(declared) bytes but its .npy header implies "
                 + (implied.map { "\($0)" } ?? "more than 2^63") + "; refusing it (possible zip bomb or corrupt member)"
+        case .splitBFloat16Element(let byteCount):
+            "a piece of bfloat16 data of \(byteCount) bytes ends inside an element (pieces must hold whole 2-byte elements)"
         }
     }
 }

@@ -1,6 +1,9 @@
 /// Writes tensors as an `.npz` archive: each one a zip member `NAME.npy` holding exactly what
 /// `np.save` would write, stored or deflated. Streams: each tensor goes out as it is added.
-public final class NPZWriter {
+///
+/// NumPy has no bfloat16: a bfloat16 tensor is stored as float32, widened exactly (each value's
+/// bits shifted up by 16), so `np.load` reads the same values at twice the size.
+public final class NPZWriter: TensorFileWriter {
     private let zip: ZipWriter
     /// The name to put in error messages (the final output path, not the temporary file).
     private let displayPath: String
@@ -23,25 +26,48 @@ public final class NPZWriter {
     /// in 1 MiB blocks on every core).
     public var preferredWriteSize: Int { compressed ? 4 << 20 : 1 << 20 }
 
-    /// Appends `tensor` as the member `name.npy`.
-    public func add(name: String, tensor: Tensor) throws {
-        try tensor.bytes.withUnsafeBytes { bytes in
-            try add(name: name, dtype: tensor.dtype, shape: tensor.shape, bytes: bytes)
-        }
-    }
-
-    /// Appends the member `name.npy` holding `bytes`, the C-order little-endian data of a
-    /// `dtype` array of `shape`.
-    public func add(name: String, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
-        try add(name: name, dtype: dtype, shape: shape) { write in try write(bytes) }
-    }
-
     /// Appends the member `name.npy` for a `dtype` array of `shape` whose C-order little-endian
     /// data `body` hands, piece by piece, to the `write` function it is given. In a stored
     /// archive each piece is written in the background while `body` goes on, so a piece must
     /// stay valid until the next call to `write` (a call with no bytes waits for the last one).
+    ///
+    /// bfloat16 data is widened to a float32 member as it arrives, at most
+    /// `preferredWriteSize / 2` bytes at a time; its pieces must hold whole elements (an even
+    /// number of bytes), or `NPZError.splitBFloat16Element` is thrown.
     public func add(name: String, dtype: DType, shape: [Int],
                     _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
+        guard dtype == .bfloat16 else { return try addMember(name: name, dtype: dtype, shape: shape, body) }
+        let chunk = preferredWriteSize / 2
+        let widened = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * chunk, alignment: 64)
+        defer { widened.deallocate() }
+        let displayPath = self.displayPath
+        try addMember(name: name, dtype: .float32, shape: shape) { write in
+            // Wait for the last background write of `widened`, also when `body` throws, before
+            // it is freed; a failure of that write is thrown again when the member ends.
+            defer { try? write(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            try withoutActuallyEscaping(write) { write in
+                try body { (piece) throws(FileError) in
+                    guard piece.count % 2 == 0 else {
+                        throw FileError(path: displayPath, member: name, NPZError.splitBFloat16Element(byteCount: piece.count))
+                    }
+                    var start = 0
+                    while start < piece.count {
+                        let count = min(chunk, piece.count - start)
+                        // The previous background write may still be reading `widened`.
+                        try write(UnsafeRawBufferPointer(start: nil, count: 0))
+                        let out = UnsafeMutableRawBufferPointer(rebasing: widened[0 ..< 2 * count])
+                        widenBFloat16(UnsafeRawBufferPointer(rebasing: piece[start ..< start + count]), into: out)
+                        try write(UnsafeRawBufferPointer(out))
+                        start += count
+                    }
+                }
+            }
+        }
+    }
+
+    /// `add` for a dtype NumPy has.
+    private func addMember(name: String, dtype: DType, shape: [Int],
+                           _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
         let zip = self.zip
         let displayPath = self.displayPath
         let compressed = self.compressed

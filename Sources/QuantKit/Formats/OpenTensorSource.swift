@@ -1,30 +1,47 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
-/// array, `PK` a zip (`.npz`) archive. Anything else is refused, naming what it starts with.
-/// Checksums of large members are verified on up to `threads` threads.
+/// array, `PK` a zip (`.npz`) archive. Safetensors has no magic number: a file is read as
+/// safetensors when its name ends in `.safetensors`, or when its first 8 bytes are a
+/// little-endian header length `N` with `2 <= N <= 100 MB` and `N + 8 <=` the file size and
+/// byte 8 is `{` (checked first: a zip's or `.npy`'s first 8 bytes make a far larger `N`, or
+/// are not followed by `{`). Anything else is refused, naming what it starts with. Checksums
+/// of large `.npz` members are verified on up to `threads` threads.
 public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
+    let size: UInt64
     do {
         let file = try ReadOnlyFile(path: path)
         guard file.size > 0 else { throw FileReadError.fileIsEmpty }
-        prefix = try file.readBytes(at: 0, count: Int(min(file.size, 4)))
+        size = file.size
+        prefix = try file.readBytes(at: 0, count: Int(min(file.size, 9)))
     } catch {
         throw FileError(path: path, error)
     }
-    if prefix.starts(with: NPYHeader.magic.prefix(prefix.count)), prefix.first == NPYHeader.magic.first {
+    if path.hasSuffix(".safetensors") || looksLikeSafetensors(prefix: prefix, fileSize: size) {
+        return try SafetensorsSource(path: path)
+    }
+    if prefix.starts(with: NPYHeader.magic.prefix(min(prefix.count, 4))), prefix.first == NPYHeader.magic.first {
         return try NPYFileSource(path: path)
     }
     if prefix.starts(with: [0x50, 0x4B]) {
         return try NPZSource(path: path, threads: threads)
     }
-    throw FileError(path: path, UnknownFormat(prefix: prefix))
+    throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
 }
 
-/// A file that is neither `.npy` nor `.npz`.
+/// Whether the first 9 bytes of a file of `fileSize` bytes read as a safetensors header length
+/// and the `{` that starts the header (see `openTensorSource`).
+private func looksLikeSafetensors(prefix: [UInt8], fileSize: UInt64) -> Bool {
+    guard prefix.count == 9, prefix[8] == UInt8(ascii: "{") else { return false }
+    let length = prefix[0 ..< 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return length >= 2 && length <= UInt64(SafetensorsHeader.maxLength) && length <= fileSize - 8
+}
+
+/// A file that is neither `.npy`, `.npz` nor safetensors.
 public struct UnknownFormat: Error, Equatable, Sendable, CustomStringConvertible {
     public let prefix: [UInt8]
 
     public var description: String {
         let shown = prefix.map { (0x20 ..< 0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }
-        return "not a NumPy .npy or .npz file (starts with \"\(shown.joined())\")"
+        return "not a NumPy .npy or .npz file, nor a safetensors file (starts with \"\(shown.joined())\")"
     }
 }

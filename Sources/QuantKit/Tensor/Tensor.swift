@@ -28,8 +28,9 @@ public struct Tensor: Sendable, Equatable {
 
     public var elementCount: Int { bytes.count / dtype.byteSize }
 
-    /// The elements as float32: float16 widens exactly, float64 rounds to nearest even
-    /// (values beyond float32's range become infinities). Nil for non-floating types.
+    /// The elements as float32: float16 and bfloat16 widen exactly (bfloat16 is the high half
+    /// of a float32's bits), float64 rounds to nearest even (values beyond float32's range
+    /// become infinities). Nil for non-floating types.
     public func floatValues() -> [Float]? {
         switch dtype {
         case .float32:
@@ -43,6 +44,12 @@ public struct Tensor: Sendable, Equatable {
         case .float16:
             return bytes.withUnsafeBytes { raw in
                 (0 ..< elementCount).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 2, as: Float16.self)) }
+            }
+        case .bfloat16:
+            let count = elementCount
+            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in widenBFloat16(raw, into: UnsafeMutableRawBufferPointer(buffer)) }
+                initialized = count
             }
         case .float64:
             return bytes.withUnsafeBytes { raw in

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A JSON document as a tree: Foundation's `JSONDecoder` parses the text, format readers walk
+/// the tree and throw their own typed errors.
+///
+/// A number is `.integer` when `JSONDecoder` reads it as an `Int` (which includes integral
+/// spellings such as `2.0` and `1e2`), `.number` otherwise (fractions, and integers beyond
+/// `Int`). Duplicate keys keep one value; see `firstDuplicateKey(inJSON:)`.
+indirect enum JSONValue: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}
+
+/// The first key that appears twice in one object of `json`, with the top-level key whose
+/// value holds that object (nil when the duplicate is itself a top-level key); nil when every
+/// object's keys are distinct. `JSONDecoder` and `JSONSerialization` silently keep one of two
+/// values for a key, so readers that must refuse duplicates look here.
+///
+/// `json` must be text `JSONDecoder` accepted: one pass tracks only brackets, commas and string
+/// literals, and decodes a key's escapes only when it has any (`"a"` and `"\u0061"` are one key).
+func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? {
+    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    // One level per open object (its keys so far) or array (nil).
+    var levels: [(keys: Set<String>?, expectingKey: Bool)] = []
+    var topLevelKey: String?
+    var index = 0
+    while index < json.count {
+        switch json[index] {
+        case UInt8(ascii: "{"):
+            levels.append(([], true))
+        case UInt8(ascii: "["):
+            levels.append((nil, false))
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            levels.removeLast()
+        case UInt8(ascii: ","):
+            if levels[levels.count - 1].keys != nil { levels[levels.count - 1].expectingKey = true }
+        case quote:
+            let start = index
+            var escaped = false
+            index += 1
+            while json[index] != quote {
+                if json[index] == backslash { escaped = true; index += 1 }
+                index += 1
+            }
+            guard let level = levels.last, level.keys != nil, level.expectingKey else { break }
+            let key = escaped
+                ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
+                : String(decoding: json[start + 1 ..< index], as: UTF8.self)
+            guard !level.keys!.contains(key) else { return (key, levels.count == 1 ? nil : topLevelKey) }
+            levels[levels.count - 1].keys!.insert(key)
+            levels[levels.count - 1].expectingKey = false
+            if levels.count == 1 { topLevelKey = key }
+        default:
+            break
+        }
+        index += 1
+    }
+    return nil
+}
