@@ -1,3 +1,4 @@
+import Foundation
 import ArgKit
 import QuantKit
 
@@ -5,20 +6,29 @@ import QuantKit
 enum InspectCommand {
     static let spec = CommandSpec(
         name: "inspect",
-        abstract: "Describe the tensors of any .npy/.npz file or archive and check its consistency.",
+        abstract: "Describe the tensors of a .npy/.npz/.safetensors file, archive or model folder and check its consistency.",
         discussion: """
             For an archive written by quantize, each quantized tensor is checked in full:
             its codes, scales and zero points exist, have the dtypes and shapes the metadata
             implies, codes and zero points lie in the scheme's range and scales are finite
-            and positive. Problems are listed and the exit status is 1.
+            and positive (safetensors written in the compressed-tensors layout are unpacked
+            first). Problems are listed and the exit status is 1. A folder is inspected
+            shard by shard.
             """,
-        arguments: [ArgumentSpec("file", help: "The file to describe.")],
+        arguments: [ArgumentSpec("file", help: "The file or model folder to describe.")],
         options: [.flag("json", help: "Print one JSON object instead of a table.")])
 
     /// Returns false when the file has problems.
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Bool {
-        let inspection = try Inspection(archive: QuantizedArchive(source: openTensorSource(path: arguments.argument("file")!)))
-        console.out(arguments.flag("json") ? inspection.renderedJSON() : inspection.renderedTable())
-        return inspection.problems.isEmpty
+        let path = arguments.argument("file")!
+        let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
+        let inspections = try files.map { try Inspection(archive: QuantizedArchive(source: openTensorSource(path: $0))) }
+        if arguments.flag("json") {
+            console.out(inspections.count == 1 ? inspections[0].renderedJSON()
+                        : "[" + inspections.map { $0.renderedJSON().trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "]\n")
+        } else {
+            console.out(inspections.map { $0.renderedTable() }.joined(separator: "\n"))
+        }
+        return inspections.allSatisfy { $0.problems.isEmpty }
     }
 }

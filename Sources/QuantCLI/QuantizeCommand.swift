@@ -9,24 +9,33 @@ enum QuantizeCommand {
 
     static let spec = CommandSpec(
         name: "quantize",
-        abstract: "Quantize the float tensors of a .npy/.npz file into an int8 .npz archive.",
+        abstract: "Quantize the float tensors of a weight file or checkpoint folder into int8 (.npz or safetensors).",
         discussion: """
+            Inputs: .npy, .npz or .safetensors files, several shards, or a folder (a Hugging Face
+            model folder: its model.safetensors.index.json names the shards; config.json,
+            tokenizer files and other companions are copied to the output folder).
             By default every floating tensor of rank >= 2 is quantized and rank 0/1 tensors
             (biases, norms) stay as they are. --include selects by name instead (any match;
             '.*' selects every floating tensor), --exclude wins over both, and the first
             --layer rule whose REGEX matches a selected tensor sets its scheme and bits
             ('none' keeps it in float). Patterns match anywhere in the name.
-            Per tensor, the archive holds NAME (int8 codes, uint8 when asymmetric),
-            NAME_scale (float32) and, when asymmetric, NAME_zero_point (int32), plus a
-            __quantization__ JSON record.
+            In .npz output, per tensor: NAME (int8 codes, uint8 when asymmetric), NAME_scale
+            (float32) and, when asymmetric, NAME_zero_point (int32), plus a __quantization__
+            JSON record. Safetensors output uses the compressed-tensors layout that vLLM and
+            transformers load (--ct-format), and config.json gains its quantization_config.
             """,
-        arguments: [ArgumentSpec("input", help: "The weights: a .npy or .npz file, or several shards or a folder of them.",
+        arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
         options: [
             OptionSpec("output", short: "o", valueName: "OUTPUT",
-                       help: "The archive to write (.npz); for shards, the folder to write them to.", required: true),
+                       help: "The file to write (.npz or .safetensors); for shards, the folder to write them to.", required: true),
+            OptionSpec("format", valueName: "F", help: "Output format (default: from OUTPUT's extension, or the shards' format).",
+                       allowedValues: OutputFormat.allCases.map(\.rawValue)),
+            OptionSpec("ct-format", valueName: "K",
+                       help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16) or 'int' (int-quantized, served as W8A8).",
+                       allowedValues: ["pack", "int"], defaultValue: "pack"),
         ] + selectionOptions + [
-            .flag("compress", help: "Deflate the archive's members (smaller file, slower)."),
+            .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
@@ -65,24 +74,28 @@ enum QuantizeCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let rules = try selectionRules(arguments)
         let threads = try arguments.int("threads", in: 1 ... 1024)!
-        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: arguments.string("output")!)
-        try plan.createOutputFolder()
-        let start = Date()
-        var reports: [QuantizationReport] = []
-        for (index, job) in plan.jobs.enumerated() {
-            let done = reports.reduce(0) { $0 + $1.bytesBefore }
-            let shard = plan.sharded ? "shard \(index + 1)/\(plan.jobs.count) \(URL(fileURLWithPath: job.input).lastPathComponent): " : ""
-            let progress: ((QuantizeProgress) -> Void)? = console.errIsTerminal ? { step in
-                let bytes = done + step.bytesDone
-                let rate = Double(bytes) / max(Date().timeIntervalSince(start), 1e-9) / 1e9
-                console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
-                            + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
-            } : nil
-            reports.append(try quantizeFile(
-                source: try openTensorSource(path: job.input, threads: threads), outputPath: job.output, rules: rules,
-                compress: arguments.flag("compress"), overwrite: arguments.flag("force"), threads: threads,
-                progress: progress))
+        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: arguments.string("output")!,
+                                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)))
+        let layout: OutputLayout
+        switch plan.format {
+        case .npz:
+            layout = .npz(compressed: arguments.flag("compress"))
+        case .safetensors:
+            guard !arguments.flag("compress") else {
+                throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
+            }
+            layout = .compressedTensors(arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized)
         }
+        let start = Date()
+        let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
+            let job = plan.jobs[index]
+            let shard = plan.sharded ? "shard \(index + 1)/\(plan.jobs.count) \(URL(fileURLWithPath: job.input).lastPathComponent): " : ""
+            let rate = Double(bytes) / max(Date().timeIntervalSince(start), 1e-9) / 1e9
+            console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
+                        + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
+        } : nil
+        let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: arguments.flag("force"),
+                                             threads: threads, progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = arguments.string("report") == "json"
         switch (arguments.string("report"), plan.sharded) {

@@ -16,7 +16,10 @@ import Testing
         let output = folder.path("quantized")
         let result = cli([input.path, "-o", output, "--report", "json"])
         #expect(result.status == .success, "\(result.err)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["head.npz", "model-00002.npz", "model-00010.npz"])
+        // The companion config.json is copied unchanged (an .npz output gets no quantization_config).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted()
+                == ["config.json", "head.npz", "model-00002.npz", "model-00010.npz"])
+        #expect(FileManager.default.contents(atPath: output + "/config.json") == Data("not a shard".utf8))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         let shards = try #require(report["shards"] as? [[String: Any]])
         // Natural order: head, model-00002, model-00010.

@@ -57,7 +57,7 @@ import Testing
     @Test func folderWithoutShardsIsRefused() {
         let result = cli([packageRoot.appendingPathComponent("Fixtures").path, "-o", "x.npz"])
         #expect(result.status == .failure)
-        #expect(result.err.contains("no .npz or .npy files in this folder"))
+        #expect(result.err.contains("no weights in this folder (.npz, .npy or .safetensors files)"))
     }
 
     @Test func folderGivenToInspectIsRefused() {

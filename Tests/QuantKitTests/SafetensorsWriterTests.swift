@@ -35,7 +35,7 @@ import Testing
         let path = files.path("out.safetensors")
         try Self.write(path)
         let source = try SafetensorsSource(path: path)
-        #expect(source.metadata == Self.metadata)
+        #expect(source.headerMetadata == Self.metadata)
         #expect(source.tensors.map(\.name) == Self.sample.map(\.name))
         let scratch = ScratchBuffer()
         for (name, tensor) in Self.sample {

@@ -5,15 +5,19 @@ import Foundation
 /// Stored as UTF-8 JSON in a 1-D uint8 array, so that `np.load(..., allow_pickle=False)` opens
 /// it and `json.loads(bytes(archive["__quantization__"]))` reads it.
 public struct ArchiveMetadata: Codable, Sendable, Equatable {
-    /// Identifies the layout; readers refuse other values.
+    /// Identifies the layout (`quantize.npz`, or `quantize.compressed-tensors` for a
+    /// safetensors file); readers refuse other values.
     public var format: String = ArchiveMetadata.formatName
     public var formatVersion: Int = 1
+    /// For `quantize.compressed-tensors`: `int-quantized` or `pack-quantized`.
+    public var compressedTensorsFormat: CompressedTensorsFormat?
     /// `quantize X.Y.Z`.
     public var tool: String
     /// One entry per quantized tensor, in archive order.
     public var tensors: [Entry]
 
     public static let formatName = "quantize.npz"
+    public static let compressedTensorsFormatName = "quantize.compressed-tensors"
 
     public struct Entry: Codable, Sendable, Equatable {
         public var name: String
@@ -56,14 +60,24 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         }
     }
 
-    public init(tool: String, tensors: [Entry]) {
+    public init(tool: String, tensors: [Entry], layout: OutputLayout = .npz(compressed: false)) {
         self.tool = tool
         self.tensors = tensors
+        if case .compressedTensors(let format) = layout {
+            self.format = ArchiveMetadata.compressedTensorsFormatName
+            self.compressedTensorsFormat = format
+        }
+    }
+
+    /// The layout the tensors are stored in (deflation aside).
+    public var layout: OutputLayout {
+        compressedTensorsFormat.map { .compressedTensors($0) } ?? .npz(compressed: false)
     }
 
     enum CodingKeys: String, CodingKey {
         case format, tool, tensors
         case formatVersion = "format_version"
+        case compressedTensorsFormat = "compressed_tensors_format"
     }
 
     /// The JSON bytes, keys sorted so that the same archive always gets the same bytes.
@@ -74,6 +88,15 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         return [UInt8](try! encoder.encode(self))
     }
 
+    /// The `__metadata__` of a safetensors file holding this archive: `format: pt` (which
+    /// transformers requires) and this record's JSON under `quantize`.
+    public var safetensorsMetadata: [String: String] {
+        ["format": "pt", ArchiveMetadata.safetensorsKey: String(decoding: encoded(), as: UTF8.self)]
+    }
+
+    /// The `__metadata__` key holding the record in a safetensors file.
+    public static let safetensorsKey = "quantize"
+
     /// Decodes `bytes`, refusing anything that is not this layout.
     public static func decode(_ bytes: [UInt8]) throws(ArchiveError) -> ArchiveMetadata {
         let metadata: ArchiveMetadata
@@ -82,8 +105,12 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         } catch {
             throw .invalidMetadata("not valid metadata JSON (\(error.localizedDescription))")
         }
-        guard metadata.format == formatName else {
-            throw .invalidMetadata("format is '\(metadata.format)', expected '\(formatName)'")
+        switch (metadata.format, metadata.compressedTensorsFormat) {
+        case (formatName, nil), (compressedTensorsFormatName, _?): break
+        case (compressedTensorsFormatName, nil):
+            throw .invalidMetadata("format '\(compressedTensorsFormatName)' without compressed_tensors_format")
+        default:
+            throw .invalidMetadata("format is '\(metadata.format)', expected '\(formatName)' or '\(compressedTensorsFormatName)'")
         }
         guard metadata.formatVersion == 1 else {
             throw .invalidMetadata("format_version \(metadata.formatVersion) is newer than this tool reads (1)")

@@ -1,8 +1,10 @@
 /// A file read back as an archive written by `quantize`: its metadata and, for each
-/// quantized tensor, the codes, scales and zero points checked against that metadata.
+/// quantized tensor, the codes, scales and zero points checked against that metadata, in
+/// either layout (`ArchiveLayout` in an `.npz`, `CompressedTensorsFormat` in a safetensors
+/// file, whose header's `__metadata__` holds the record under `quantize`).
 ///
-/// A file without a `__quantization__` member is a plain tensor file: `metadata` is nil and
-/// every tensor is "kept".
+/// A file without that record is a plain tensor file: `metadata` is nil and every tensor is
+/// "kept".
 public struct QuantizedArchive {
     public let source: any TensorSource
     public let metadata: ArchiveMetadata?
@@ -12,6 +14,14 @@ public struct QuantizedArchive {
     public init(source: any TensorSource) throws {
         self.source = source
         tensorInfo = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        if let record = source.headerMetadata[ArchiveMetadata.safetensorsKey] {
+            do {
+                metadata = try ArchiveMetadata.decode(Array(record.utf8))
+            } catch {
+                throw FileError(path: source.path, member: "__metadata__.\(ArchiveMetadata.safetensorsKey)", error)
+            }
+            return
+        }
         guard let info = tensorInfo[ArchiveLayout.metadataName] else {
             metadata = nil
             return
@@ -27,16 +37,47 @@ public struct QuantizedArchive {
         }
     }
 
-    /// Names of the members that belong to the quantized form (scales, zero points, metadata)
-    /// rather than standing for a tensor of their own.
+    /// The members `entry`'s tensor occupies, codes first (empty for an entry without a valid
+    /// scheme or dtype).
+    func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
+        guard let scheme = entry.quantScheme, let dtype = DType(rawValue: entry.dtype), let metadata else { return [] }
+        if case .compressedTensors = metadata.layout,
+           CompressedTensorsFormat.unsupported(TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme) != nil {
+            return []
+        }
+        return metadata.layout.members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
+    }
+
+    /// Names of the members that belong to the quantized form (codes under another name,
+    /// scales, zero points, shapes, the metadata) rather than standing for a tensor of their own.
     public var auxiliaryMembers: Set<String> {
         guard let metadata else { return [] }
-        var names: Set<String> = [ArchiveLayout.metadataName]
+        var names: Set<String> = metadata.layout.metadataMember.map { [$0] } ?? []
         for entry in metadata.tensors {
-            names.insert(ArchiveLayout.scaleName(for: entry.name))
-            if !entry.symmetric { names.insert(ArchiveLayout.zeroPointName(for: entry.name)) }
+            names.formUnion(members(of: entry).map(\.name).filter { $0 != entry.name })
         }
         return names
+    }
+
+    /// The file's tensors as the user sees them, in file order: each quantized tensor once,
+    /// under its own name, with its entry (at the position of its codes), and every other
+    /// tensor that is not part of a quantized form, with none.
+    public var logicalTensors: [(info: TensorInfo, entry: ArchiveMetadata.Entry?)] {
+        let entries = metadata?.tensors ?? []
+        var byCodes: [String: ArchiveMetadata.Entry] = [:]
+        for entry in entries {
+            byCodes[members(of: entry).first?.name ?? entry.name] = entry
+        }
+        let auxiliary = auxiliaryMembers
+        return source.tensors.compactMap { info in
+            if let entry = byCodes[info.name] { return (TensorInfo(name: entry.name, dtype: info.dtype, shape: entry.shape), entry) }
+            return auxiliary.contains(info.name) ? nil : (info, nil)
+        }
+    }
+
+    /// The bytes `entry`'s members take in the file.
+    public func storedByteCount(of entry: ArchiveMetadata.Entry) -> Int {
+        members(of: entry).reduce(0) { $0 + (tensorInfo[$1.name]?.storedByteCount ?? 0) }
     }
 
     /// Loads the quantized tensor `entry` describes, refusing members that are missing or whose
@@ -62,28 +103,54 @@ public struct QuantizedArchive {
         if case .perTensor = scheme.granularity, entry.axis != nil {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per tensor but has an axis")
         }
+        let members = self.members(of: entry)
+        guard !members.isEmpty else {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
+        }
+        let loaded = try members.map { try member($0.name, of: entry.name, dtype: $0.dtype, shape: $0.shape) }
         let scaleShape = entry.shape.indices.map { $0 == entry.axis ? entry.shape[$0] : 1 }
-        let codes = try member(entry.name, of: entry.name, dtype: scheme.codeDType, shape: entry.shape)
-        let scales = try member(ArchiveLayout.scaleName(for: entry.name), of: entry.name, dtype: .float32, shape: scaleShape)
-            .floatValues()!
+        let codes: [UInt8]
+        let scales = loaded[1].floatValues()!
+        var zeroPoints: [Int32] = []
+        let zeroPointName = members[members.count - 1].name
+        switch metadata!.layout {
+        case .npz:
+            codes = loaded[0].bytes
+            if !scheme.symmetric {
+                zeroPoints = loaded[2].int32Values()
+            }
+        case .compressedTensors(let format):
+            let shift = UInt8(1 << (scheme.bits - 1))
+            switch format {
+            case .intQuantized:
+                codes = scheme.symmetric ? loaded[0].bytes : loaded[0].bytes.map { $0 &+ shift }
+            case .packQuantized:
+                guard loaded[2].int64Values() == entry.shape.map(Int64.init) else {
+                    throw ArchiveError.wrongShape(member: members[2].name, expected: entry.shape,
+                                                  actual: loaded[2].int64Values().map { Int($0) })
+                }
+                let unsigned = unpackCodes(loaded[0].int32Values().map { UInt32(bitPattern: $0) }, bits: scheme.bits,
+                                           rowLength: entry.shape[1], rows: entry.shape[0])
+                codes = scheme.symmetric ? unsigned.map { $0 &- shift } : unsigned
+            }
+            if !scheme.symmetric {
+                let stored = loaded[loaded.count - 1]
+                zeroPoints = stored.dtype == .int8
+                    ? stored.bytes.map { Int32(Int8(bitPattern: $0)) + Int32(shift) }
+                    : unpackCodes(stored.int32Values().map { UInt32(bitPattern: $0) }, bits: scheme.bits,
+                                  rowLength: entry.shape[0], rows: 1).map(Int32.init)
+            }
+        }
         if let bad = scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
             throw ArchiveError.invalidScale(tensor: entry.name, index: bad, value: scales[bad])
         }
-        var zeroPoints: [Int32] = []
-        if !scheme.symmetric {
-            let bytes = try member(ArchiveLayout.zeroPointName(for: entry.name), of: entry.name, dtype: .int32, shape: scaleShape).bytes
-            zeroPoints = stride(from: 0, to: bytes.count, by: 4).map { offset in
-                Int32(littleEndian: bytes[offset ..< offset + 4].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
-            }
-            if let bad = zeroPoints.firstIndex(where: { !(scheme.qmin ... scheme.qmax).contains(Int($0)) }) {
-                throw ArchiveError.codeOutOfRange(tensor: ArchiveLayout.zeroPointName(for: entry.name),
-                                                  index: multiIndex(ofFlat: bad, in: scaleShape),
-                                                  code: Int(zeroPoints[bad]), range: scheme.qmin ... scheme.qmax)
-            }
+        if let bad = zeroPoints.firstIndex(where: { !(scheme.qmin ... scheme.qmax).contains(Int($0)) }) {
+            throw ArchiveError.codeOutOfRange(tensor: zeroPointName, index: multiIndex(ofFlat: bad, in: scaleShape),
+                                              code: Int(zeroPoints[bad]), range: scheme.qmin ... scheme.qmax)
         }
-        let quantized = QuantizedTensor(scheme: scheme, shape: entry.shape, codes: codes.bytes, scales: scales,
+        let quantized = QuantizedTensor(scheme: scheme, shape: entry.shape, codes: codes, scales: scales,
                                         zeroPoints: zeroPoints, axis: entry.axis)
-        if let bad = (0 ..< codes.bytes.count).first(where: { !(scheme.qmin ... scheme.qmax).contains(quantized.code(at: $0)) }) {
+        if let bad = (0 ..< codes.count).first(where: { !(scheme.qmin ... scheme.qmax).contains(quantized.code(at: $0)) }) {
             throw ArchiveError.codeOutOfRange(tensor: entry.name, index: multiIndex(ofFlat: bad, in: entry.shape),
                                               code: quantized.code(at: bad), range: scheme.qmin ... scheme.qmax)
         }

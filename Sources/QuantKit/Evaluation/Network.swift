@@ -126,7 +126,7 @@ public struct QuantizedNetwork: Sendable {
                     throw FileError(path: path, ArchiveMismatch.shape(tensor: name, model: shape, archive: entry.shape))
                 }
                 let quantized = try archive.loadQuantized(entry)
-                bytes += quantized.storedByteCount
+                bytes += archive.storedByteCount(of: entry)
                 return (quantized.dequantized(), quantized)
             }
             guard let info = infos[name], info.dtype.isFloatingPoint else {

@@ -11,7 +11,7 @@ public final class SafetensorsSource: TensorSource {
     /// Every tensor in data-offset order.
     public let tensors: [TensorInfo]
     /// The header's `__metadata__` (string keys and values; empty when absent).
-    public let metadata: [String: String]
+    public let headerMetadata: [String: String]
     private let file: ReadOnlyFile
     /// Where the data section starts in the file: 8 + the header length.
     private let dataStart: UInt64
@@ -39,7 +39,7 @@ public final class SafetensorsSource: TensorSource {
             throw FileError(path: path, error)
         }
         tensors = header.entries.map(\.info)
-        metadata = header.metadata
+        headerMetadata = header.metadata
         entries = Dictionary(uniqueKeysWithValues: header.entries.map { ($0.info.name, $0) })
     }
 

@@ -1,23 +1,33 @@
 /// Writes the float32 reconstruction of every quantized tensor of `archive` to `outputPath`
-/// under its original name, `(codes - zero_point) * scale` in float32; tensors that were kept
-/// in float are copied unchanged; scales, zero points and metadata are dropped.
+/// (an `.npz`, or a safetensors file) under its original name, `(codes - zero_point) * scale`
+/// in float32; tensors that were kept in float are copied unchanged; scales, zero points and
+/// metadata are dropped.
 /// - Returns: how many tensors were dequantized and how many copied.
 public func dequantizeFile(
-    archive: QuantizedArchive, outputPath: String, compress: Bool, overwrite: Bool
+    archive: QuantizedArchive, outputPath: String, format: OutputFormat = .npz, compress: Bool, overwrite: Bool
 ) throws -> (dequantized: Int, copied: Int) {
     let source = archive.source
-    guard let metadata = archive.metadata else {
+    guard archive.metadata != nil else {
         throw FileError(path: source.path, ArchiveError.invalidMetadata(
             "no '\(ArchiveLayout.metadataName)' member: not an archive written by quantize"))
     }
-    let entries = Dictionary(metadata.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    let auxiliary = archive.auxiliaryMembers
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
-    let writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress)
+    let tensors = archive.logicalTensors
+    let writer: any TensorFileWriter
+    switch format {
+    case .npz:
+        writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress)
+    case .safetensors:
+        let infos = tensors.map { info, entry in
+            entry.map { TensorInfo(name: $0.name, dtype: .float32, shape: $0.shape) } ?? info
+        }
+        writer = try SafetensorsWriter(path: output.temporaryPath, displayPath: outputPath, tensors: infos,
+                                       metadata: ["format": "pt"])
+    }
     var counts = (dequantized: 0, copied: 0)
-    for info in source.tensors where !auxiliary.contains(info.name) {
-        if let entry = entries[info.name] {
+    for (info, entry) in tensors {
+        if let entry {
             let quantized = try archive.loadQuantized(entry)
             try writer.add(name: info.name, tensor: Tensor(shape: quantized.shape, values: quantized.dequantized()))
             counts.dequantized += 1

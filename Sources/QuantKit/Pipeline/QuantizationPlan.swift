@@ -9,13 +9,18 @@ public struct QuantizationPlan: Sendable {
 
     public let steps: [Step]
 
-    /// Plans `tensors` under `rules`, refusing per-channel axes outside a tensor's rank and
-    /// output names that would be written twice (an input that already holds `fc1.weight_scale`
-    /// beside a quantized `fc1.weight`, or a tensor called `__quantization__`).
-    public init(tensors: [TensorInfo], rules: SelectionRules) throws(PlanError) {
+    /// The tensors the output holds, in the order they are written.
+    public let outputTensors: [TensorInfo]
+
+    /// Plans `tensors` under `rules` for `layout`, refusing per-channel axes outside a tensor's
+    /// rank, tensors the layout cannot hold quantized, and output names that would be written
+    /// twice (an input that already holds `fc1.weight_scale` beside a quantized `fc1.weight`,
+    /// or a tensor called `__quantization__`).
+    public init(tensors: [TensorInfo], rules: SelectionRules, layout: OutputLayout = .npz(compressed: false)) throws(PlanError) {
         var steps: [Step] = []
+        var outputs: [TensorInfo] = []
         var owners: [String: String] = [:]
-        owners[ArchiveLayout.metadataName] = "the archive metadata"
+        if let metadata = layout.metadataMember { owners[metadata] = "the archive metadata" }
         for info in tensors {
             var scheme = rules.scheme(for: info)
             if case .perChannel(let axis)? = scheme?.granularity, !info.shape.isEmpty {
@@ -24,16 +29,21 @@ public struct QuantizationPlan: Sendable {
                 }
                 scheme?.granularity = .perChannel(axis: axis < 0 ? axis + info.shape.count : axis)
             }
-            for member in ArchiveLayout.memberNames(for: info.name, scheme: scheme) {
-                let owner = member == info.name ? "the input tensor '\(info.name)'" : "a quantization member of '\(info.name)'"
-                if let previous = owners[member] {
-                    throw .nameCollision(name: member, first: previous, second: owner)
+            if case .compressedTensors = layout, let scheme, let reason = CompressedTensorsFormat.unsupported(info, scheme: scheme) {
+                throw .notInLayout(tensor: info.name, reason: reason)
+            }
+            for member in layout.members(of: info, scheme: scheme) {
+                outputs.append(member)
+                let owner = member.name == info.name ? "the input tensor '\(info.name)'" : "a quantization member of '\(info.name)'"
+                if let previous = owners[member.name] {
+                    throw .nameCollision(name: member.name, first: previous, second: owner)
                 }
-                owners[member] = owner
+                owners[member.name] = owner
             }
             steps.append(Step(tensor: info, scheme: scheme))
         }
         self.steps = steps
+        self.outputTensors = outputs
     }
 }
 
@@ -41,6 +51,7 @@ public struct QuantizationPlan: Sendable {
 public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case axisOutOfRange(tensor: String, axis: Int, rank: Int)
     case nameCollision(name: String, first: String, second: String)
+    case notInLayout(tensor: String, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +59,9 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
             "tensor '\(tensor)': axis \(axis) is out of range for rank \(rank) (use -\(rank)...\(rank - 1))"
         case .nameCollision(let name, let first, let second):
             "output name '\(name)' would be written twice: by \(first) and by \(second)"
+        case .notInLayout(let tensor, let reason):
+            "tensor '\(tensor)': the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or "
+                + "per output channel, and \(reason); keep it in float (--exclude) or write .npz"
         }
     }
 }

@@ -1,31 +1,45 @@
 import Foundation
 
-/// Quantizes every tensor of `source` that `rules` select and writes the archive to
-/// `outputPath`, one tensor at a time (memory follows the largest tensor, not the file; two
-/// tensors for compressed inputs, see `TensorPrefetcher`).
+/// Quantizes every tensor of `source` that `rules` select and writes the result to
+/// `outputPath` in `layout`, one tensor at a time (memory follows the largest tensor, not the
+/// file; two tensors for compressed inputs, see `TensorPrefetcher`).
 ///
 /// The plan is checked before any data is read. The output appears only when every tensor
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
 /// `FileError` naming the input and tensor, is rethrown.
 /// - Parameter progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
-    source: any TensorSource, outputPath: String, rules: SelectionRules,
-    compress: Bool, overwrite: Bool, threads: Int = defaultThreadCount, progress: ((QuantizeProgress) -> Void)? = nil
+    source: any TensorSource, outputPath: String, rules: SelectionRules, layout: OutputLayout,
+    overwrite: Bool, threads: Int = defaultThreadCount, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan
     do {
-        plan = try QuantizationPlan(tensors: source.tensors, rules: rules)
+        plan = try QuantizationPlan(tensors: source.tensors, rules: rules, layout: layout)
     } catch {
         throw FileError(path: source.path, error)
     }
+    let entries = plan.steps.compactMap { step in
+        step.scheme.map { scheme in
+            ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
+                                  axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
+                                  shape: step.tensor.shape, originalDType: step.tensor.dtype)
+        }
+    }
+    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
-    let writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress, threads: threads)
+    let writer: any TensorFileWriter
+    switch layout {
+    case .npz(let compressed):
+        writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compressed, threads: threads)
+    case .compressedTensors:
+        writer = try SafetensorsWriter(path: output.temporaryPath, displayPath: outputPath, tensors: plan.outputTensors,
+                                       metadata: metadata.safetensorsMetadata)
+    }
     let reader = TensorPrefetcher(source: source, names: plan.steps.map(\.tensor.name), threads: threads)
 
     var lines: [QuantizationReport.TensorLine] = []
-    var entries: [ArchiveMetadata.Entry] = []
     for (position, step) in plan.steps.enumerated() {
         progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count,
                                    bytesDone: lines.reduce(0) { $0 + $1.bytesBefore }))
@@ -37,21 +51,18 @@ public func quantizeFile(
                                mse: nil, maxAbsError: nil, sqnrDB: nil))
             continue
         }
-        let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, threads: threads, source: source.path,
-                                              writer: writer)
+        let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, threads: threads,
+                                              source: source.path, writer: writer)
+        let stored = layout.members(of: info, scheme: scheme).reduce(0) { $0 + $1.storedByteCount }
         lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
-                           bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count,
-                           bytesAfter: QuantizedTensor.storedByteCount(codes: bytes.count / info.dtype.byteSize,
-                                                                       scales: quantized.scales.count,
-                                                                       zeroPoints: quantized.zeroPoints.count),
+                           bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count, bytesAfter: stored,
                            mse: quantized.metrics.mse, maxAbsError: quantized.metrics.maxAbsError,
                            sqnrDB: quantized.metrics.sqnrDB))
-        entries.append(ArchiveMetadata.Entry(name: info.name, scheme: scheme, axis: quantized.axis, shape: info.shape,
-                                             originalDType: info.dtype))
     }
-    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries).encoded()
-    try writer.add(name: ArchiveLayout.metadataName,
-                   tensor: try! Tensor(dtype: .uint8, shape: [metadata.count], bytes: metadata))
+    if case .npz = layout {
+        let encoded = metadata.encoded()
+        try writer.add(name: ArchiveLayout.metadataName, tensor: try! Tensor(dtype: .uint8, shape: [encoded.count], bytes: encoded))
+    }
     try writer.finish()
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
@@ -68,19 +79,27 @@ public struct QuantizeProgress: Sendable {
 }
 
 /// Quantizes the floating tensor `info` whose C-order little-endian data is `bytes` and writes
-/// its members to `writer`: the codes as they are produced (in batches of the writer's
-/// preferred size), then the scales and zero points. Float32 data is used where it lies;
-/// float16 and float64 are converted first.
+/// its members in `layout` to `writer`: the codes as they are produced (in batches of the
+/// writer's preferred size, encoded by `CodeEncoder`), then the scales and zero points (and the
+/// shape, in `pack-quantized`). Float32 data is used where it lies; other float types are
+/// converted first. In the compressed-tensors layout the scales are rounded to the weight's
+/// own float type before the codes are computed (`ScaleStorage`).
 /// NaN and infinity are refused as `NonFiniteValue` before anything is written.
-func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, threads: Int,
-                       source: String, writer: NPZWriter) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?,
-                                                                      metrics: ErrorMetrics) {
+func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, layout: OutputLayout,
+                       threads: Int, source: String, writer: any TensorFileWriter)
+    throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics) {
+    let members = layout.members(of: info, scheme: scheme)
+    var scaleStorage = DType.float32
+    if case .compressedTensors = layout, info.dtype == .float16 || info.dtype == .bfloat16 { scaleStorage = info.dtype }
     func run(_ floats: UnsafeRawBufferPointer) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics) {
         var result: (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?)?
-        try writer.add(name: info.name, dtype: scheme.codeDType, shape: info.shape) { write in
+        let encoder = CodeEncoder(layout: layout, scheme: scheme, shape: info.shape)
+        try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
             do {
                 result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
-                                             batchBytes: writer.preferredWriteSize) { try write($0) }
+                                             scaleStorage: scaleStorage, batchBytes: writer.preferredWriteSize) {
+                    try encoder.encode($0, write)
+                }
             } catch let error as NonFiniteElement {
                 throw FileError(path: source, member: info.name, NonFiniteValue(
                     index: multiIndex(ofFlat: error.index, in: info.shape),
@@ -90,11 +109,17 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
             }
         }
         let done = result!
-        let scaleShape = QuantizedTensor.scaleShape(of: info.shape, axis: done.axis)
-        try writer.add(name: ArchiveLayout.scaleName(for: info.name), tensor: Tensor(shape: scaleShape, values: done.scales))
-        if !scheme.symmetric {
-            try writer.add(name: ArchiveLayout.zeroPointName(for: info.name),
-                           tensor: QuantizedTensor.zeroPointsTensor(done.zeroPoints, shape: scaleShape))
+        let auxiliary: [Tensor]
+        switch layout {
+        case .npz:
+            let scaleShape = QuantizedTensor.scaleShape(of: info.shape, axis: done.axis)
+            auxiliary = [Tensor(shape: scaleShape, values: done.scales)]
+                + (scheme.symmetric ? [] : [QuantizedTensor.zeroPointsTensor(done.zeroPoints, shape: scaleShape)])
+        case .compressedTensors(let format):
+            auxiliary = format.auxiliaryTensors(of: info, scheme: scheme, scales: done.scales, zeroPoints: done.zeroPoints)
+        }
+        for (member, tensor) in zip(members.dropFirst(), auxiliary) {
+            try writer.add(name: member.name, tensor: tensor)
         }
         return (done.scales, done.zeroPoints, done.axis, done.metrics!)
     }

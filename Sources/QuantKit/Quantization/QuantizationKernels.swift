@@ -103,19 +103,24 @@ func dequantizeBlocks<Code: FixedWidthInteger>(
 }
 
 /// `max|x| / qmax` from a range containing 0; a zero scale becomes 1.
-func symmetricScale(min: Float, max: Float, bits: Int) -> Float {
+/// With `storedAs` other than float32, the scale is then rounded to what that type can hold
+/// (`ScaleStorage.rounded`), so that codes are computed with the scale a file will store.
+func symmetricScale(min: Float, max: Float, bits: Int, storedAs storage: DType = .float32) -> Float {
     let scale = Swift.max(-min, max) / Float((1 << (bits - 1)) - 1)
-    return scale == 0 ? 1 : scale
+    return ScaleStorage.rounded(scale == 0 ? 1 : scale, to: storage)
 }
 
 /// The scale and zero point of a range `[min, max]` that contains 0, with `levels = 2^bits - 1`:
 /// `scale = (max - min) / levels`, or `max / levels - min / levels` when `max - min` overflows
 /// to infinity; a zero scale becomes 1; `zeroPoint = clamp(round(-min / scale), 0, levels)`.
-func asymmetricParameters(min: Float, max: Float, bits: Int) -> (scale: Float, zeroPoint: Int32) {
+/// With `storedAs` other than float32, the scale is rounded to that type before the zero point
+/// is computed from it.
+func asymmetricParameters(min: Float, max: Float, bits: Int, storedAs storage: DType = .float32) -> (scale: Float, zeroPoint: Int32) {
     let levels = Float((1 << bits) - 1)
     let span = max - min
     var scale = span.isFinite ? span / levels : max / levels - min / levels
     if scale == 0 { scale = 1 }
+    scale = ScaleStorage.rounded(scale, to: storage)
     let zeroPoint = Swift.min(Swift.max((-min / scale).rounded(.toNearestOrEven), 0), levels)
     return (scale, Int32(zeroPoint))
 }

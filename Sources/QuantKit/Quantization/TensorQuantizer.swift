@@ -139,12 +139,14 @@ func quantizeFloat32(
 /// Two batch buffers alternate, so `emit` may keep using a batch (writing it in the background)
 /// until its next call; after the last batch it is called once with no bytes, and must be done
 /// with every batch when that call returns.
+/// Scales are rounded to `scaleStorage` (float16, bfloat16) before any code is computed, when
+/// the output stores them in that type.
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics; throws `NonFiniteElement` for NaN or infinity (before any code
 /// is emitted) and `QuantizationError` for a bad axis.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
-    batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
+    scaleStorage: DType = .float32, batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
 ) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?) {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
@@ -161,10 +163,12 @@ func quantizeFloat32(
     let scales: [Float]
     let zeroPoints: [Int32]
     if scheme.symmetric {
-        scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
+        scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits, storedAs: scaleStorage) }
         zeroPoints = []
     } else {
-        let parameters = zip(mins, maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
+        let parameters = zip(mins, maxs).map {
+            asymmetricParameters(min: $0, max: $1, bits: scheme.bits, storedAs: scaleStorage)
+        }
         scales = parameters.map(\.scale)
         zeroPoints = parameters.map(\.zeroPoint)
     }

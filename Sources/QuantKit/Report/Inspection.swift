@@ -50,17 +50,16 @@ public struct Inspection: Sendable, Encodable {
     /// positive); a problem is recorded and the inspection goes on.
     public init(archive: QuantizedArchive) throws {
         let source = archive.source
-        let auxiliary = archive.auxiliaryMembers
         let entries = archive.metadata?.tensors ?? []
         var problems: [String] = []
         var lines: [Line] = []
-        let present = Set(source.tensors.map(\.name))
+        let logical = archive.logicalTensors
+        let present = Set(logical.compactMap { $0.entry?.name })
         for entry in entries where !present.contains(entry.name) {
             problems.append("metadata lists '\(entry.name)' but the file has no such member")
         }
-        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for info in source.tensors where !auxiliary.contains(info.name) {
-            guard let entry = byName[info.name] else {
+        for (info, entry) in logical {
+            guard let entry else {
                 lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: nil, bits: nil,
                                   axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil, bytes: info.storedByteCount))
                 continue
@@ -70,7 +69,7 @@ public struct Inspection: Sendable, Encodable {
                 lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: entry.scheme,
                                   bits: entry.bits, axis: entry.axis, scaleMin: quantized.scales.min(),
                                   scaleMax: quantized.scales.max(), originalDType: entry.dtype,
-                                  bytes: quantized.storedByteCount))
+                                  bytes: archive.storedByteCount(of: entry)))
             } catch let error as FileError where error.underlying is ArchiveError {
                 problems.append("'\(entry.name)': \(error.underlying)")
             }

@@ -17,3 +17,11 @@ func widenBFloat16(_ source: UnsafeRawBufferPointer, into destination: UnsafeMut
         destination.storeBytes(of: floatFromBFloat16(bits: bits).bitPattern.littleEndian, toByteOffset: 4 * index, as: UInt32.self)
     }
 }
+
+/// The bfloat16 nearest to the finite `value`, ties to even (what PyTorch's `.to(bfloat16)` and
+/// `ml_dtypes` do): the top 16 bits of `value` after adding half an ulp of bfloat16, less one
+/// when the kept part is even.
+func bfloat16Bits(rounding value: Float) -> UInt16 {
+    let bits = value.bitPattern
+    return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
+}

@@ -60,3 +60,15 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 }
+
+extension Tensor {
+    /// The elements of an int32 tensor (little-endian bytes).
+    func int32Values() -> [Int32] {
+        bytes.withUnsafeBytes { raw in (0 ..< raw.count / 4).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) } }
+    }
+
+    /// The elements of an int64 tensor (little-endian bytes).
+    func int64Values() -> [Int64] {
+        bytes.withUnsafeBytes { raw in (0 ..< raw.count / 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) } }
+    }
+}

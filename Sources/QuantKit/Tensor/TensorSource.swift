@@ -31,9 +31,15 @@ public protocol TensorSource {
     func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer)
     /// Whether reading `name` decompresses it (and so runs on one core).
     func isCompressed(_ name: String) -> Bool
+    /// String metadata the file's header carries beside its tensors (safetensors'
+    /// `__metadata__`); empty for formats without it.
+    var headerMetadata: [String: String] { get }
 }
 
 extension TensorSource {
+    /// None.
+    public var headerMetadata: [String: String] { [:] }
+
     /// False: the data is stored as it is.
     public func isCompressed(_ name: String) -> Bool { false }
 

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The `quantization_config` entry of a Hugging Face `config.json` for a checkpoint written in
+/// the compressed-tensors layout: what transformers (`CompressedTensorsConfig`) and vLLM
+/// (`compressed_tensors.py`) read to know which modules are quantized and how.
+///
+/// One config group per distinct scheme, `group_0`, `group_1`, ... in order of first use, each
+/// targeting its modules by exact name; `ignore` lists the modules whose 2-D weights were kept
+/// in float. `int-quantized` groups also declare dynamic per-token int8 input activations (vLLM
+/// serves them as W8A8); `pack-quantized` groups are weight-only (W8A16, W4A16).
+public struct CompressedTensorsConfig: Sendable, Equatable {
+    public let format: CompressedTensorsFormat
+    /// Schemes in order of first use, each with the modules it quantizes.
+    public private(set) var groups: [(scheme: QuantScheme, modules: [String])] = []
+    /// Modules whose 2-D weights stay in float.
+    public private(set) var ignore: [String] = []
+
+    public init(format: CompressedTensorsFormat) {
+        self.format = format
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.format == b.format && a.ignore == b.ignore
+            && a.groups.map(\.scheme) == b.groups.map(\.scheme) && a.groups.map(\.modules) == b.groups.map(\.modules)
+    }
+
+    /// Records that the weight of `module` was quantized under `scheme`.
+    public mutating func addQuantized(module: String, scheme: QuantScheme) {
+        if let index = groups.firstIndex(where: { $0.scheme == scheme }) {
+            groups[index].modules.append(module)
+        } else {
+            groups.append((scheme, [module]))
+        }
+    }
+
+    /// Records that the 2-D weight of `module` was kept in float.
+    public mutating func addIgnored(module: String) {
+        ignore.append(module)
+    }
+
+    /// The entry as a JSON object (`JSONSerialization` types).
+    public var jsonObject: [String: Any] {
+        var configGroups: [String: Any] = [:]
+        for (index, group) in groups.enumerated() {
+            let weights: [String: Any] = [
+                "num_bits": group.scheme.bits,
+                "type": "int",
+                "symmetric": group.scheme.symmetric,
+                "strategy": group.scheme.granularity == .perTensor ? "tensor" : "channel",
+                "group_size": NSNull(),
+                "dynamic": false,
+                "observer": "minmax",
+            ]
+            let inputs: Any = format == .intQuantized
+                ? ["num_bits": 8, "type": "int", "symmetric": true, "strategy": "token", "group_size": NSNull(),
+                   "dynamic": true] as [String: Any]
+                : NSNull()
+            configGroups["group_\(index)"] = [
+                "targets": group.modules,
+                "weights": weights,
+                "input_activations": inputs,
+                "output_activations": NSNull(),
+            ] as [String: Any]
+        }
+        return [
+            "quant_method": "compressed-tensors",
+            "format": format.rawValue,
+            "quantization_status": "compressed",
+            "config_groups": configGroups,
+            "ignore": ignore,
+            "kv_cache_scheme": NSNull(),
+        ]
+    }
+
+    /// `config` (the bytes of a `config.json`) with `quantization_config` set to this entry;
+    /// every other key is kept. The output is pretty-printed with sorted keys.
+    public func merged(into config: [UInt8]) throws(ConfigError) -> [UInt8] {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(config))) as? [String: Any] else {
+            throw .notAnObject
+        }
+        object["quantization_config"] = jsonObject
+        // Serializing what JSONSerialization just parsed, plus plain values, cannot fail.
+        return [UInt8](try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) + [0x0A]
+    }
+
+    public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+        case notAnObject
+        public var description: String { "not a JSON object; cannot add quantization_config" }
+    }
+}

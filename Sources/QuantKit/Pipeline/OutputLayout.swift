@@ -1,0 +1,32 @@
+/// What file a quantization run writes and how the quantized tensors lie in it.
+public enum OutputLayout: Sendable, Equatable {
+    /// A NumPy `.npz` archive in `ArchiveLayout`, its members deflated when `compressed`.
+    case npz(compressed: Bool)
+    /// A `.safetensors` file in the compressed-tensors layout (`CompressedTensorsFormat`).
+    case compressedTensors(CompressedTensorsFormat)
+
+    /// The names and order of the tensors that `tensor` becomes under `scheme` (nil: kept).
+    func members(of tensor: TensorInfo, scheme: QuantScheme?) -> [TensorInfo] {
+        guard let scheme else { return [tensor] }
+        switch self {
+        case .npz:
+            let axis = (try? scheme.granularity.resolvedAxis(rank: tensor.shape.count)) ?? nil
+            let scaleShape = QuantizedTensor.scaleShape(of: tensor.shape, axis: axis)
+            var members = [TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape),
+                           TensorInfo(name: ArchiveLayout.scaleName(for: tensor.name), dtype: .float32, shape: scaleShape)]
+            if !scheme.symmetric {
+                members.append(TensorInfo(name: ArchiveLayout.zeroPointName(for: tensor.name), dtype: .int32, shape: scaleShape))
+            }
+            return members
+        case .compressedTensors(let format):
+            return format.members(of: tensor, scheme: scheme)
+        }
+    }
+
+    /// The name of the metadata record that is not a tensor of its own (npz only; safetensors
+    /// keeps it in the header's `__metadata__`).
+    var metadataMember: String? {
+        if case .npz = self { return ArchiveLayout.metadataName }
+        return nil
+    }
+}
