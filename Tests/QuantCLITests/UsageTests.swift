@@ -60,10 +60,10 @@ import Testing
         #expect(result.err.contains("no weights in this folder (.npz, .npy or .safetensors files)"))
     }
 
-    @Test func folderGivenToInspectIsRefused() {
+    @Test func folderWithoutWeightsGivenToInspectIsRefused() {
         let result = cli(["inspect", packageRoot.appendingPathComponent("Fixtures").path])
         #expect(result.status == .failure)
-        #expect(result.err.contains("is a directory"))
+        #expect(result.err.contains("Fixtures: no weights in this folder"))
     }
 
     @Test func unknownFileFormatSaysWhatItStartsWith() {
