@@ -33,8 +33,8 @@ struct PackingCase: Decodable, Sendable, CustomTestStringConvertible {
 
 @Suite struct CodePackerTests {
     /// Packs `codes` handing them over `piece` at a time.
-    func pack(_ codes: [UInt8], bits: Int, rowLength: Int, piece: Int) -> [UInt32] {
-        var packer = CodePacker(bits: bits, rowLength: rowLength)
+    func pack(_ codes: [UInt8], bits: Int, rowLength: Int, piece: Int, offset: UInt8 = 0) -> [UInt32] {
+        var packer = CodePacker(bits: bits, rowLength: rowLength, offset: offset)
         var words: [UInt32] = []
         for start in stride(from: 0, to: codes.count, by: piece) {
             codes[start ..< min(start + piece, codes.count)].withUnsafeBytes { packer.pack($0, into: &words) }
@@ -50,6 +50,10 @@ struct PackingCase: Decodable, Sendable, CustomTestStringConvertible {
         for piece in [1, 7, fixture.unsignedCodes.count] {
             #expect(pack(fixture.unsignedCodes, bits: fixture.bits, rowLength: fixture.cols, piece: piece) == expected,
                     "pieces of \(piece)")
+            // Signed codes (our symmetric int8 bytes), offset by the packer itself.
+            let signed = fixture.signedCodes.map { UInt8(bitPattern: $0) }
+            #expect(pack(signed, bits: fixture.bits, rowLength: fixture.cols, piece: piece,
+                         offset: UInt8(1 << (fixture.bits - 1))) == expected, "signed, pieces of \(piece)")
         }
         #expect(unpackCodes(expected, bits: fixture.bits, rowLength: fixture.cols, rows: fixture.rows) == fixture.unsignedCodes)
     }

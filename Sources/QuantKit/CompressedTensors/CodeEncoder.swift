@@ -9,7 +9,7 @@ final class CodeEncoder {
         /// Every byte shifted down by a constant (asymmetric codes in `int-quantized`).
         case shifted(UInt8)
         /// Offset to unsigned and packed into int32 words (`pack-quantized`).
-        case packed(CodePacker, offset: UInt8)
+        case packed(CodePacker)
     }
 
     private var mode: Mode
@@ -25,8 +25,8 @@ final class CodeEncoder {
         case .compressedTensors(.intQuantized):
             mode = scheme.symmetric ? .asIs : .shifted(UInt8(1 << (scheme.bits - 1)))
         case .compressedTensors(.packQuantized):
-            mode = .packed(CodePacker(bits: scheme.bits, rowLength: shape[shape.count - 1]),
-                           offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
+            mode = .packed(CodePacker(bits: scheme.bits, rowLength: shape[shape.count - 1],
+                                      offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0))
         }
     }
 
@@ -43,16 +43,10 @@ final class CodeEncoder {
             bytes[slot].removeAll(keepingCapacity: true)
             bytes[slot].append(contentsOf: batch.lazy.map { $0 &- shift })
             try bytes[slot].withUnsafeBytes { try write($0) }
-        case .packed(var packer, let offset):
+        case .packed(var packer):
             words[slot].removeAll(keepingCapacity: true)
-            if offset == 0 {
-                packer.pack(batch, into: &words[slot])
-            } else {
-                bytes[slot].removeAll(keepingCapacity: true)
-                bytes[slot].append(contentsOf: batch.lazy.map { $0 &+ offset })
-                bytes[slot].withUnsafeBytes { packer.pack($0, into: &words[slot]) }
-            }
-            mode = .packed(packer, offset: offset)
+            packer.pack(batch, into: &words[slot])
+            mode = .packed(packer)
             // Words are stored little-endian, as every supported machine holds them.
             try words[slot].withUnsafeBytes { try write($0) }
         }
