@@ -46,8 +46,11 @@ public func quantizeFile(
         let (info, bytes) = try reader.read(position)
         guard let scheme = step.scheme else {
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
+            var stored = bytes.count
+            // NumPy has no bfloat16: an .npz stores it widened to float32.
+            if case .npz = layout, info.dtype == .bfloat16 { stored *= 2 }
             lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
-                               bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: bytes.count,
+                               bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: stored,
                                mse: nil, maxAbsError: nil, sqnrDB: nil))
             continue
         }
