@@ -36,7 +36,7 @@ def unpack_from_int32(words, bits, shape, packed_dim=1):
     """The inverse: int32 words -> int8 signed codes of `shape`."""
     words = np.asarray(words)
     if packed_dim == 0:
-        words = words.T
+        words = np.ascontiguousarray(words.T)
         shape = (shape[1], shape[0])
     rows, cols = shape
     as_bits = np.unpackbits(words.astype("<u4").view(np.uint8).reshape(rows, -1), axis=1, bitorder="little")

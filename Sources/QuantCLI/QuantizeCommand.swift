@@ -50,6 +50,8 @@ enum QuantizeCommand {
         OptionSpec("bits", valueName: "N", help: "Bits per code, 2 to 8.", defaultValue: "8"),
         OptionSpec("axis", valueName: "A", help: "The channel axis of per-channel schemes (negative counts from the end).",
                    defaultValue: "0"),
+        OptionSpec("group-size", valueName: "G",
+                   help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise."),
         OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
         OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
@@ -60,14 +62,15 @@ enum QuantizeCommand {
     static func selectionRules(_ arguments: ParsedArguments) throws(UsageError) -> SelectionRules {
         let bits = try arguments.int("bits", in: QuantScheme.bitRange)!
         let axis = try arguments.int("axis", in: -64 ... 63)!
+        let groupSize = try arguments.int("group-size", in: 1 ... (1 << 30))
         let schemeName = arguments.string("scheme")!
         return SelectionRules(
-            defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis,
+            defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis, groupSize: groupSize,
                                            orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
             include: try compilePatterns(arguments.strings("include"), option: "--include"),
             exclude: try compilePatterns(arguments.strings("exclude"), option: "--exclude"),
             layers: try arguments.strings("layer").map { text throws(UsageError) in
-                try parseLayerRule(text, defaultBits: bits, axis: axis)
+                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize)
             })
     }
 

@@ -24,8 +24,10 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// `symmetric`, `asymmetric`, `per-channel` or `per-channel-asymmetric`.
         public var scheme: String
         public var bits: Int
-        /// The channel axis (non-negative) for per-channel schemes; nil per tensor.
+        /// The channel axis (non-negative) for per-channel schemes; nil per tensor and per group.
         public var axis: Int?
+        /// The group size of group-wise schemes (`group`, `group-asymmetric`); nil otherwise.
+        public var groupSize: Int?
         public var symmetric: Bool
         /// The dtype of the codes member: `int8` or `uint8`.
         public var codesDtype: String
@@ -43,6 +45,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.scheme = scheme.name
             self.bits = scheme.bits
             self.axis = axis
+            self.groupSize = scheme.groupSize
             self.symmetric = scheme.symmetric
             self.codesDtype = scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -51,12 +54,13 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
-            case codesDtype = "codes_dtype"
+            case codesDtype = "codes_dtype", groupSize = "group_size"
         }
 
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.
         public var quantScheme: QuantScheme? {
-            QuantScheme(name: scheme, bits: bits, axis: axis ?? 0)
+            guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }
+            return QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize)
         }
     }
 

@@ -100,15 +100,18 @@ public struct QuantizedArchive {
         if let axis = entry.axis, !(0 ..< entry.shape.count).contains(axis) {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has axis \(axis) outside its rank \(entry.shape.count)")
         }
-        if case .perTensor = scheme.granularity, entry.axis != nil {
-            throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per tensor but has an axis")
+        if entry.axis != nil, scheme.granularity == .perTensor || scheme.groupSize != nil {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per tensor or per group but has an axis")
+        }
+        if let size = scheme.groupSize, entry.shape.last.map({ $0 % size != 0 }) ?? false {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' has group size \(size), which does not divide its last dimension")
         }
         let members = self.members(of: entry)
         guard !members.isEmpty else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
         }
         let loaded = try members.map { try member($0.name, of: entry.name, dtype: $0.dtype, shape: $0.shape) }
-        let scaleShape = entry.shape.indices.map { $0 == entry.axis ? entry.shape[$0] : 1 }
+        let scaleShape = scheme.granularity.scaleShape(of: entry.shape, axis: entry.axis)
         let codes: [UInt8]
         let scales = loaded[1].floatValues()!
         var zeroPoints: [Int32] = []
@@ -135,10 +138,20 @@ public struct QuantizedArchive {
             }
             if !scheme.symmetric {
                 let stored = loaded[loaded.count - 1]
-                zeroPoints = stored.dtype == .int8
-                    ? stored.bytes.map { Int32(Int8(bitPattern: $0)) + Int32(shift) }
-                    : unpackCodes(stored.int32Values().map { UInt32(bitPattern: $0) }, bits: scheme.bits,
-                                  rowLength: entry.shape[0], rows: 1).map(Int32.init)
+                if stored.dtype == .int8 {
+                    zeroPoints = stored.bytes.map { Int32(Int8(bitPattern: $0)) + Int32(shift) }
+                } else {
+                    // `[words, columns]`: each column packs one column of `[out, columns]` zero points.
+                    let columns = stored.shape[1]
+                    let words = stored.int32Values().map { UInt32(bitPattern: $0) }
+                    zeroPoints = [Int32](repeating: 0, count: entry.shape[0] * columns)
+                    for column in 0 ..< columns {
+                        let packed = stride(from: column, to: words.count, by: columns).map { words[$0] }
+                        for (row, value) in unpackCodes(packed, bits: scheme.bits, rowLength: entry.shape[0], rows: 1).enumerated() {
+                            zeroPoints[row * columns + column] = Int32(value)
+                        }
+                    }
+                }
             }
         }
         if let bad = scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {

@@ -46,8 +46,8 @@ public struct CompressedTensorsConfig: Sendable, Equatable {
                 "num_bits": group.scheme.bits,
                 "type": "int",
                 "symmetric": group.scheme.symmetric,
-                "strategy": group.scheme.granularity == .perTensor ? "tensor" : "channel",
-                "group_size": NSNull(),
+                "strategy": group.scheme.granularity == .perTensor ? "tensor" : group.scheme.groupSize == nil ? "channel" : "group",
+                "group_size": group.scheme.groupSize.map { $0 as Any } ?? NSNull(),
                 "dynamic": false,
                 "observer": "minmax",
             ]

@@ -6,10 +6,11 @@
 /// - `pack-quantized`: `M.weight_packed` holds them as int32 `[out, ceil(in * b / 32)]`, each
 ///   code offset to unsigned (`+ 2^(b-1)`) and packed least significant bit first (`CodePacker`),
 ///   and `M.weight_shape` the original shape as int64 `[2]`;
-/// - both: `M.weight_scale`, in the weight's own float type, shape `[1]` per tensor and
-///   `[out, 1]` per channel; for asymmetric schemes `M.weight_zero_point`, int8 of the scale's
-///   shape, except per channel in `pack-quantized`, where the zero points are packed like the
-///   codes along the output axis: int32 `[ceil(out * b / 32), 1]`.
+/// - both: `M.weight_scale`, in the weight's own float type, shape `[1]` per tensor,
+///   `[out, 1]` per channel and `[out, in / g]` per group of `g`; for asymmetric schemes
+///   `M.weight_zero_point`, int8 of the scale's shape, except per channel and per group in
+///   `pack-quantized`, where each column of zero points is packed like the codes down the
+///   output axis: int32 `[ceil(out * b / 32), 1]` or `[ceil(out * b / 32), in / g]`.
 ///
 /// compressed-tensors keeps codes in the signed domain: our asymmetric codes `q` in
 /// `[0, 2^b - 1]` and zero points `z` are stored as `q - 2^(b-1)` and `z - 2^(b-1)`, which leaves
@@ -25,7 +26,11 @@ public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
     func members(of info: TensorInfo, scheme: QuantScheme) -> [TensorInfo] {
         let module = CompressedTensorsFormat.moduleName(of: info.name)
         let out = info.shape[0]
-        let scaleShape = scheme.granularity == .perTensor ? [1] : [out, 1]
+        let scaleShape = switch scheme.granularity {
+        case .perTensor: [1]
+        case .perChannel: [out, 1]
+        case .perGroup(let size): [out, info.shape[1] / size]
+        }
         let scaleType: DType = info.dtype == .float64 ? .float64 : info.dtype
         var members: [TensorInfo] = []
         switch self {
@@ -44,7 +49,7 @@ public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
                 members.append(scheme.granularity == .perTensor
                     ? TensorInfo(name: module + ".weight_zero_point", dtype: .int8, shape: [1])
                     : TensorInfo(name: module + ".weight_zero_point", dtype: .int32,
-                                 shape: [CodePacker.wordsPerRow(bits: scheme.bits, rowLength: out), 1]))
+                                 shape: [CodePacker.wordsPerRow(bits: scheme.bits, rowLength: out), scaleShape[1]]))
             }
         }
         return members
@@ -56,7 +61,8 @@ public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
     }
 
     /// Why `info` cannot be written in this layout under `scheme`, or nil when it can: the
-    /// layout holds 2-D `*.weight` tensors quantized per tensor or per output channel (axis 0).
+    /// layout holds 2-D `*.weight` tensors quantized per tensor, per output channel (axis 0) or
+    /// per group along the input axis.
     static func unsupported(_ info: TensorInfo, scheme: QuantScheme) -> String? {
         guard info.name.hasSuffix(".weight"), info.name.count > ".weight".count else {
             return "its name does not end in '.weight'"

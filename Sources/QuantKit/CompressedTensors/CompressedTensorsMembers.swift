@@ -16,11 +16,19 @@ extension CompressedTensorsFormat {
                 tensors.append(try! Tensor(dtype: .int8, shape: zeroPoint.shape,
                                            bytes: zeroPoints.map { UInt8(truncatingIfNeeded: $0 - shift) }))
             } else {
-                // Per channel in pack-quantized: the unsigned zero points (ours) packed down the output axis.
-                var packer = CodePacker(bits: scheme.bits, rowLength: zeroPoints.count)
-                var words: [UInt32] = []
-                zeroPoints.map { UInt8(truncatingIfNeeded: $0) }.withUnsafeBytes { packer.pack($0, into: &words) }
-                tensors.append(try! Tensor(dtype: .int32, shape: zeroPoint.shape, bytes: words.flatMap(Self.littleEndianBytes)))
+                // Per channel or group in pack-quantized: each column of the unsigned zero points
+                // (ours, `[out, columns]`) packed down the output axis into `[words, columns]`.
+                let columns = zeroPoint.shape[1]
+                let out = zeroPoints.count / columns
+                var stored = [UInt32](repeating: 0, count: zeroPoint.shape[0] * columns)
+                for column in 0 ..< columns {
+                    var packer = CodePacker(bits: scheme.bits, rowLength: out)
+                    var words: [UInt32] = []
+                    stride(from: column, to: zeroPoints.count, by: columns).map { UInt8(truncatingIfNeeded: zeroPoints[$0]) }
+                        .withUnsafeBytes { packer.pack($0, into: &words) }
+                    for (row, word) in words.enumerated() { stored[row * columns + column] = word }
+                }
+                tensors.append(try! Tensor(dtype: .int32, shape: zeroPoint.shape, bytes: stored.flatMap(Self.littleEndianBytes)))
             }
         }
         return tensors

@@ -11,7 +11,7 @@ public enum OutputLayout: Sendable, Equatable {
         switch self {
         case .npz:
             let axis = (try? scheme.granularity.resolvedAxis(rank: tensor.shape.count)) ?? nil
-            let scaleShape = QuantizedTensor.scaleShape(of: tensor.shape, axis: axis)
+            let scaleShape = scheme.granularity.scaleShape(of: tensor.shape, axis: axis)
             var members = [TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape),
                            TensorInfo(name: ArchiveLayout.scaleName(for: tensor.name), dtype: .float32, shape: scaleShape)]
             if !scheme.symmetric {

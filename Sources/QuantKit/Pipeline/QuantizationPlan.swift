@@ -20,6 +20,7 @@ public struct QuantizationPlan: Sendable {
         var steps: [Step] = []
         var outputs: [TensorInfo] = []
         var owners: [String: String] = [:]
+        var ungroupable: [String] = []
         if let metadata = layout.metadataMember { owners[metadata] = "the archive metadata" }
         for info in tensors {
             var scheme = rules.scheme(for: info)
@@ -28,6 +29,9 @@ public struct QuantizationPlan: Sendable {
                     throw .axisOutOfRange(tensor: info.name, axis: axis, rank: info.shape.count)
                 }
                 scheme?.granularity = .perChannel(axis: axis < 0 ? axis + info.shape.count : axis)
+            }
+            if let size = scheme?.groupSize, let last = info.shape.last, last % size != 0 {
+                ungroupable.append("'\(info.name)' \(formatShape(info.shape))")
             }
             if case .compressedTensors = layout, let scheme, let reason = CompressedTensorsFormat.unsupported(info, scheme: scheme) {
                 throw .notInLayout(tensor: info.name, reason: reason)
@@ -42,6 +46,9 @@ public struct QuantizationPlan: Sendable {
             }
             steps.append(Step(tensor: info, scheme: scheme))
         }
+        if !ungroupable.isEmpty, let size = steps.lazy.compactMap(\.scheme?.groupSize).first {
+            throw .groupSizeMismatch(groupSize: size, tensors: ungroupable)
+        }
         self.steps = steps
         self.outputTensors = outputs
     }
@@ -52,6 +59,8 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case axisOutOfRange(tensor: String, axis: Int, rank: Int)
     case nameCollision(name: String, first: String, second: String)
     case notInLayout(tensor: String, reason: String)
+    /// Selected tensors whose last dimension the group size does not divide.
+    case groupSizeMismatch(groupSize: Int, tensors: [String])
 
     public var description: String {
         switch self {
@@ -59,6 +68,10 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
             "tensor '\(tensor)': axis \(axis) is out of range for rank \(rank) (use -\(rank)...\(rank - 1))"
         case .nameCollision(let name, let first, let second):
             "output name '\(name)' would be written twice: by \(first) and by \(second)"
+        case .groupSizeMismatch(let size, let tensors):
+            "group size \(size) does not divide the last dimension of \(tensors.count) selected tensor"
+                + (tensors.count == 1 ? "" : "s") + ": " + tensors.joined(separator: ", ")
+                + " (choose a divisor, or keep them in float with --exclude)"
         case .notInLayout(let tensor, let reason):
             "tensor '\(tensor)': the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or "
                 + "per output channel, and \(reason); keep it in float (--exclude) or write .npz"

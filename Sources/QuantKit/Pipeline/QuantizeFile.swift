@@ -115,7 +115,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         let auxiliary: [Tensor]
         switch layout {
         case .npz:
-            let scaleShape = QuantizedTensor.scaleShape(of: info.shape, axis: done.axis)
+            let scaleShape = scheme.granularity.scaleShape(of: info.shape, axis: done.axis)
             auxiliary = [Tensor(shape: scaleShape, values: done.scales)]
                 + (scheme.symmetric ? [] : [QuantizedTensor.zeroPointsTensor(done.zeroPoints, shape: scaleShape)])
         case .compressedTensors(let format):

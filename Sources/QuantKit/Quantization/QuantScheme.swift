@@ -5,11 +5,16 @@ public enum Granularity: Sendable, Equatable, Hashable {
     /// One scale per index of `axis`, reducing over every other axis. Negative axes count from
     /// the end, as in NumPy; `resolvedAxis(rank:)` turns them into an index.
     case perChannel(axis: Int)
+    /// One scale per `size` consecutive elements of the last axis (of each output row, for a
+    /// `[out, in]` weight): scales of shape `shape[..<last] + [last / size]`. The last axis
+    /// must be a multiple of `size` (plans check every tensor before any work).
+    case perGroup(size: Int)
 }
 
 /// How one tensor is quantized: symmetric or asymmetric, the granularity of its scales, and the
 /// code width.
 ///
+/// Each granularity (per tensor, per channel, per group) comes symmetric or asymmetric:
 /// - Symmetric, `b` bits: `qmax = 2^(b-1) - 1`, codes in `[-qmax - 1, qmax]` stored as int8,
 ///   `scale = max|x| / qmax`, zero point 0.
 /// - Asymmetric, `b` bits: codes in `[0, 2^b - 1]` stored as uint8, `scale = (max - min) / (2^b - 1)`
@@ -32,26 +37,43 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     /// The command-line names of the schemes, in the order `--help` lists them.
     public static let names = ["symmetric", "asymmetric", "per-channel", "per-channel-asymmetric"]
 
-    /// The scheme called `name` (one of `names`); `axis` is used by the per-channel schemes only.
-    public init?(name: String, bits: Int = 8, axis: Int = 0) {
-        guard QuantScheme.bitRange.contains(bits) else { return nil }
+    /// The scheme called `name` (one of `names`, or `group` / `group-asymmetric`); `axis` is used
+    /// by the per-channel schemes only. With `groupSize`, every name becomes its group-wise
+    /// form (symmetric or asymmetric as named); the group names need it.
+    public init?(name: String, bits: Int = 8, axis: Int = 0, groupSize: Int? = nil) {
+        guard QuantScheme.bitRange.contains(bits), (groupSize ?? 1) >= 1 else { return nil }
+        let symmetric: Bool
+        var granularity: Granularity
         switch name {
-        case "symmetric": self.init(symmetric: true, granularity: .perTensor, bits: bits)
-        case "asymmetric": self.init(symmetric: false, granularity: .perTensor, bits: bits)
-        case "per-channel": self.init(symmetric: true, granularity: .perChannel(axis: axis), bits: bits)
-        case "per-channel-asymmetric": self.init(symmetric: false, granularity: .perChannel(axis: axis), bits: bits)
+        case "symmetric": (symmetric, granularity) = (true, .perTensor)
+        case "asymmetric": (symmetric, granularity) = (false, .perTensor)
+        case "per-channel": (symmetric, granularity) = (true, .perChannel(axis: axis))
+        case "per-channel-asymmetric": (symmetric, granularity) = (false, .perChannel(axis: axis))
+        case "group" where groupSize != nil: (symmetric, granularity) = (true, .perTensor)
+        case "group-asymmetric" where groupSize != nil: (symmetric, granularity) = (false, .perTensor)
         default: return nil
         }
+        if let groupSize { granularity = .perGroup(size: groupSize) }
+        self.init(symmetric: symmetric, granularity: granularity, bits: bits)
     }
 
-    /// The command-line name: `symmetric`, `asymmetric`, `per-channel`, `per-channel-asymmetric`.
+    /// The name: `symmetric`, `asymmetric`, `per-channel`, `per-channel-asymmetric`, `group`,
+    /// `group-asymmetric`.
     public var name: String {
         switch (symmetric, granularity) {
         case (true, .perTensor): "symmetric"
         case (false, .perTensor): "asymmetric"
         case (true, .perChannel): "per-channel"
         case (false, .perChannel): "per-channel-asymmetric"
+        case (true, .perGroup): "group"
+        case (false, .perGroup): "group-asymmetric"
         }
+    }
+
+    /// The group size of a group-wise scheme, nil otherwise.
+    public var groupSize: Int? {
+        if case .perGroup(let size) = granularity { return size }
+        return nil
     }
 
     /// Smallest code: `-2^(b-1)` when symmetric, 0 when asymmetric.

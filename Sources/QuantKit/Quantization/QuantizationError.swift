@@ -4,6 +4,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
     case axisOutOfRange(axis: Int, rank: Int)
     /// The number of values does not match the element count of the shape.
     case valueCountMismatch(count: Int, shape: [Int])
+    /// A group size that does not divide the last dimension.
+    case groupSizeMismatch(groupSize: Int, lastDimension: Int)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
             "axis \(axis) is out of range for a tensor of rank \(rank) (valid: \(-rank) to \(rank - 1))"
         case .valueCountMismatch(let count, let shape):
             "\(count) values do not fill shape \(formatShape(shape))"
+        case .groupSizeMismatch(let groupSize, let lastDimension):
+            "group size \(groupSize) does not divide the last dimension, \(lastDimension)"
         }
     }
 }

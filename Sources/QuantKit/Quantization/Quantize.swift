@@ -31,7 +31,7 @@ extension QuantizedTensor {
     ///   `axis` (one when nil), and one zero point per scale when asymmetric, none when symmetric.
     /// - Complexity: O(n).
     public func dequantized() -> [Float] {
-        guard let blocks = try? ChannelBlocks(shape: shape, axis: axis),
+        guard let blocks = try? scheme.granularity.blocks(shape: shape),
               blocks.outer * blocks.channels * blocks.inner == codes.count,
               scales.count == blocks.channels,
               zeroPoints.count == (scheme.symmetric ? 0 : blocks.channels)

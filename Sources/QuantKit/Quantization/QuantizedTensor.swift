@@ -10,7 +10,8 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// One code per element in C order, as the bytes of `scheme.codeDType` (int8 bit patterns
     /// when symmetric, uint8 when asymmetric).
     public let codes: [UInt8]
-    /// One scale per channel (a single one per tensor), in channel order.
+    /// One scale per channel or group (a single one per tensor), in channel order (groups in C
+    /// order of `scaleShape`).
     public let scales: [Float]
     /// One zero point per scale when asymmetric; empty when symmetric.
     public let zeroPoints: [Int32]
@@ -27,14 +28,11 @@ public struct QuantizedTensor: Sendable, Equatable {
     }
 
     /// The shape of `scales` and `zeroPoints` as stored: the tensor's rank with size 1 on every
-    /// reduced axis, so that NumPy broadcasts `(codes - zero_point) * scale` back to `shape`.
+    /// reduced axis, so that NumPy broadcasts `(codes - zero_point) * scale` back to `shape`;
+    /// per group, `shape[..<last] + [last / size]` (repeat each scale `size` times along the
+    /// last axis to broadcast).
     public var scaleShape: [Int] {
-        QuantizedTensor.scaleShape(of: shape, axis: axis)
-    }
-
-    /// `shape` with 1 on every axis but `axis` (every axis, when nil).
-    public static func scaleShape(of shape: [Int], axis: Int?) -> [Int] {
-        shape.indices.map { $0 == axis ? shape[$0] : 1 }
+        scheme.granularity.scaleShape(of: shape, axis: axis)
     }
 
     /// The code of element `index` (C order) as an integer in `[scheme.qmin, scheme.qmax]`.

@@ -1,10 +1,11 @@
 /// The quantization of one float32 tensor, spread over threads.
 ///
 /// Work is cut into fixed pieces that do not depend on the thread count: runs of at most
-/// `pieceLength` elements of one channel (rows of the `[outer, channels, inner]` view), or,
+/// `pieceLength` elements of one row of the `[outer, channels, inner]` view (one channel), or,
+/// for short rows (groups, narrow weights), as many whole rows as fit in `pieceLength`; or,
 /// when channels are interleaved element by element (`inner == 1`), blocks of channels over
-/// every outer slice. Threads take contiguous ranges of pieces; every piece's results land in
-/// its own slot and are combined in piece order, so codes, scales and error sums are
+/// every outer slice. Threads take contiguous ranges of pieces; every row segment's results
+/// land in their own slot and are combined in order, so codes, scales and error sums are
 /// bit-identical for any number of threads.
 struct TensorQuantizer {
     static let pieceLength = 1 << 16
@@ -14,13 +15,17 @@ struct TensorQuantizer {
     let scheme: QuantScheme
     let threads: Int
 
-    /// A piece of work: `count` elements from flat index `start`, all of channel `channel`
-    /// (row pieces), or channels `channel ..< channel + count` over every outer slice
-    /// (interleaved pieces).
+    /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
+    /// `count / rows` elements each, the first of channel `channel` and each next one of the
+    /// next channel (cyclically); or, for interleaved pieces, channels
+    /// `channel ..< channel + count` over every outer slice.
     struct Piece {
         var start: Int
         var count: Int
         var channel: Int
+        var rows = 1
+
+        var rowLength: Int { count / rows }
     }
 
     var interleaved: Bool { blocks.inner == 1 && blocks.channels > 1 }
@@ -33,7 +38,18 @@ struct TensorQuantizer {
             }
             return pieces
         }
-        for row in 0 ..< blocks.outer * blocks.channels {
+        let rows = blocks.outer * blocks.channels
+        guard blocks.inner > 0 else { return [] }
+        if blocks.inner < Self.pieceLength {
+            let rowsPerPiece = Self.pieceLength / blocks.inner
+            for row in stride(from: 0, to: rows, by: rowsPerPiece) {
+                let count = min(rowsPerPiece, rows - row)
+                pieces.append(Piece(start: row * blocks.inner, count: count * blocks.inner, channel: row % blocks.channels,
+                                    rows: count))
+            }
+            return pieces
+        }
+        for row in 0 ..< rows {
             let base = row * blocks.inner
             for offset in stride(from: 0, to: blocks.inner, by: Self.pieceLength) {
                 pieces.append(Piece(start: base + offset, count: min(Self.pieceLength, blocks.inner - offset),
@@ -43,18 +59,35 @@ struct TensorQuantizer {
         return pieces
     }
 
+    /// Where each piece's row segments start in a flat array of per-segment results.
+    func segmentOffsets(_ pieces: [Piece]) -> [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(pieces.count + 1)
+        var total = 0
+        for piece in pieces {
+            offsets.append(total)
+            total += piece.rows
+        }
+        offsets.append(total)
+        return offsets
+    }
+
     /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite.
     func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece]) -> (mins: [Float], maxs: [Float])? {
         var mins = [Float](repeating: 0, count: blocks.channels)
         var maxs = [Float](repeating: 0, count: blocks.channels)
-        var results = [RunRange](repeating: RunRange(), count: pieces.count)
+        let offsets = segmentOffsets(pieces)
+        var results = [RunRange](repeating: RunRange(), count: offsets[pieces.count])
         results.withUnsafeMutableBufferPointer { results in
             mins.withUnsafeMutableBufferPointer { mins in
                 maxs.withUnsafeMutableBufferPointer { maxs in
                     parallelFor(pieces.count, threads: threads) { index in
                         let piece = pieces[index]
                         guard interleaved else {
-                            results[index].fold(values + 4 * piece.start, count: piece.count)
+                            for row in 0 ..< piece.rows {
+                                results[offsets[index] + row].fold(values + 4 * (piece.start + row * piece.rowLength),
+                                                                   count: piece.rowLength)
+                            }
                             return
                         }
                         // Interleaved: a strided walk over the piece's channels, one value at a time.
@@ -75,9 +108,13 @@ struct TensorQuantizer {
         }
         guard results.allSatisfy(\.finite) else { return nil }
         if !interleaved {
-            for (piece, range) in zip(pieces, results) {
-                mins[piece.channel] = Swift.min(mins[piece.channel], range.min)
-                maxs[piece.channel] = Swift.max(maxs[piece.channel], range.max)
+            for (index, piece) in pieces.enumerated() {
+                for row in 0 ..< piece.rows {
+                    let range = results[offsets[index] + row]
+                    let channel = (piece.channel + row) % blocks.channels
+                    mins[channel] = Swift.min(mins[channel], range.min)
+                    maxs[channel] = Swift.max(maxs[channel], range.max)
+                }
             }
         }
         return (mins, maxs)
@@ -94,9 +131,13 @@ struct TensorQuantizer {
             parallelFor(pieces.count, threads: threads) { index in
                 let piece = pieces[pieces.startIndex + index]
                 guard interleaved else {
-                    sums[index] = quantizeRun(values + 4 * piece.start, count: piece.count, into: codes + (piece.start - first),
-                                              scale: scales[piece.channel], zeroPoint: zeroPoints[piece.channel],
-                                              qmin: qmin, qmax: qmax, measure: measure)
+                    for row in 0 ..< piece.rows {
+                        let start = piece.start + row * piece.rowLength
+                        let channel = (piece.channel + row) % blocks.channels
+                        sums[index].add(quantizeRun(values + 4 * start, count: piece.rowLength, into: codes + (start - first),
+                                                    scale: scales[channel], zeroPoint: zeroPoints[channel],
+                                                    qmin: qmin, qmax: qmax, measure: measure))
+                    }
                     return
                 }
                 for outer in 0 ..< blocks.outer {
@@ -152,7 +193,7 @@ func quantizeFloat32(
     let count = try elementCount(of: shape)
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
     let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
-    let quantizer = TensorQuantizer(blocks: try ChannelBlocks(shape: shape, axis: axis), scheme: scheme, threads: threads)
+    let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads)
     let pieces = quantizer.pieces
     // An empty tensor has no base address; give the kernels a valid one (they read nothing).
     let base = values.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!
