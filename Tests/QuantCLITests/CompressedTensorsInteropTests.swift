@@ -32,6 +32,15 @@ struct CompressedTensorsInteropTests {
                 assert f.metadata()["format"] == "pt", f.metadata()
             a = np.load(npz_path, allow_pickle=False)
             meta = json.loads(bytes(a["__quantization__"]))
+
+            def npz_codes(t):
+                # The README's recipe: codes of 4 bits or fewer are packed, least significant bits first.
+                p, b, n = a[t["name"]], t["bits"], t["shape"][-1]
+                if t.get("packing") != "lsb-first":
+                    return p.astype(np.int64)
+                bits = np.unpackbits(p, axis=-1, bitorder="little")[..., : n * b].reshape(*p.shape[:-1], n, b)
+                return (bits.astype(np.int64) << np.arange(b)).sum(-1) - (2 ** (b - 1) if t["symmetric"] else 0)
+
             names = set()
             for t in meta["tensors"]:
                 n, bits, sym = t["name"], t["bits"], t["symmetric"]
@@ -39,7 +48,7 @@ struct CompressedTensorsInteropTests {
                 out, cols = t["shape"]
                 per_channel = t.get("axis") is not None
                 half = 1 << (bits - 1)
-                ours = a[n].astype(np.int64) - (0 if sym else half)
+                ours = npz_codes(t) - (0 if sym else half)
                 where = f"{ct_path}: {n}"
                 if ct_format == "pack":
                     packed = ct[m + ".weight_packed"]
@@ -73,7 +82,7 @@ struct CompressedTensorsInteropTests {
                 # What a compressed-tensors loader computes: (codes - zero_point) * scale.
                 w = ((codes.astype(np.float32) - zero_point.astype(np.float32).reshape(scale.shape)) * scale).astype(np.float32)
                 z = a[n + "_zero_point"].astype(np.float32) if not sym else np.float32(0)
-                w_ours = ((a[n].astype(np.float32) - z) * a[n + "_scale"]).astype(np.float32)
+                w_ours = ((npz_codes(t).astype(np.float32) - z) * a[n + "_scale"]).astype(np.float32)
                 assert np.array_equal(w, w_ours), where
                 checked += 1
             kept = set(ct) - names

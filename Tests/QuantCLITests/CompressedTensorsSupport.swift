@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import QuantKit
 
 // Inputs and independent oracles for the compressed-tensors tests: the layout is checked
@@ -105,8 +106,8 @@ func packedWords(_ values: [Int], bits: Int, rowLength: Int) -> [Int] {
 }
 
 /// The inverse of `packedWords`.
-func unpackedValues(_ words: [Int], bits: Int, rowLength: Int) -> [Int] {
-    let perRow = (rowLength * bits + 31) / 32
+func unpackedValues(_ words: [Int], bits: Int, rowLength: Int, wordBits: Int = 32) -> [Int] {
+    let perRow = (rowLength * bits + wordBits - 1) / wordBits
     let rows = words.count / perRow
     var values: [Int] = []
     for row in 0 ..< rows {
@@ -114,7 +115,8 @@ func unpackedValues(_ words: [Int], bits: Int, rowLength: Int) -> [Int] {
             var value = 0
             for k in 0 ..< bits {
                 let bit = j * bits + k
-                if UInt32(bitPattern: Int32(words[row * perRow + bit / 32])) >> UInt32(bit % 32) & 1 == 1 { value |= 1 << k }
+                let word = UInt32(truncatingIfNeeded: words[row * perRow + bit / wordBits])
+                if word >> UInt32(bit % wordBits) & 1 == 1 { value |= 1 << k }
             }
             values.append(value)
         }
@@ -212,4 +214,14 @@ func filesUnder(_ folder: String) -> [String] {
         if !ShardPlan.isFolder(folder + "/" + relative) { files.append(relative) }
     }
     return files.sorted()
+}
+
+/// The codes of quantized tensor `name` in an `.npz` archive's raw members (`archive`), decoded
+/// here: packed rows of bytes at 4 bits or fewer (unsigned, offset by `half` when symmetric,
+/// as the README documents), one byte per code otherwise.
+func npzCodes(_ archive: [String: Tensor], _ name: String, bits: Int, symmetric: Bool, rowLength: Int) throws -> [Int] {
+    let member = try #require(archive[name])
+    guard bits <= 4 else { return integers(member) }
+    let unsigned = unpackedValues(member.bytes.map(Int.init), bits: bits, rowLength: rowLength, wordBits: 8)
+    return symmetric ? unsigned.map { $0 - (1 << (bits - 1)) } : unsigned
 }

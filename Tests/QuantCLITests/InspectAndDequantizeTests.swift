@@ -63,18 +63,19 @@ import Testing
 
     @Test func inspectReportsCodesOutsideTheSchemeRange() throws {
         let folder = try TemporaryFolder()
-        let archive = try quantizedExample(in: folder, ["--bits", "4"])
+        // 5 bits: stored one per byte (packed codes of 4 bits or fewer cannot leave their range).
+        let archive = try quantizedExample(in: folder, ["--bits", "5"])
         let broken = folder.path("broken.npz")
         let kept = try openTensorSource(path: archive)
         var tensors = try kept.tensors.map { ($0.name, try kept.load($0.name)) }
         let index = try #require(tensors.firstIndex { $0.0 == "fc3.weight" })
         var codes = tensors[index].1.bytes
-        codes[65] = 100  // outside -8...7
+        codes[65] = 100  // outside -16...15
         tensors[index].1 = try Tensor(dtype: .int8, shape: [10, 64], bytes: codes)
         try writeNPZ(tensors, to: broken)
         let result = cli(["inspect", broken])
         #expect(result.status == .failure)
-        #expect(result.out.contains("'fc3.weight' has code 100 at index [1, 1] outside -8...7"))
+        #expect(result.out.contains("'fc3.weight' has code 100 at index [1, 1] outside -16...15"))
     }
 
     @Test func dequantizeGivesCodesMinusZeroPointTimesScaleInFloat32() throws {

@@ -83,8 +83,9 @@ import Testing
         let tensors = try loadAll(output)
         #expect(tensors["fc3.weight"]?.dtype == .float32)
         #expect(tensors["fc1.weight_zero_point"]?.dtype == .int32)
-        let codes = try #require(tensors["fc1.weight"])
-        #expect(codes.dtype == .uint8 && codes.bytes.allSatisfy { $0 <= 15 })
+        // fc1 at 4 bits: two codes per byte ([128, 64] -> [128, 32]); fc2 at 8 bits: one per byte.
+        #expect(tensors["fc1.weight"]?.dtype == .uint8 && tensors["fc1.weight"]?.shape == [128, 32])
+        #expect(tensors["fc2.weight"]?.dtype == .int8 && tensors["fc2.weight"]?.shape == [64, 128])
     }
 
     @Test func includeSelectsOneDimensionalTensorsAndExcludeWins() throws {
@@ -95,12 +96,26 @@ import Testing
         #expect(names == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"])
     }
 
-    @Test func fourBitCodesStayInTheirRange() throws {
+    /// At 4 bits the archive holds two codes per byte, low nibble first, offset to unsigned, and
+    /// they are the codes quantizing in memory gives; the report counts the packed bytes.
+    @Test func fourBitCodesArePackedTwoPerByteLowNibbleFirst() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("out.npz")
-        #expect(cli([example, "-o", output, "--bits", "4"]).status == .success)
-        let codes = try #require(try loadAll(output)["fc2.weight"])
-        #expect(codes.bytes.map { Int8(bitPattern: $0) }.allSatisfy { (-8 ... 7).contains($0) })
+        let result = cli([example, "-o", output, "--bits", "4", "--report", "json"])
+        #expect(result.status == .success)
+        let stored = try loadAll(output)
+        let packed = try #require(stored["fc2.weight"])
+        #expect(packed.dtype == .uint8 && packed.shape == [64, 64])
+        let unpacked = packed.bytes.flatMap { [Int($0 & 0xF) - 8, Int($0 >> 4) - 8] }
+        let weight = try #require(try loadAll(example)["fc2.weight"]?.floatValues())
+        let reference = try quantize(weight, shape: [64, 128], scheme: QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: 4))
+        #expect(unpacked == (0 ..< reference.codes.count).map { reference.code(at: $0) })
+        let metadata = try ArchiveMetadata.decode(try #require(stored[ArchiveLayout.metadataName]).bytes)
+        let entry = try #require(metadata.tensors.first { $0.name == "fc2.weight" })
+        #expect(entry.packing == "lsb-first" && entry.codesDtype == "uint8")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        let line = try #require((report["tensors"] as? [[String: Any]])?.first { $0["name"] as? String == "fc2.weight" })
+        #expect(line["bytes_after"] as? Int == 64 * 64 + 4 * 64)
     }
 
     @Test func existingOutputNeedsForceAndIsThenReplaced() throws {

@@ -34,7 +34,7 @@ struct PackingCase: Decodable, Sendable, CustomTestStringConvertible {
 @Suite struct CodePackerTests {
     /// Packs `codes` handing them over `piece` at a time.
     func pack(_ codes: [UInt8], bits: Int, rowLength: Int, piece: Int, offset: UInt8 = 0) -> [UInt32] {
-        var packer = CodePacker(bits: bits, rowLength: rowLength, offset: offset)
+        var packer = CodePacker<UInt32>(bits: bits, rowLength: rowLength, offset: offset)
         var words: [UInt32] = []
         for start in stride(from: 0, to: codes.count, by: piece) {
             codes[start ..< min(start + piece, codes.count)].withUnsafeBytes { packer.pack($0, into: &words) }
@@ -46,7 +46,7 @@ struct PackingCase: Decodable, Sendable, CustomTestStringConvertible {
     @Test(arguments: PackingCase.all)
     func packsExactlyAsCompressedTensorsWhateverThePieces(_ fixture: PackingCase) {
         let expected = fixture.words.map { UInt32(bitPattern: $0) }
-        #expect(expected.count == fixture.rows * CodePacker.wordsPerRow(bits: fixture.bits, rowLength: fixture.cols))
+        #expect(expected.count == fixture.rows * CodePacker<UInt32>.wordsPerRow(bits: fixture.bits, rowLength: fixture.cols))
         for piece in [1, 7, fixture.unsignedCodes.count] {
             #expect(pack(fixture.unsignedCodes, bits: fixture.bits, rowLength: fixture.cols, piece: piece) == expected,
                     "pieces of \(piece)")

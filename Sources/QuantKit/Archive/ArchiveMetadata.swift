@@ -28,8 +28,10 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var axis: Int?
         /// The group size of group-wise schemes (`group`, `group-asymmetric`); nil otherwise.
         public var groupSize: Int?
+        /// `lsb-first` when the codes are packed (`ArchiveLayout.packsCodes`); nil otherwise.
+        public var packing: String?
         public var symmetric: Bool
-        /// The dtype of the codes member: `int8` or `uint8`.
+        /// The dtype of the codes member: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
         /// The original tensor's dtype and shape.
         public var dtype: String
@@ -40,21 +42,22 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         }
 
         /// The entry of a tensor of `shape` quantized under `scheme` over the resolved `axis`.
-        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType) {
+        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packed: Bool = false) {
             self.name = name
             self.scheme = scheme.name
             self.bits = scheme.bits
             self.axis = axis
             self.groupSize = scheme.groupSize
+            self.packing = packed ? ArchiveLayout.packingName : nil
             self.symmetric = scheme.symmetric
-            self.codesDtype = scheme.codeDType.rawValue
+            self.codesDtype = packed ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
             self.shape = shape
         }
 
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
-            case codesDtype = "codes_dtype", groupSize = "group_size"
+            case codesDtype = "codes_dtype", groupSize = "group_size", packing
         }
 
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.

@@ -45,7 +45,12 @@ public struct QuantizedArchive {
            CompressedTensorsFormat.unsupported(TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme) != nil {
             return []
         }
-        return metadata.layout.members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
+        var members = metadata.layout.members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
+        if case .npz = metadata.layout, entry.packing == nil {
+            // Written unpacked (by a version before packing, or at more than 4 bits).
+            members[0] = TensorInfo(name: entry.name, dtype: scheme.codeDType, shape: entry.shape)
+        }
+        return members
     }
 
     /// Names of the members that belong to the quantized form (codes under another name,
@@ -93,7 +98,9 @@ public struct QuantizedArchive {
 
     private func validatedTensor(_ entry: ArchiveMetadata.Entry) throws -> QuantizedTensor {
         guard let scheme = entry.quantScheme, scheme.symmetric == entry.symmetric,
-              entry.codesDtype == scheme.codeDType.rawValue, DType(rawValue: entry.dtype) != nil
+              entry.codesDtype == (entry.packing == nil ? scheme.codeDType : .uint8).rawValue,
+              entry.packing == nil || (entry.packing == ArchiveLayout.packingName && ArchiveLayout.packsCodes(bits: scheme.bits)),
+              DType(rawValue: entry.dtype) != nil
         else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has an unknown scheme, bits, dtype or codes dtype")
         }
@@ -118,7 +125,16 @@ public struct QuantizedArchive {
         let zeroPointName = members[members.count - 1].name
         switch metadata!.layout {
         case .npz:
-            codes = loaded[0].bytes
+            if entry.packing != nil {
+                // Rows of the last axis (one row for a 0-d tensor), each packed into whole bytes.
+                let rowLength = entry.shape.last ?? 1
+                let rows = entry.shape.dropLast().reduce(1, *)
+                let unsigned = rowLength == 0 || rows == 0 ? []
+                    : unpackCodes(loaded[0].bytes, bits: scheme.bits, rowLength: rowLength, rows: rows)
+                codes = scheme.symmetric ? unsigned.map { $0 &- UInt8(1 << (scheme.bits - 1)) } : unsigned
+            } else {
+                codes = loaded[0].bytes
+            }
             if !scheme.symmetric {
                 zeroPoints = loaded[2].int32Values()
             }

@@ -5,13 +5,14 @@ extension QuantizedTensor {
         return try! Tensor(dtype: .int32, shape: shape, bytes: bytes)
     }
 
-    /// Bytes the quantized form takes: one per code, four per scale and per zero point.
+    /// Bytes the quantized form takes in an `.npz` archive: one per code (packed rows at 4 bits
+    /// or fewer, `ArchiveLayout.packsCodes`), four per scale and per zero point.
     public var storedByteCount: Int {
-        QuantizedTensor.storedByteCount(codes: codes.count, scales: scales.count, zeroPoints: zeroPoints.count)
-    }
-
-    /// One byte per code, four per scale and per zero point.
-    static func storedByteCount(codes: Int, scales: Int, zeroPoints: Int) -> Int {
-        codes + 4 * scales + 4 * zeroPoints
+        var codeBytes = codes.count
+        if ArchiveLayout.packsCodes(bits: scheme.bits) {
+            let packed = ArchiveLayout.packedShape(of: shape, bits: scheme.bits)
+            codeBytes = codes.isEmpty ? 0 : packed.reduce(1, *)
+        }
+        return codeBytes + 4 * scales.count + 4 * zeroPoints.count
     }
 }

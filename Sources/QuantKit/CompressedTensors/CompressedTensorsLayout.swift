@@ -41,7 +41,7 @@ public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
                 members.append(TensorInfo(name: module + ".weight_zero_point", dtype: .int8, shape: scaleShape))
             }
         case .packQuantized:
-            let words = CodePacker.wordsPerRow(bits: scheme.bits, rowLength: info.shape[1])
+            let words = CodePacker<UInt32>.wordsPerRow(bits: scheme.bits, rowLength: info.shape[1])
             members.append(TensorInfo(name: module + ".weight_packed", dtype: .int32, shape: [out, words]))
             members.append(TensorInfo(name: module + ".weight_scale", dtype: scaleType, shape: scaleShape))
             members.append(TensorInfo(name: module + ".weight_shape", dtype: .int64, shape: [2]))
@@ -49,7 +49,7 @@ public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
                 members.append(scheme.granularity == .perTensor
                     ? TensorInfo(name: module + ".weight_zero_point", dtype: .int8, shape: [1])
                     : TensorInfo(name: module + ".weight_zero_point", dtype: .int32,
-                                 shape: [CodePacker.wordsPerRow(bits: scheme.bits, rowLength: out), scaleShape[1]]))
+                                 shape: [CodePacker<UInt32>.wordsPerRow(bits: scheme.bits, rowLength: out), scaleShape[1]]))
             }
         }
         return members

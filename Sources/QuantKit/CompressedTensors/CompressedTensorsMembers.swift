@@ -22,7 +22,7 @@ extension CompressedTensorsFormat {
                 let out = zeroPoints.count / columns
                 var stored = [UInt32](repeating: 0, count: zeroPoint.shape[0] * columns)
                 for column in 0 ..< columns {
-                    var packer = CodePacker(bits: scheme.bits, rowLength: out)
+                    var packer = CodePacker<UInt32>(bits: scheme.bits, rowLength: out)
                     var words: [UInt32] = []
                     stride(from: column, to: zeroPoints.count, by: columns).map { UInt8(truncatingIfNeeded: zeroPoints[$0]) }
                         .withUnsafeBytes { packer.pack($0, into: &words) }

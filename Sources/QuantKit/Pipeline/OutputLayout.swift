@@ -12,7 +12,10 @@ public enum OutputLayout: Sendable, Equatable {
         case .npz:
             let axis = (try? scheme.granularity.resolvedAxis(rank: tensor.shape.count)) ?? nil
             let scaleShape = scheme.granularity.scaleShape(of: tensor.shape, axis: axis)
-            var members = [TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape),
+            let codes = ArchiveLayout.packsCodes(bits: scheme.bits)
+                ? TensorInfo(name: tensor.name, dtype: .uint8, shape: ArchiveLayout.packedShape(of: tensor.shape, bits: scheme.bits))
+                : TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape)
+            var members = [codes,
                            TensorInfo(name: ArchiveLayout.scaleName(for: tensor.name), dtype: .float32, shape: scaleShape)]
             if !scheme.symmetric {
                 members.append(TensorInfo(name: ArchiveLayout.zeroPointName(for: tensor.name), dtype: .int32, shape: scaleShape))
@@ -21,6 +24,13 @@ public enum OutputLayout: Sendable, Equatable {
         case .compressedTensors(let format):
             return format.members(of: tensor, scheme: scheme)
         }
+    }
+
+    /// Whether `bits`-bit codes are packed into bytes (`.npz`, 4 bits or fewer; compressed-tensors
+    /// has its own packing, `pack-quantized`).
+    func packsCodesIntoBytes(bits: Int) -> Bool {
+        if case .npz = self { return ArchiveLayout.packsCodes(bits: bits) }
+        return false
     }
 
     /// The name of the metadata record that is not a tensor of its own (npz only; safetensors

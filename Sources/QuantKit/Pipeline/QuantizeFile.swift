@@ -23,7 +23,8 @@ public func quantizeFile(
         step.scheme.map { scheme in
             ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
                                   axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
-                                  shape: step.tensor.shape, originalDType: step.tensor.dtype)
+                                  shape: step.tensor.shape, originalDType: step.tensor.dtype,
+                                  packed: layout.packsCodesIntoBytes(bits: scheme.bits))
         }
     }
     let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)

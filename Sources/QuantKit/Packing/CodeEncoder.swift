@@ -9,17 +9,23 @@ final class CodeEncoder {
         /// Every byte shifted down by a constant (asymmetric codes in `int-quantized`).
         case shifted(UInt8)
         /// Offset to unsigned and packed into int32 words (`pack-quantized`).
-        case packed(CodePacker)
+        case packed(CodePacker<UInt32>)
+        /// Offset to unsigned and packed into bytes (`.npz` at 4 bits or fewer).
+        case packedBytes(CodePacker<UInt8>)
     }
 
     private var mode: Mode
     private var bytes: [[UInt8]] = [[], []]
     private var words: [[UInt32]] = [[], []]
+    private var packedBytes: [[UInt8]] = [[], []]
     private var round = 0
 
     /// The encoder for the codes of a tensor of `shape` quantized under `scheme` into `layout`.
     init(layout: OutputLayout, scheme: QuantScheme, shape: [Int]) {
         switch layout {
+        case .npz where ArchiveLayout.packsCodes(bits: scheme.bits):
+            mode = .packedBytes(CodePacker(bits: scheme.bits, rowLength: max(shape.last ?? 1, 1),
+                                           offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0))
         case .npz:
             mode = .asIs
         case .compressedTensors(.intQuantized):
@@ -49,6 +55,11 @@ final class CodeEncoder {
             mode = .packed(packer)
             // Words are stored little-endian, as every supported machine holds them.
             try words[slot].withUnsafeBytes { try write($0) }
+        case .packedBytes(var packer):
+            packedBytes[slot].removeAll(keepingCapacity: true)
+            packer.pack(batch, into: &packedBytes[slot])
+            mode = .packedBytes(packer)
+            try packedBytes[slot].withUnsafeBytes { try write($0) }
         }
     }
 }
