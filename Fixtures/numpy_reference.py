@@ -23,9 +23,23 @@ def _reduce(x, axis, fn):
     return fn(x, axis=axes, keepdims=True)
 
 
-def quantize(x, scheme, bits=8, axis=0):
-    """Returns (codes, scale, zero_point or None, resolved axis or None) for one tensor."""
+def quantize(x, scheme, bits=8, axis=0, group_size=None):
+    """Returns (codes, scale, zero_point or None, resolved axis or None) for one tensor.
+
+    With `group_size` (schemes `group` and `group-asymmetric`, or any scheme given a group size),
+    every `group_size` consecutive elements of the last axis share a scale: the tensor is
+    quantized as `[size / group_size, group_size]` per channel on axis 0, and the scales come
+    back shaped `shape[:-1] + [last / group_size]`.
+    """
     x = np.asarray(x, dtype=np.float32)
+    if group_size is not None:
+        symmetric = scheme in ("symmetric", "per-channel", "group")
+        assert x.ndim > 0 and x.shape[-1] % group_size == 0
+        rows = x.reshape(-1, group_size)
+        q, scale, zero_point, _ = quantize(rows, "per-channel" if symmetric else "per-channel-asymmetric", bits, 0)
+        scale_shape = x.shape[:-1] + (x.shape[-1] // group_size,)
+        return (q.reshape(x.shape), scale.reshape(scale_shape),
+                None if zero_point is None else zero_point.reshape(scale_shape), None)
     per_channel = scheme.startswith("per-channel")
     symmetric = scheme in ("symmetric", "per-channel")
     ax = None
@@ -51,6 +65,19 @@ def quantize(x, scheme, bits=8, axis=0):
     zero_point = np.clip(np.round(-lo / scale), np.float32(0), levels).astype(np.float32)
     q = np.clip(np.round(x / scale) + zero_point, np.float32(0), levels).astype(np.uint8)
     return q, scale, zero_point.astype(np.int32), ax
+
+
+def pack_codes(q, bits, symmetric):
+    """Codes of 4 bits or fewer as `quantize` stores them in an .npz: unsigned (`q + 2^(bits-1)`
+    when symmetric), each row of the last axis a bit stream, least significant bit first,
+    padded to whole bytes; uint8 of shape `shape[:-1] + [ceil(last * bits / 8)]` ([1] for 0-d)."""
+    q = np.asarray(q).astype(np.int64)
+    if q.ndim == 0:
+        q = q.reshape(1)
+    u = q + (2 ** (bits - 1) if symmetric else 0)
+    n = q.shape[-1]
+    stream = ((u[..., None] >> np.arange(bits)) & 1).reshape(*q.shape[:-1], n * bits).astype(np.uint8)
+    return np.packbits(stream, axis=-1, bitorder="little")
 
 
 def dequantize(q, scale, zero_point=None):

@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from numpy_reference import quantize  # noqa: E402
+from numpy_reference import pack_codes, quantize  # noqa: E402
 
 F32 = np.float32
 
@@ -30,10 +30,10 @@ def hex_bits(values):
     return ["%08x" % int(v) for v in np.asarray(values, dtype=F32).reshape(-1).view(np.uint32)]
 
 
-def case(name, x, scheme, bits, axis=None):
+def case(name, x, scheme, bits, axis=None, group_size=None):
     x = np.asarray(x, dtype=F32)
-    codes, scales, zps, _ = quantize(x, scheme, bits, 0 if axis is None else axis)
-    return {
+    codes, scales, zps, _ = quantize(x, scheme, bits, 0 if axis is None else axis, group_size)
+    result = {
         "name": name,
         "scheme": scheme,
         "bits": bits,
@@ -44,6 +44,13 @@ def case(name, x, scheme, bits, axis=None):
         "scales": hex_bits(scales),
         "zero_points": [] if zps is None else [int(z) for z in zps.reshape(-1)],
     }
+    if group_size is not None:
+        result["group_size"] = group_size
+    if bits <= 4:
+        # The .npz packing of these codes (two 4-bit codes per byte, low bits first).
+        symmetric = scheme in ("symmetric", "per-channel", "group")
+        result["packed"] = pack_codes(codes, bits, symmetric).reshape(-1).tobytes().hex()
+    return result
 
 
 def tie_values(symmetric, bits, step):
@@ -112,6 +119,15 @@ def main():
             cases.append(case(f"ties/{tensor_scheme}/b{bits}", row, tensor_scheme, bits))
             rows = np.stack([row, tie_values(symmetric, bits, F32(2.0 ** -5))])
             cases.append(case(f"ties/{channel_scheme}/b{bits}/axis0", rows, channel_scheme, bits, 0))
+
+    # Group-wise scales along the last axis, every width, a ragged row length for 3 bits.
+    for bits in [8, 4, 3, 2]:
+        for scheme in ["group", "group-asymmetric"]:
+            cases.append(case(f"normal2d/{scheme}/b{bits}/g4", normal2d, scheme, bits, group_size=4))
+            cases.append(case(f"normal3d/{scheme}/b{bits}/g5", normal3d, scheme, bits, group_size=5))
+            cases.append(case(f"outlier/{scheme}/b{bits}/g8", outlier, scheme, bits, group_size=8))
+    for scheme in schemes:
+        cases.append(case(f"ragged/{scheme}/b3", normal3d, scheme, 3, 0 if scheme.startswith("per-channel") else None))
 
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quantization.json")
     with open(out, "w") as f:

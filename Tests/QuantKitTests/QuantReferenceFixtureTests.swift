@@ -1,12 +1,14 @@
+import Foundation
 import Testing
-import QuantKit
+
+@testable import QuantKit
 
 @Suite struct QuantReferenceFixtureTests {
     @Test func fixtureFileCoversEverySchemeAndBitWidth() throws {
         let cases = try QuantReferenceCase.loadAll()
         #expect(cases.count >= 100)
-        for scheme in QuantScheme.names {
-            for bits in [2, 4, 8] {
+        for scheme in QuantScheme.names + ["group", "group-asymmetric"] {
+            for bits in [2, 3, 4, 8] {
                 #expect(cases.contains { $0.scheme == scheme && $0.bits == bits }, "\(scheme) at \(bits) bits")
             }
         }
@@ -44,5 +46,18 @@ import QuantKit
             #expect(scale.bitPattern == reference.scaleValues[0].bitPattern)
             #expect([Int(zeroPoint)] == reference.zeroPoints)
         }
+    }
+
+    /// The `.npz` packing of 4 bits or fewer, byte for byte as NumPy's `packbits` writes it.
+    @Test(arguments: try QuantReferenceCase.loadAll().filter { $0.packed != nil })
+    func packedCodesMatchNumPyByteForByte(_ reference: QuantReferenceCase) throws {
+        let scheme = try #require(reference.quantScheme)
+        let q = try quantize(reference.inputValues, shape: reference.shape, scheme: scheme)
+        var packer = CodePacker<UInt8>(bits: scheme.bits, rowLength: max(reference.shape.last ?? 1, 1),
+                                       offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
+        var bytes: [UInt8] = []
+        q.codes.withUnsafeBytes { packer.pack($0, into: &bytes) }
+        #expect(bytes.map { String(format: "%02x", $0) }.joined() == reference.packed)
+        #expect(bytes.count == ArchiveLayout.packedShape(of: reference.shape, bits: scheme.bits).reduce(1, *))
     }
 }

@@ -76,7 +76,7 @@ enum QuantOracle {
     /// Every element's `(code - zeroPoint) * scale`, one Float multiply each.
     static func dequantize(_ q: QuantizedTensor) -> [Float] {
         (0 ..< q.codes.count).map { flat in
-            let channel = q.axis.map { multiIndex(ofFlat: flat, in: q.shape)[$0] } ?? 0
+            let channel = q.scheme.groupSize.map { flat / $0 } ?? q.axis.map { multiIndex(ofFlat: flat, in: q.shape)[$0] } ?? 0
             let zeroPoint = q.zeroPoints.isEmpty ? 0 : Int(q.zeroPoints[channel])
             return Float(q.code(at: flat) - zeroPoint) * q.scales[channel]
         }
@@ -99,7 +99,7 @@ func quantBoundViolations(original: [Float], _ q: QuantizedTensor) -> [(index: I
     let reconstructed = q.dequantized()
     var violations: [(index: Int, error: Double, bound: Double)] = []
     for flat in original.indices {
-        let channel = q.axis.map { multiIndex(ofFlat: flat, in: q.shape)[$0] } ?? 0
+        let channel = q.scheme.groupSize.map { flat / $0 } ?? q.axis.map { multiIndex(ofFlat: flat, in: q.shape)[$0] } ?? 0
         let scale = q.scales[channel]
         let zeroPoint = q.zeroPoints.isEmpty ? 0 : Int(q.zeroPoints[channel])
         let unclamped = Int((original[flat] / scale).rounded(.toNearestOrEven)) + zeroPoint
@@ -129,15 +129,18 @@ struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
     let codes: [Int]
     let scales: [String]
     let zeroPoints: [Int]
+    let groupSize: Int?
+    /// For 4 bits or fewer: the codes as an `.npz` stores them packed, in hex.
+    let packed: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, scheme, bits, axis, shape, input, codes, scales
-        case zeroPoints = "zero_points"
+        case name, scheme, bits, axis, shape, input, codes, scales, packed
+        case zeroPoints = "zero_points", groupSize = "group_size"
     }
 
     var description: String { name }
 
-    var quantScheme: QuantScheme? { QuantScheme(name: scheme, bits: bits, axis: axis ?? 0) }
+    var quantScheme: QuantScheme? { QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize) }
     var inputValues: [Float] { input.map(Self.float) }
     var scaleValues: [Float] { scales.map(Self.float) }
 
