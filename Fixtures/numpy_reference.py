@@ -5,6 +5,7 @@ All arithmetic is float32 (NumPy 2 promotion rules keep float32 scalars float32)
 benchmark; `quantize` itself never runs Python.
 """
 import json
+import math
 
 import numpy as np
 
@@ -65,6 +66,84 @@ def quantize(x, scheme, bits=8, axis=0, group_size=None):
     zero_point = np.clip(np.round(-lo / scale), np.float32(0), levels).astype(np.float32)
     q = np.clip(np.round(x / scale) + zero_point, np.float32(0), levels).astype(np.uint8)
     return q, scale, zero_point.astype(np.int32), ax
+
+
+def _parameters(lo, hi, symmetric, bits):
+    """Scale and zero point (float32) of a range [lo, hi] containing 0, as `quantize` computes them."""
+    lo, hi = np.float32(lo), np.float32(hi)
+    if symmetric:
+        scale = np.float32(max(-lo, hi) / np.float32(2 ** (bits - 1) - 1))
+        return (np.float32(1) if scale == 0 else scale), np.float32(0)
+    levels = np.float32(2 ** bits - 1)
+    with np.errstate(over="ignore"):
+        span = np.float32(hi - lo)
+    scale = np.float32(span / levels) if np.isfinite(span) else np.float32(hi / levels - lo / levels)
+    scale = np.float32(1) if scale == 0 else scale
+    zero_point = np.float32(min(max(np.round(-lo / scale), 0), levels))
+    return scale, zero_point
+
+
+def _codes(v, scale, zero_point, symmetric, bits):
+    qmin = np.float32(-(2 ** (bits - 1)) if symmetric else 0)
+    qmax = np.float32(2 ** (bits - 1) - 1 if symmetric else 2 ** bits - 1)
+    return np.clip(np.round(v / scale) + zero_point, qmin, qmax).astype(np.float32)
+
+
+def quantize_clipped(x, scheme, bits=8, axis=0, group_size=None, clipping="mse"):
+    """`quantize` with a clipping search (`mse` or `percentile:P`) choosing each channel's range.
+
+    Channels are the per-channel axis's slices, the groups, or the whole tensor, each taken in
+    C order. `mse` tries alpha = (40 - i) / 40 for i = 0..20 on [alpha*min, alpha*max] and keeps
+    the first with the least float64 sum (np.cumsum, sequential) of squared float32 errors;
+    `percentile:P` ends the range at the nearest-rank value k = ceil(P*n/100) of the sorted |x|
+    (symmetric) or of the sorted x from both ends (asymmetric, widened to contain 0).
+    Returns (codes in the input's shape, scales, zero points or None) as `quantize` does.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    symmetric = scheme in ("symmetric", "per-channel", "group")
+    if group_size is not None:
+        view, ax = x.reshape(-1, group_size), 0
+        scale_shape = x.shape[:-1] + (x.shape[-1] // group_size,)
+    else:
+        view = x
+        ax = axis % x.ndim if scheme.startswith("per-channel") and x.ndim > 0 else None
+        scale_shape = [1] * x.ndim if ax is None else [x.shape[ax] if i == ax else 1 for i in range(x.ndim)]
+    channels = [view.reshape(-1)] if ax is None else [np.take(view, c, axis=ax).reshape(-1) for c in range(view.shape[ax])]
+    scales, zero_points, codes = [], [], []
+    for v in channels:
+        lo = min(np.float32(v.min()) if v.size else np.float32(0), np.float32(0))
+        hi = max(np.float32(v.max()) if v.size else np.float32(0), np.float32(0))
+        if clipping == "mse":
+            best = None
+            for i in range(21):
+                alpha = np.float32(40 - i) / np.float32(40)
+                scale, zero_point = _parameters(alpha * lo, alpha * hi, symmetric, bits)
+                error = (v - (_codes(v, scale, zero_point, symmetric, bits) - zero_point) * scale).astype(np.float64)
+                noise = float(np.cumsum(error * error)[-1]) if v.size else 0.0
+                if best is None or noise < best[0]:
+                    best = (noise, alpha)
+            lo, hi = best[1] * lo, best[1] * hi
+        else:
+            p = float(clipping.split(":")[1])
+            ranked = np.sort(np.abs(v) if symmetric else v)
+            if ranked.size:
+                k = min(max(math.ceil(p * ranked.size / 100), 1), ranked.size)
+                lo, hi = ((-ranked[k - 1], ranked[k - 1]) if symmetric
+                          else (min(ranked[ranked.size - k], np.float32(0)), max(ranked[k - 1], np.float32(0))))
+        scale, zero_point = _parameters(lo, hi, symmetric, bits)
+        scales.append(scale)
+        zero_points.append(zero_point)
+    scales = np.array(scales, dtype=np.float32)
+    zero_points = np.array(zero_points, dtype=np.float32)
+    if ax is None:
+        q = _codes(x, scales[0], zero_points[0], symmetric, bits)
+    else:
+        shape = [1] * view.ndim
+        shape[ax] = -1
+        q = _codes(view, scales.reshape(shape), zero_points.reshape(shape), symmetric, bits).reshape(x.shape)
+    q = q.astype(np.int8 if symmetric else np.uint8)
+    return (q, scales.reshape(scale_shape),
+            None if symmetric else zero_points.astype(np.int32).reshape(scale_shape))
 
 
 def pack_codes(q, bits, symmetric):

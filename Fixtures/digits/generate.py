@@ -9,6 +9,8 @@ Writes, next to this script:
 - mlp.npz: PyTorch-style float32 weights, `fc1.weight` [out, in], `fc1.bias` [out], ... fc3;
 - test_inputs.npy: float32 [450, 64], the held-out images, scaled;
 - test_labels.npy: int64 [450], their digits;
+- calibration_inputs.npy: float32 [256, 64], the first 256 training images, scaled: the
+  calibration data of `--calibration` (GPTQ, AWQ, outliers), disjoint from the test split;
 - model.json: the architecture and the float32 test accuracy computed by NumPy from mlp.npz.
 
 Regenerate (needs scikit-learn, only here): `python3 Fixtures/digits/generate.py`.
@@ -43,6 +45,7 @@ for index, (w, b) in enumerate(zip(classifier.coefs_, classifier.intercepts_), s
 np.savez(os.path.join(here, "mlp.npz"), **weights)
 np.save(os.path.join(here, "test_inputs.npy"), test_x.astype(np.float32))
 np.save(os.path.join(here, "test_labels.npy"), test_y.astype(np.int64))
+np.save(os.path.join(here, "calibration_inputs.npy"), train_x[:256].astype(np.float32))
 
 # The float32 accuracy of the saved weights, computed the way `quantize eval` does.
 activations = test_x.astype(np.float32)

@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from numpy_reference import pack_codes, quantize  # noqa: E402
+from numpy_reference import pack_codes, quantize, quantize_clipped  # noqa: E402
 
 F32 = np.float32
 
@@ -30,9 +30,12 @@ def hex_bits(values):
     return ["%08x" % int(v) for v in np.asarray(values, dtype=F32).reshape(-1).view(np.uint32)]
 
 
-def case(name, x, scheme, bits, axis=None, group_size=None):
+def case(name, x, scheme, bits, axis=None, group_size=None, clipping=None):
     x = np.asarray(x, dtype=F32)
-    codes, scales, zps, _ = quantize(x, scheme, bits, 0 if axis is None else axis, group_size)
+    if clipping is None:
+        codes, scales, zps, _ = quantize(x, scheme, bits, 0 if axis is None else axis, group_size)
+    else:
+        codes, scales, zps = quantize_clipped(x, scheme, bits, 0 if axis is None else axis, group_size, clipping)
     result = {
         "name": name,
         "scheme": scheme,
@@ -46,6 +49,8 @@ def case(name, x, scheme, bits, axis=None, group_size=None):
     }
     if group_size is not None:
         result["group_size"] = group_size
+    if clipping is not None:
+        result["clipping"] = clipping
     if bits <= 4:
         # The .npz packing of these codes (two 4-bit codes per byte, low bits first).
         symmetric = scheme in ("symmetric", "per-channel", "group")
@@ -128,6 +133,21 @@ def main():
             cases.append(case(f"outlier/{scheme}/b{bits}/g8", outlier, scheme, bits, group_size=8))
     for scheme in schemes:
         cases.append(case(f"ragged/{scheme}/b3", normal3d, scheme, 3, 0 if scheme.startswith("per-channel") else None))
+
+    # Clipping searches: every scheme at 4 and 3 bits, per-channel axes 0 and -1, groups.
+    heavy = rng.standard_t(3, size=(6, 40)).astype(F32)  # heavy tails: clipping pays
+    for clipping in ["mse", "percentile:99", "percentile:90"]:
+        for bits in [4, 3]:
+            for scheme in schemes:
+                axes = (0, -1) if scheme.startswith("per-channel") else (None,)
+                for axis in axes:
+                    suffix = "" if axis is None else f"/axis{axis}"
+                    cases.append(case(f"heavy/{clipping}/{scheme}/b{bits}{suffix}", heavy, scheme, bits, axis,
+                                      clipping=clipping))
+            for scheme in ["group", "group-asymmetric"]:
+                cases.append(case(f"heavy/{clipping}/{scheme}/b{bits}/g8", heavy, scheme, bits, group_size=8,
+                                  clipping=clipping))
+        cases.append(case(f"outlier/{clipping}/per-channel/b8", outlier, "per-channel", 8, 0, clipping=clipping))
 
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quantization.json")
     with open(out, "w") as f:

@@ -52,6 +52,9 @@ enum QuantizeCommand {
                    defaultValue: "0"),
         OptionSpec("group-size", valueName: "G",
                    help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise."),
+        OptionSpec("clip", valueName: "C",
+                   help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",
+                   defaultValue: "minmax"),
         OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
         OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
@@ -63,14 +66,18 @@ enum QuantizeCommand {
         let bits = try arguments.int("bits", in: QuantScheme.bitRange)!
         let axis = try arguments.int("axis", in: -64 ... 63)!
         let groupSize = try arguments.int("group-size", in: 1 ... (1 << 30))
+        let clipText = arguments.string("clip")!
+        guard let clipping = Clipping(clipText) else {
+            throw .invalidValue(option: "--clip", value: clipText, expected: "minmax, mse or percentile:P with 0 < P <= 100")
+        }
         let schemeName = arguments.string("scheme")!
         return SelectionRules(
-            defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis, groupSize: groupSize,
+            defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis, groupSize: groupSize, clipping: clipping,
                                            orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
             include: try compilePatterns(arguments.strings("include"), option: "--include"),
             exclude: try compilePatterns(arguments.strings("exclude"), option: "--exclude"),
             layers: try arguments.strings("layer").map { text throws(UsageError) in
-                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize)
+                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize, clipping: clipping)
             })
     }
 

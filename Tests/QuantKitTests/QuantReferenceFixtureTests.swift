@@ -11,6 +11,10 @@ import Testing
             for bits in [2, 3, 4, 8] {
                 #expect(cases.contains { $0.scheme == scheme && $0.bits == bits }, "\(scheme) at \(bits) bits")
             }
+            for clipping in ["mse", "percentile:99.0", "percentile:90.0"] {
+                #expect(cases.contains { $0.scheme == scheme && $0.clipping.flatMap(Clipping.init)?.description == clipping },
+                        "\(scheme) clipped by \(clipping)")
+            }
         }
     }
 
@@ -24,7 +28,8 @@ import Testing
         #expect(q.zeroPoints.map(Int.init) == reference.zeroPoints)
     }
 
-    @Test(arguments: try QuantReferenceCase.loadAll())
+    /// Clipped ranges clamp outliers on purpose, so the half-a-scale bound is for min-max ranges.
+    @Test(arguments: try QuantReferenceCase.loadAll().filter { $0.clipping == nil })
     func errorStaysWithinHalfAScale(_ reference: QuantReferenceCase) throws {
         let scheme = try #require(reference.quantScheme)
         let values = reference.inputValues
@@ -33,7 +38,21 @@ import Testing
         #expect(violations.isEmpty, "\(violations.prefix(3))")
     }
 
-    @Test(arguments: try QuantReferenceCase.loadAll().filter { $0.quantScheme?.granularity == .perTensor })
+    /// An MSE search never does worse than min-max (α = 1 is one of its candidates).
+    @Test(arguments: try QuantReferenceCase.loadAll().filter { $0.clipping == "mse" })
+    func mseClippingNeverLosesToMinMax(_ reference: QuantReferenceCase) throws {
+        var scheme = try #require(reference.quantScheme)
+        let values = reference.inputValues
+        func noise(_ q: QuantizedTensor) -> Double {
+            zip(values, q.dequantized()).reduce(0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+        }
+        let clipped = try quantize(values, shape: reference.shape, scheme: scheme)
+        scheme.clipping = .minmax
+        let minmax = try quantize(values, shape: reference.shape, scheme: scheme)
+        #expect(noise(clipped) <= noise(minmax) * (1 + 1e-12))
+    }
+
+    @Test(arguments: try QuantReferenceCase.loadAll().filter { $0.quantScheme?.granularity == .perTensor && $0.clipping == nil })
     func perTensorFunctionsMatchTheReference(_ reference: QuantReferenceCase) throws {
         let values = reference.inputValues
         if reference.scheme == "symmetric" {

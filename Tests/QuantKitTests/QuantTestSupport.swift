@@ -132,15 +132,22 @@ struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
     let groupSize: Int?
     /// For 4 bits or fewer: the codes as an `.npz` stores them packed, in hex.
     let packed: String?
+    /// `mse` or `percentile:P` when a clipping search chose the ranges.
+    let clipping: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, scheme, bits, axis, shape, input, codes, scales, packed
+        case name, scheme, bits, axis, shape, input, codes, scales, packed, clipping
         case zeroPoints = "zero_points", groupSize = "group_size"
     }
 
     var description: String { name }
 
-    var quantScheme: QuantScheme? { QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize) }
+    var quantScheme: QuantScheme? {
+        guard var scheme = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
+              let clipping = Clipping(clipping ?? "minmax") else { return nil }
+        scheme.clipping = clipping
+        return scheme
+    }
     var inputValues: [Float] { input.map(Self.float) }
     var scaleValues: [Float] { scales.map(Self.float) }
 

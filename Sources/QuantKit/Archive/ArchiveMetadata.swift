@@ -30,6 +30,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var groupSize: Int?
         /// `lsb-first` when the codes are packed (`ArchiveLayout.packsCodes`); nil otherwise.
         public var packing: String?
+        /// How the scales' ranges were chosen (`mse`, `percentile:P`); nil for min-max.
+        public var clipping: String?
         public var symmetric: Bool
         /// The dtype of the codes member: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
@@ -49,6 +51,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.axis = axis
             self.groupSize = scheme.groupSize
             self.packing = packed ? ArchiveLayout.packingName : nil
+            self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
             self.symmetric = scheme.symmetric
             self.codesDtype = packed ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -57,13 +60,16 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
-            case codesDtype = "codes_dtype", groupSize = "group_size", packing
+            case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping
         }
 
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.
         public var quantScheme: QuantScheme? {
             guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }
-            return QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize)
+            guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
+                  let clipping = Clipping(clipping ?? "minmax") else { return nil }
+            result.clipping = clipping
+            return result
         }
     }
 

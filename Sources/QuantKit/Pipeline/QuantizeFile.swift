@@ -61,7 +61,8 @@ public func quantizeFile(
         lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
                            bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count, bytesAfter: stored,
                            mse: quantized.metrics.mse, maxAbsError: quantized.metrics.maxAbsError,
-                           sqnrDB: quantized.metrics.sqnrDB))
+                           sqnrDB: quantized.metrics.sqnrDB,
+                           sqnrGainDB: quantized.clippingGainDB))
     }
     if case .npz = layout {
         let encoded = metadata.encoded()
@@ -91,12 +92,13 @@ public struct QuantizeProgress: Sendable {
 /// NaN and infinity are refused as `NonFiniteValue` before anything is written.
 func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, layout: OutputLayout,
                        threads: Int, source: String, writer: any TensorFileWriter)
-    throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics) {
+    throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics, clippingGainDB: Double?) {
     let members = layout.members(of: info, scheme: scheme)
     var scaleStorage = DType.float32
     if case .compressedTensors = layout, info.dtype == .float16 || info.dtype == .bfloat16 { scaleStorage = info.dtype }
-    func run(_ floats: UnsafeRawBufferPointer) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics) {
-        var result: (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?)?
+    func run(_ floats: UnsafeRawBufferPointer) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics,
+                                                          clippingGainDB: Double?) {
+        var result: (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?, clippingGainDB: Double?)?
         let encoder = CodeEncoder(layout: layout, scheme: scheme, shape: info.shape)
         try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
             do {
@@ -125,7 +127,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         for (member, tensor) in zip(members.dropFirst(), auxiliary) {
             try writer.add(name: member.name, tensor: tensor)
         }
-        return (done.scales, done.zeroPoints, done.axis, done.metrics!)
+        return (done.scales, done.zeroPoints, done.axis, done.metrics!, done.clippingGainDB)
     }
     guard info.dtype != .float32 else { return try run(bytes) }
     let converted = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!

@@ -24,6 +24,8 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     public var granularity: Granularity
     /// Code width, 2 through 8.
     public var bits: Int
+    /// How each scale's range is chosen (min-max unless a clipping search is asked for).
+    public var clipping: Clipping = .minmax
 
     public static let bitRange = 2 ... 8
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The quantization of one float32 tensor, spread over threads.
 ///
 /// Work is cut into fixed pieces that do not depend on the thread count: runs of at most
@@ -183,12 +185,12 @@ func quantizeFloat32(
 /// Scales are rounded to `scaleStorage` (float16, bfloat16) before any code is computed, when
 /// the output stores them in that type.
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
-/// reconstruction error metrics; throws `NonFiniteElement` for NaN or infinity (before any code
+/// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales; throws `NonFiniteElement` for NaN or infinity (before any code
 /// is emitted) and `QuantizationError` for a bad axis.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
-) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?) {
+) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?, clippingGainDB: Double?) {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
@@ -197,9 +199,15 @@ func quantizeFloat32(
     let pieces = quantizer.pieces
     // An empty tensor has no base address; give the kernels a valid one (they read nothing).
     let base = values.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!
-    guard let (mins, maxs) = quantizer.ranges(base, pieces) else {
+    guard var (mins, maxs) = quantizer.ranges(base, pieces) else {
         let floats = (0 ..< count).lazy.map { values.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
         throw NonFiniteElement(index: floats.firstIndex { !$0.isFinite }!)
+    }
+    var minmaxNoise: Double?
+    if scheme.clipping != .minmax {
+        let clipped = clippedRanges(base, blocks: quantizer.blocks, mins: mins, maxs: maxs, scheme: scheme,
+                                    scaleStorage: scaleStorage, threads: threads)
+        (mins, maxs, minmaxNoise) = (clipped.mins, clipped.maxs, clipped.minmaxNoise)
     }
     let scales: [Float]
     let zeroPoints: [Int32]
@@ -240,5 +248,7 @@ func quantizeFloat32(
         first = last
     }
     try emit(UnsafeRawBufferPointer(start: nil, count: 0))
-    return (scales, zeroPoints, axis, measure ? ErrorMetrics(sums: sums, count: count) : nil)
+    // The clipping's gain over min-max scales: both squared errors over the same signal.
+    let gain = minmaxNoise.map { 10 * log10($0 / sums.noise) }
+    return (scales, zeroPoints, axis, measure ? ErrorMetrics(sums: sums, count: count) : nil, measure ? gain : nil)
 }

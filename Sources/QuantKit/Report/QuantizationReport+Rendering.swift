@@ -3,18 +3,24 @@ import Foundation
 extension QuantizationReport {
     /// The human report: one row per tensor, then the totals.
     public func renderedTable() -> String {
+        // The gain over min-max scales, only when a clipping search ran.
+        let clipped = tensors.contains { $0.sqnrGainDB != nil }
         var table = TextTable(columns: [
             ("tensor", .left), ("shape", .left), ("scheme", .left), ("bits", .right),
             ("before", .right), ("after", .right), ("MSE", .right), ("max err", .right), ("SQNR dB", .right),
-        ])
+        ] + (clipped ? [("vs minmax", .right)] : []))
         for line in tensors {
-            table.append([
+            var row: [String] = [
                 line.name, formatShape(line.shape), line.scheme, line.bits.map(String.init) ?? "-",
                 formatBytes(line.bytesBefore), formatBytes(line.bytesAfter),
                 line.mse.map { String(format: "%.3e", $0) } ?? "-",
                 line.maxAbsError.map { String(format: "%.3e", $0) } ?? "-",
                 line.sqnrDB.map { $0.isFinite ? String(format: "%.2f", $0) : "inf" } ?? "-",
-            ])
+            ]
+            if clipped {
+                row.append(line.sqnrGainDB.map { $0.isFinite ? String(format: "%+.2f", $0) : "-" } ?? "-")
+            }
+            table.append(row)
         }
         let summary = String(
             format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller) in %.3f s\n",

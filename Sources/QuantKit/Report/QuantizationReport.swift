@@ -18,9 +18,12 @@ public struct QuantizationReport: Sendable, Encodable {
         public let maxAbsError: Double?
         /// Signal-to-quantization-noise ratio in dB; nil in JSON when the error is zero (infinite SQNR).
         public let sqnrDB: Double?
+        /// With a clipping search: the clipping's SQNR minus min-max scales' SQNR, in dB.
+        public let sqnrGainDB: Double?
 
         public init(name: String, shape: [Int], dtype: String, scheme: String, bits: Int?, axis: Int?,
-                    bytesBefore: Int, bytesAfter: Int, mse: Double?, maxAbsError: Double?, sqnrDB: Double?) {
+                    bytesBefore: Int, bytesAfter: Int, mse: Double?, maxAbsError: Double?, sqnrDB: Double?,
+                    sqnrGainDB: Double? = nil) {
             self.name = name
             self.shape = shape
             self.dtype = dtype
@@ -32,12 +35,13 @@ public struct QuantizationReport: Sendable, Encodable {
             self.mse = mse
             self.maxAbsError = maxAbsError
             self.sqnrDB = sqnrDB
+            self.sqnrGainDB = sqnrGainDB
         }
 
         enum CodingKeys: String, CodingKey {
             case name, shape, dtype, scheme, bits, axis, mse
             case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
-            case maxAbsError = "max_abs_error", sqnrDB = "sqnr_db"
+            case maxAbsError = "max_abs_error", sqnrDB = "sqnr_db", sqnrGainDB = "sqnr_gain_db"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -53,6 +57,7 @@ public struct QuantizationReport: Sendable, Encodable {
             try container.encode(mse, forKey: .mse)
             try container.encode(maxAbsError, forKey: .maxAbsError)
             try container.encode(sqnrDB.flatMap(finiteOrNil), forKey: .sqnrDB)
+            try container.encodeIfPresent(sqnrGainDB.flatMap(finiteOrNil), forKey: .sqnrGainDB)
         }
     }
 
