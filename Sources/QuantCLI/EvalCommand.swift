@@ -74,6 +74,9 @@ enum EvalCommand {
             origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }
+        if compute == .int8, quantized.layers.contains(where: { if case .quantized(let layer) = $0 { !layer.runsInInt8 } else { false } }) {
+            throw FileError(path: quantizedPath ?? modelPath, ComputePathError.groupWiseWeightsInInt8)
+        }
         let evaluation = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
         let report = EvaluationReport(model: modelPath, quantized: origin, data: data.origin, activation: activation,
                                       layout: float.layout, evaluation: evaluation)

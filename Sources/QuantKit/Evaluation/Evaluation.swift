@@ -34,7 +34,8 @@ public struct Evaluation: Sendable {
     public let layers: [LayerLine]
     public let floatBytes: Int
     public let quantizedBytes: Int
-    /// nil when no layer is quantized.
+    /// nil when no layer is quantized, or when a layer has group-wise scales (which only the
+    /// dequantize path runs).
     public let paths: PathCheck?
 
     /// `floatBytes / quantizedBytes`.
@@ -67,6 +68,10 @@ public struct Evaluation: Sendable {
             return outputs
         }
         let cumulative = run(compute)
+        // The int8 path cannot run group-wise weights; then there is no path check.
+        let int8Capable = quantized.layers.allSatisfy { layer in
+            if case .quantized(let linear) = layer { linear.runsInInt8 } else { true }
+        }
         var lines: [LayerLine] = []
         var deviation = 0.0
         var ratio = 0.0
@@ -78,7 +83,7 @@ public struct Evaluation: Sendable {
                 scheme: quantized.schemes[index],
                 sqnrAloneDB: ErrorMetrics(original: floatOutputs[index], reconstructed: alone).sqnrDB,
                 sqnrCumulativeDB: ErrorMetrics(original: floatOutputs[index], reconstructed: cumulative[index]).sqnrDB))
-            if case .quantized(let linear) = layer {
+            if case .quantized(let linear) = layer, int8Capable {
                 let viaInt8 = linear.forwardInt8(floatInputs[index], batch: rows)
                 let viaDequant = linear.forward(floatInputs[index], batch: rows)
                 let bound = linear.int8DeviationBound(floatInputs[index], batch: rows)
@@ -90,7 +95,7 @@ public struct Evaluation: Sendable {
             }
         }
         let columns = float.layout.outFeatures
-        let otherPath = run(compute == .int8 ? .dequant : .int8)[last]
+        let otherPath = int8Capable ? run(compute == .int8 ? .dequant : .int8)[last] : []
         let floatClasses = topClasses(floatOutputs[last], rows: rows, columns: columns)
         let quantizedClasses = topClasses(cumulative[last], rows: rows, columns: columns)
         samples = rows
@@ -101,7 +106,7 @@ public struct Evaluation: Sendable {
         layers = lines
         floatBytes = float.byteCount
         quantizedBytes = quantized.byteCount
-        paths = quantized.schemes.allSatisfy { $0 == nil } ? nil : PathCheck(
+        paths = quantized.schemes.allSatisfy { $0 == nil } || !int8Capable ? nil : PathCheck(
             agreement: OutputComparison(reference: cumulative[last], candidate: otherPath, rows: rows, columns: columns).agreement,
             maxDeviation: deviation, maxBoundRatio: ratio)
     }

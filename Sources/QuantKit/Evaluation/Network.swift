@@ -5,6 +5,16 @@ public enum ComputePath: String, CaseIterable, Sendable, Codable {
     case dequant, int8
 }
 
+/// Why a network cannot run on a compute path.
+public enum ComputePathError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A layer's weight has group-wise scales, which change along each dot product.
+    case groupWiseWeightsInInt8
+
+    public var description: String {
+        "group-wise scales change along each dot product, so the int8 path cannot run them; use --compute dequant"
+    }
+}
+
 /// One layer of a network under evaluation: kept in float, or quantized.
 public enum NetworkLayer: Sendable {
     case float(Linear)

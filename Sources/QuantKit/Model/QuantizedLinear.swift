@@ -17,7 +17,8 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// `forward` multiplies by, and the signed codes `forwardInt8` multiplies by (5 bytes per
     /// weight in memory, not counted in `memoryBytes`, which counts what is stored).
     private let dequantizedWeight: [Float]
-    let integerWeight: IntegerWeight
+    /// nil for group-wise scales, which the int8 path does not take (see `runsInInt8`).
+    let integerWeight: IntegerWeight?
 
     /// Quantizes `linear`'s weights to `bits`-bit symmetric codes with one scale per output row
     /// (the textbook layer); the bias stays float32.
@@ -41,7 +42,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         self.weight = weight
         self.bias = bias
         self.dequantizedWeight = weight.dequantized()
-        self.integerWeight = IntegerWeight(weight)
+        self.integerWeight = weight.scheme.groupSize == nil ? IntegerWeight(weight) : nil
     }
 
     /// Equal layers have equal weights and biases (the derived forms follow from the weight).
@@ -57,6 +58,10 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     public func forward(_ x: [Float], batch: Int) -> [Float] {
         linearForward(x, batch: batch, weight: dequantizedWeight, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures)
     }
+
+    /// Whether `forwardInt8` can run this layer: scales per tensor, per row or per column. A
+    /// group's scale changes along the dot product, so group-wise weights run through `forward`.
+    public var runsInInt8: Bool { integerWeight != nil }
 
     /// Runs the layer in integers: each input row is quantized to int8 on the fly, multiplied
     /// by the weight codes with int32 accumulation, and rescaled by the two scales.
@@ -77,9 +82,10 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// All rows are quantized first, then multiplied by the weight codes in one int8 GEMM
     /// (`int8MatrixMultiply`, on `threads` threads; the result does not depend on their number).
     /// - Complexity: O(batch · outFeatures · inFeatures).
+    /// - Precondition: `runsInInt8`.
     public func forwardInt8(_ x: [Float], batch: Int, threads: Int = defaultThreadCount) -> [Float] {
         precondition(batch >= 0 && x.count == batch * inFeatures, "input has \(x.count) values, not \(batch) x \(inFeatures)")
-        let (integer, inFeatures) = (integerWeight, inFeatures)
+        let (integer, inFeatures) = (integerWeight!, inFeatures)
         var codes = [Int8](repeating: 0, count: batch * inFeatures)
         var activationScales = [Float](repeating: 0, count: batch)
         // Per row: `Σ_k q_x,k` (zero points per output) or `Σ_k q'_k · z_k` (along the input).
@@ -131,7 +137,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// with the formulas documented there.
     private func rescale<Dot: FixedWidthInteger & SendableMetatype>(_ dots: [Dot], activationScales: [Float], zeroPointTerms: [Int64],
                                                  threads: Int) -> [Float] {
-        let (integer, outFeatures, bias) = (integerWeight, outFeatures, bias)
+        let (integer, outFeatures, bias) = (integerWeight!, outFeatures, bias)
         return [Float](unsafeUninitializedCapacity: dots.count) { output, initialized in
             dots.withUnsafeBufferPointer { dots in
                 // Each row is written by one thread only.
@@ -163,7 +169,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
     /// `s'/2 · Σ_k |q_jk - z_k|`). Float32 rounding of both sums and of adding the bias adds at
     /// most `(K + 4) · 2^-23 · (Σ_k |x_k w_jk| + |b_j|)` for `K = inFeatures`.
     public func int8DeviationBound(_ x: [Float], batch: Int) -> [Float] {
-        let integer = integerWeight
+        let integer = integerWeight!
         let dequantized = dequantizedWeight
         let slack = Float(inFeatures + 4) * 0x1p-23
         var bounds = [Float](repeating: 0, count: batch * outFeatures)
