@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test example eval bench fixtures clean
+.PHONY: deps build release test example eval eval-methods bench fixtures clean
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -33,6 +33,11 @@ example: build
 eval: build
 	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
 		--labels Fixtures/digits/test_labels.npy --compare
+
+# Every method, scheme and width on the digits model, calibrated on its training split.
+eval-methods: build
+	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
+		--labels Fixtures/digits/test_labels.npy --compare --calibration Fixtures/digits/calibration_inputs.npy
 
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
 # file, deflate both ways on 256 MiB, and the eval GEMMs against NumPy's `x @ W.T`; release

@@ -11,7 +11,9 @@ enum EvalCommand {
             ([out, in]) with an optional PREFIX.bias, in natural order of the prefixes (fc2
             before fc10), with the activation between layers and none after the last. Without
             QUANTIZED, MODEL is quantized in memory with the scheme options, as 'quantize' would.
-            --compare evaluates every scheme at 8, 4, 3 and 2 bits (best first in each width).
+            --compare evaluates every scheme at 8, 4, 3 and 2 bits (best first in each width),
+            round to nearest with min-max and with MSE clipping, and with --calibration also
+            GPTQ and AWQ.
             --compute int8 quantizes each input row to int8 and multiplies integers with int32
             accumulation; the report also checks it against the dequantize path.
             """,
@@ -28,16 +30,17 @@ enum EvalCommand {
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             OptionSpec("compute", valueName: "C", help: "How quantized layers run.",
                        allowedValues: ComputePath.allCases.map(\.rawValue), defaultValue: "dequant"),
-            .flag("compare", help: "Evaluate every scheme at 8, 4, 3 and 2 bits."),
+            .flag("compare", help: "Evaluate every scheme at 8, 4, 3 and 2 bits (and every method, with --calibration)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json"], defaultValue: "table"),
-        ] + QuantizeCommand.selectionOptions)
+        ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let quantizedPath = arguments.argument("quantized")
         if quantizedPath != nil {
             if arguments.flag("compare") { throw UsageError.conflicting("--compare", "<quantized>") }
-            for option in QuantizeCommand.selectionOptions.map(\.name) where arguments.contains(option) {
+            for option in (QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions).map(\.name)
+                where arguments.contains(option) {
                 throw UsageError.conflicting("--" + option, "<quantized>")
             }
         }
@@ -46,6 +49,7 @@ enum EvalCommand {
         let samples = try arguments.int("samples", in: 1 ... 10_000_000)!
         let seed = try arguments.int("seed", in: 0 ... Int.max)!
         let rules = try QuantizeCommand.selectionRules(arguments)
+        let (method, calibrationPath, gptq) = try QuantizeCommand.methodChoice(arguments, comparing: arguments.flag("compare"))
         let activation = arguments.choice("activation", as: Activation.self)!
         let compute = arguments.choice("compute", as: ComputePath.self)!
         let json = arguments.string("report") == "json"
@@ -56,11 +60,15 @@ enum EvalCommand {
             try EvaluationData(inputPath: input, labelsPath: arguments.string("labels"), width: float.layout.inFeatures,
                                classes: float.layout.outFeatures)
         } ?? EvaluationData(samples: samples, width: float.layout.inFeatures, seed: UInt64(seed))
+        let calibration = try calibrationPath.map { path in
+            try EvaluationData(inputPath: path, labelsPath: nil, width: float.layout.inFeatures, classes: float.layout.outFeatures)
+        }
 
         if arguments.flag("compare") {
             let comparison = try SchemeComparison(float: float, activation: activation, data: data, compute: compute,
                                                   axis: try arguments.int("axis", in: -64 ... 63)!,
-                                                  include: rules.include, exclude: rules.exclude, path: modelPath)
+                                                  include: rules.include, exclude: rules.exclude, path: modelPath,
+                                                  calibration: calibration, gptq: gptq)
             console.out(json ? comparison.renderedJSON() : comparison.renderedTable())
             return
         }
@@ -70,8 +78,10 @@ enum EvalCommand {
             quantized = try QuantizedNetwork(float: float, archive: QuantizedArchive(source: openTensorSource(path: quantizedPath)))
             origin = quantizedPath
         } else {
-            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath)
+            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: method, calibration: calibration,
+                                             activation: activation, gptq: gptq)
             origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
+                + (method == .rtn ? "" : ", \(method.rawValue) on \(calibration!.rows) calibration rows")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }
         if compute == .int8, quantized.layers.contains(where: { if case .quantized(let layer) = $0 { !layer.runsInInt8 } else { false } }) {

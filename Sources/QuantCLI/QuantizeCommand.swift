@@ -34,7 +34,9 @@ enum QuantizeCommand {
             OptionSpec("ct-format", valueName: "K",
                        help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16) or 'int' (int-quantized, served as W8A8).",
                        allowedValues: ["pack", "int"], defaultValue: "pack"),
-        ] + selectionOptions + [
+        ] + selectionOptions + methodOptions + [
+            OptionSpec("activation", valueName: "A", help: "Between layers, to run the calibration rows (gptq, awq).",
+                       allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
@@ -60,6 +62,39 @@ enum QuantizeCommand {
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
                    repeatable: true),
     ]
+
+    /// The options of the whole-network methods (shared with `eval`).
+    static let methodOptions = [
+        OptionSpec("method", valueName: "M",
+                   help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration).",
+                   allowedValues: QuantizationMethod.allCases.map(\.rawValue), defaultValue: "rtn"),
+        OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq."),
+        OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01"),
+        .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
+    ]
+
+    /// The method, its calibration file and GPTQ's options; refuses a method without
+    /// calibration and, unless `comparing` (which runs every method), calibration without a
+    /// method that uses it.
+    static func methodChoice(_ arguments: ParsedArguments, comparing: Bool = false) throws(UsageError)
+        -> (method: QuantizationMethod, calibration: String?, gptq: GPTQOptions) {
+        let method = arguments.choice("method", as: QuantizationMethod.self)!
+        let calibration = arguments.string("calibration")
+        if method.needsCalibration, calibration == nil {
+            throw .requires("--method \(method.rawValue)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
+        }
+        if !method.needsCalibration, calibration != nil, !comparing {
+            throw .requires("--calibration", "--method gptq or --method awq (or eval --compare)")
+        }
+        let dampText = arguments.string("damp")!
+        guard let damp = Float(dampText), damp >= 0, damp.isFinite else {
+            throw .invalidValue(option: "--damp", value: dampText, expected: "a non-negative number")
+        }
+        var gptq = GPTQOptions()
+        gptq.damp = damp
+        gptq.activationOrder = arguments.flag("act-order")
+        return (method, calibration, gptq)
+    }
 
     /// The selection rules `selectionOptions` describe.
     static func selectionRules(_ arguments: ParsedArguments) throws(UsageError) -> SelectionRules {
@@ -96,6 +131,26 @@ enum QuantizeCommand {
             }
             layout = .compressedTensors(arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized)
         }
+        let (method, calibration, gptq) = try methodChoice(arguments)
+        var overrides: [String: TensorOverride] = [:]
+        if let calibration {
+            guard !plan.sharded else { throw UsageError.conflicting("--method \(method.rawValue)", "several shards or a folder") }
+            let source = try openTensorSource(path: plan.jobs[0].input, threads: threads)
+            let float = try FloatNetwork(source: source)
+            let rows = try EvaluationData(inputPath: calibration, labelsPath: nil, width: float.layout.inFeatures,
+                                          classes: float.layout.outFeatures)
+            let steps: [QuantizationPlan.Step]
+            do {
+                steps = try QuantizationPlan(tensors: float.tensorInfos, rules: rules, layout: layout).steps
+            } catch {
+                throw FileError(path: source.path, error)
+            }
+            let schemes = Dictionary(steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
+            let calibrated = try CalibratedQuantization(
+                float: float, schemes: float.layout.layers.map { schemes[$0.weightName] ?? nil }, method: method,
+                calibration: rows, activation: arguments.choice("activation", as: Activation.self)!, gptq: gptq)
+            overrides = try calibrated.overrides(for: float, method: method, schemes: schemes)
+        }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
             let job = plan.jobs[index]
@@ -105,7 +160,7 @@ enum QuantizeCommand {
                         + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
         } : nil
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: arguments.flag("force"),
-                                             threads: threads, progress: progress)
+                                             threads: threads, overrides: overrides, progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = arguments.string("report") == "json"
         switch (arguments.string("report"), plan.sharded) {

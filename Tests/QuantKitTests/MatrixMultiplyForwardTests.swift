@@ -5,7 +5,7 @@ import Testing
 /// The row-at-a-time `forwardInt8` the GEMM version replaced, kept as its oracle: each row
 /// quantized, then one int8 dot product per output with int32 sums over blocks of 2^16.
 func naiveForwardInt8(_ layer: QuantizedLinear, _ x: [Float], batch: Int) -> [Float] {
-    let integer = layer.integerWeight
+    let integer = layer.integerWeight!
     let (inFeatures, outFeatures) = (layer.inFeatures, layer.outFeatures)
     var output = [Float](repeating: 0, count: batch * outFeatures)
     for row in 0 ..< batch {

@@ -32,6 +32,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var packing: String?
         /// How the scales' ranges were chosen (`mse`, `percentile:P`); nil for min-max.
         public var clipping: String?
+        /// The method that chose the codes (`gptq`, `awq`); nil for round to nearest.
+        public var method: String?
         public var symmetric: Bool
         /// The dtype of the codes member: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
@@ -44,7 +46,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         }
 
         /// The entry of a tensor of `shape` quantized under `scheme` over the resolved `axis`.
-        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packed: Bool = false) {
+        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packed: Bool = false,
+                    method: String? = nil) {
             self.name = name
             self.scheme = scheme.name
             self.bits = scheme.bits
@@ -52,6 +55,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.groupSize = scheme.groupSize
             self.packing = packed ? ArchiveLayout.packingName : nil
             self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
+            self.method = method
             self.symmetric = scheme.symmetric
             self.codesDtype = packed ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -60,7 +64,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
-            case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping
+            case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping, method
         }
 
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.

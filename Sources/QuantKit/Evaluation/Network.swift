@@ -82,8 +82,10 @@ public struct QuantizedNetwork: Sendable {
     /// data of the others.
     public let byteCount: Int
 
-    /// Quantizes `float` in memory under `rules`, as `quantize` would write it.
-    public init(float: FloatNetwork, rules: SelectionRules, path: String) throws {
+    /// Quantizes `float` in memory under `rules`, as `quantize` would write it; `method`s other
+    /// than `rtn` run on the `calibration` rows (see `CalibratedQuantization`).
+    public init(float: FloatNetwork, rules: SelectionRules, path: String, method: QuantizationMethod = .rtn,
+                calibration: EvaluationData? = nil, activation: Activation = .relu, gptq: GPTQOptions = GPTQOptions()) throws {
         let plan: QuantizationPlan
         do {
             plan = try QuantizationPlan(tensors: float.tensorInfos, rules: rules)
@@ -92,12 +94,18 @@ public struct QuantizedNetwork: Sendable {
         }
         let schemes = Dictionary(plan.steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
         let floatBytes = Dictionary(float.tensorInfos.map { ($0.name, $0.storedByteCount) }, uniquingKeysWith: { first, _ in first })
+        let weightSchemesByLayer = float.layout.layers.map { schemes[$0.weightName] ?? nil }
+        let calibrated: CalibratedQuantization? = try calibration.map {
+            try CalibratedQuantization(float: float, schemes: weightSchemesByLayer, method: method, calibration: $0,
+                                       activation: activation, gptq: gptq)
+        }
         var layers: [NetworkLayer] = []
         var weightSchemes: [QuantScheme?] = []
         var bytes = 0
-        for (description, linear) in zip(float.layout.layers, float.layers) {
+        for (index, (description, linear)) in zip(float.layout.layers, float.layers).enumerated() {
             let shape = [linear.outFeatures, linear.inFeatures]
-            var bias = linear.bias
+            let floatWeight = calibrated?.floatWeights[index] ?? linear.weight
+            var bias = calibrated?.biases[index] ?? linear.bias
             if let name = description.biasName, let scheme = schemes[name] ?? nil, let values = bias {
                 let quantized = try quantize(values, shape: [values.count], scheme: scheme)
                 bias = quantized.dequantized()
@@ -106,11 +114,11 @@ public struct QuantizedNetwork: Sendable {
                 bytes += floatBytes[name] ?? 0
             }
             if let scheme = schemes[description.weightName] ?? nil {
-                let weight = try quantize(linear.weight, shape: shape, scheme: scheme)
+                let weight = try calibrated?.weights[index] ?? quantize(floatWeight, shape: shape, scheme: scheme)
                 layers.append(.quantized(QuantizedLinear(weight: weight, bias: bias)))
                 bytes += weight.storedByteCount
             } else {
-                layers.append(.float(Linear(weight: linear.weight, bias: bias, outFeatures: shape[0], inFeatures: shape[1])))
+                layers.append(.float(Linear(weight: floatWeight, bias: bias, outFeatures: shape[0], inFeatures: shape[1])))
                 bytes += floatBytes[description.weightName] ?? 0
             }
             weightSchemes.append(schemes[description.weightName] ?? nil)

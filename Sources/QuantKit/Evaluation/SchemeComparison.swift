@@ -1,8 +1,11 @@
-/// Every scheme at 8, 4, 3 and 2 bits on the same model and data: what `quantize eval
-/// --compare` prints. Within each bit width the rows run best first: by quantized accuracy when
-/// there are labels, then by top-1 agreement, then by lower output MSE.
+/// Every method and scheme at 8, 4, 3 and 2 bits on the same model and data: what `quantize
+/// eval --compare` prints. The methods are round to nearest with min-max scales (`rtn`) and
+/// with MSE clipping (`rtn+mse`), and, given calibration rows, `gptq` and `awq`. Within each
+/// bit width the rows run best first: by quantized accuracy when there are labels, then by
+/// top-1 agreement, then by lower output MSE.
 public struct SchemeComparison: Sendable {
     public struct Row: Sendable, Encodable {
+        public let method: String
         public let scheme: String
         public let bits: Int
         public let bytes: Int
@@ -14,12 +17,13 @@ public struct SchemeComparison: Sendable {
         public let cosine: Double
 
         enum CodingKeys: String, CodingKey {
-            case scheme, bits, bytes, compression, agreement, accuracy, cosine
+            case method, scheme, bits, bytes, compression, agreement, accuracy, cosine
             case accuracyFloat = "accuracy_fp32", outputMSE = "output_mse"
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(method, forKey: .method)
             try container.encode(scheme, forKey: .scheme)
             try container.encode(bits, forKey: .bits)
             try container.encode(bytes, forKey: .bytes)
@@ -37,21 +41,29 @@ public struct SchemeComparison: Sendable {
     public let rows: [Row]
     public let floatBytes: Int
 
-    /// Quantizes `float` under every scheme and width (with `include` and `exclude` selecting
-    /// tensors as `quantize` does) and evaluates each on `data`.
+    /// Quantizes `float` under every method, scheme and width (with `include` and `exclude`
+    /// selecting tensors as `quantize` does) and evaluates each on `data`.
     public init(float: FloatNetwork, activation: Activation, data: EvaluationData, compute: ComputePath, axis: Int,
-                include: [Regex<AnyRegexOutput>], exclude: [Regex<AnyRegexOutput>], path: String) throws {
+                include: [Regex<AnyRegexOutput>], exclude: [Regex<AnyRegexOutput>], path: String,
+                calibration: EvaluationData? = nil, gptq: GPTQOptions = GPTQOptions()) throws {
+        var methods: [(label: String, method: QuantizationMethod, clipping: Clipping)] = [("rtn", .rtn, .minmax), ("rtn+mse", .rtn, .mse)]
+        if calibration != nil { methods += [("gptq", .gptq, .minmax), ("awq", .awq, .minmax)] }
         var rows: [Row] = []
         for bits in SchemeComparison.bitWidths {
             var group: [Row] = []
-            for name in QuantScheme.names {
-                let rules = SelectionRules(defaultScheme: QuantScheme(name: name, bits: bits, axis: axis),
-                                           include: include, exclude: exclude)
-                let quantized = try QuantizedNetwork(float: float, rules: rules, path: path)
-                let e = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
-                group.append(Row(scheme: name, bits: bits, bytes: e.quantizedBytes, compression: e.compression,
-                                 agreement: e.output.agreement, accuracy: e.accuracyQuantized, accuracyFloat: e.accuracyFloat,
-                                 outputMSE: e.output.mse, cosine: e.output.cosine))
+            for (label, method, clipping) in methods {
+                for name in QuantScheme.names {
+                    var scheme = QuantScheme(name: name, bits: bits, axis: axis)
+                    scheme?.clipping = clipping
+                    let rules = SelectionRules(defaultScheme: scheme, include: include, exclude: exclude)
+                    let quantized = try QuantizedNetwork(float: float, rules: rules, path: path, method: method,
+                                                         calibration: method == .rtn ? nil : calibration, activation: activation,
+                                                         gptq: gptq)
+                    let e = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
+                    group.append(Row(method: label, scheme: name, bits: bits, bytes: e.quantizedBytes, compression: e.compression,
+                                     agreement: e.output.agreement, accuracy: e.accuracyQuantized, accuracyFloat: e.accuracyFloat,
+                                     outputMSE: e.output.mse, cosine: e.output.cosine))
+                }
             }
             rows += group.sorted { a, b in
                 if let x = a.accuracy, let y = b.accuracy, x != y { return x > y }
@@ -66,10 +78,10 @@ public struct SchemeComparison: Sendable {
     /// One table; a blank line between bit widths.
     public func renderedTable() -> String {
         let hasLabels = rows.first?.accuracy != nil
-        var table = TextTable(columns: [("scheme", .left), ("bits", .right), ("size", .right), ("compression", .right),
-                                        ("agreement", .right), ("accuracy", .right), ("MSE", .right)])
+        var table = TextTable(columns: [("method", .left), ("scheme", .left), ("bits", .right), ("size", .right),
+                                        ("compression", .right), ("agreement", .right), ("accuracy", .right), ("MSE", .right)])
         for row in rows {
-            table.append([row.scheme, "\(row.bits)", formatBytes(row.bytes), String(format: "%.2fx", row.compression),
+            table.append([row.method, row.scheme, "\(row.bits)", formatBytes(row.bytes), String(format: "%.2fx", row.compression),
                           percent(row.agreement), row.accuracy.map(percent) ?? "-", String(format: "%.3e", row.outputMSE)])
         }
         var text = table.rendered()

@@ -8,10 +8,13 @@ import Foundation
 /// a tensor the layout cannot hold fails at once. Each file appears atomically; if any step
 /// fails, the files this run already wrote are removed again (and the output folder, if this
 /// run created it).
-/// - Parameter progress: called before each tensor with the shard's index and the bytes of
-///   tensor data done in all shards so far.
+/// - Parameters:
+///   - overrides: tensors a whole-network method computed (see `quantizeFile`).
+///   - progress: called before each tensor with the shard's index and the bytes of tensor data
+///     done in all shards so far.
 public func quantizeCheckpoint(
     plan: ShardPlan, rules: SelectionRules, layout: OutputLayout, overwrite: Bool, threads: Int = defaultThreadCount,
+    overrides: [String: TensorOverride] = [:],
     progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
@@ -31,7 +34,8 @@ public func quantizeCheckpoint(
         for (index, (job, source)) in zip(plan.jobs, sources).enumerated() {
             let before = reports.reduce(0) { $0 + $1.bytesBefore }
             reports.append(try quantizeFile(source: source, outputPath: job.output, rules: rules, layout: layout,
-                                            overwrite: overwrite, threads: threads, progress: progress.map { report in
+                                            overwrite: overwrite, threads: threads, overrides: overrides,
+                                            progress: progress.map { report in
                                                 { report(index, $0, before + $0.bytesDone) }
                                             }))
             written.append(job.output)

@@ -7,10 +7,14 @@ import Foundation
 /// The plan is checked before any data is read. The output appears only when every tensor
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
 /// `FileError` naming the input and tensor, is rethrown.
-/// - Parameter progress: called before each tensor (for a terminal's progress line).
+/// - Parameters:
+///   - overrides: tensors whose result a whole-network method computed already
+///     (`CalibratedQuantization`): written as given instead of being quantized here.
+///   - progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules, layout: OutputLayout,
-    overwrite: Bool, threads: Int = defaultThreadCount, progress: ((QuantizeProgress) -> Void)? = nil
+    overwrite: Bool, threads: Int = defaultThreadCount, overrides: [String: TensorOverride] = [:],
+    progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan
@@ -24,7 +28,8 @@ public func quantizeFile(
             ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
                                   axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
                                   shape: step.tensor.shape, originalDType: step.tensor.dtype,
-                                  packed: layout.packsCodesIntoBytes(bits: scheme.bits))
+                                  packed: layout.packsCodesIntoBytes(bits: scheme.bits),
+                                  method: overrides[step.tensor.name]?.method)
         }
     }
     let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)
@@ -45,6 +50,10 @@ public func quantizeFile(
         progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count,
                                    bytesDone: lines.reduce(0) { $0 + $1.bytesBefore }))
         let (info, bytes) = try reader.read(position)
+        if let override = overrides[info.name] {
+            lines.append(try writeOverride(override, info: info, original: bytes, scheme: step.scheme, layout: layout, writer: writer))
+            continue
+        }
         guard let scheme = step.scheme else {
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
             var stored = bytes.count
@@ -132,4 +141,61 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
     guard info.dtype != .float32 else { return try run(bytes) }
     let converted = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!
     return try converted.withUnsafeBytes(run)
+}
+
+/// What a whole-network method (`CalibratedQuantization`) made of one tensor.
+public enum TensorOverride: Sendable {
+    /// The quantized tensor `method` computed.
+    case quantized(QuantizedTensor, method: QuantizationMethod)
+    /// New float values for a tensor kept in float (a bias or weight AWQ divided by its scales).
+    case float([Float])
+
+    var method: String? {
+        if case .quantized(_, let method) = self { return method.rawValue }
+        return nil
+    }
+}
+
+/// Writes `override` for the tensor `info` (whose stored data is `original`) in `layout`: a
+/// quantized tensor's encoded codes and auxiliary members, or the new float values in the
+/// tensor's dtype; returns its report line, the error measured against `original`.
+func writeOverride(_ override: TensorOverride, info: TensorInfo, original: UnsafeRawBufferPointer, scheme: QuantScheme?,
+                   layout: OutputLayout, writer: any TensorFileWriter) throws -> QuantizationReport.TensorLine {
+    let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(original)).floatValues()!
+    switch override {
+    case .float(let replacement):
+        var dtype = info.dtype
+        // NumPy has no bfloat16: an .npz holds it as float32.
+        if case .npz = layout, dtype == .bfloat16 { dtype = .float32 }
+        let tensor = CompressedTensorsFormat.floatTensor(replacement, dtype: dtype, shape: info.shape)
+        try writer.add(name: info.name, tensor: tensor)
+        let metrics = ErrorMetrics(original: values, reconstructed: replacement)
+        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none", bits: nil, axis: nil,
+                     bytesBefore: original.count, bytesAfter: tensor.bytes.count, mse: metrics.mse,
+                     maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)
+    case .quantized(let quantized, _):
+        let members = layout.members(of: info, scheme: quantized.scheme)
+        let encoder = CodeEncoder(layout: layout, scheme: quantized.scheme, shape: info.shape)
+        try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
+            try quantized.codes.withUnsafeBytes { try encoder.encode($0, write) }
+            try encoder.encode(UnsafeRawBufferPointer(start: nil, count: 0), write)
+        }
+        let auxiliary: [Tensor]
+        switch layout {
+        case .npz:
+            auxiliary = [Tensor(shape: quantized.scaleShape, values: quantized.scales)]
+                + (quantized.scheme.symmetric ? [] : [QuantizedTensor.zeroPointsTensor(quantized.zeroPoints, shape: quantized.scaleShape)])
+        case .compressedTensors(let format):
+            auxiliary = format.auxiliaryTensors(of: info, scheme: quantized.scheme, scales: quantized.scales,
+                                                zeroPoints: quantized.zeroPoints)
+        }
+        for (member, tensor) in zip(members.dropFirst(), auxiliary) {
+            try writer.add(name: member.name, tensor: tensor)
+        }
+        let metrics = ErrorMetrics(original: values, reconstructed: quantized.dequantized())
+        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.name,
+                     bits: quantized.scheme.bits, axis: quantized.axis, bytesBefore: original.count,
+                     bytesAfter: members.reduce(0) { $0 + $1.storedByteCount }, mse: metrics.mse,
+                     maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)
+    }
 }

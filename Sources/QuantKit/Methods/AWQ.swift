@@ -1,0 +1,72 @@
+import Foundation
+
+/// Activation-aware weight quantization (Lin, Tang, Tang, Yang, Dang, Gan, Han, "AWQ:
+/// Activation-aware Weight Quantization for LLM Compression and Acceleration", MLSys 2024,
+/// arXiv:2306.00978), the per-layer scale search of its `auto_scale`.
+///
+/// A few input channels carry most of the activation magnitude; their weights matter most.
+/// Scaling input channel `k` of the weight up by `s_k` (and its input down by the same factor,
+/// `x_k / s_k`) leaves the float layer unchanged, `y = (x / s) · (W · diag(s))ᵀ`, but gives the
+/// important columns a finer share of each row's quantization grid. With `m_k` the mean `|x_k|`
+/// over the calibration rows, the search tries `s = m^α` for `α = 0, 1/20, ..., 19/20`
+/// (normalized by `sqrt(max(s) · min(s))`, values below 1e-4 raised to it), quantizes
+/// `W · diag(s)` with the layer's scheme, and keeps the `α` whose output on the calibration
+/// rows, `(x / s) · Q(W · diag(s))ᵀ`, is closest to the float output `x · Wᵀ` in mean squared
+/// error; `α = 0` (all ones, plain round-to-nearest) is a candidate, so the search never does
+/// worse than it on those rows.
+///
+/// The caller folds `1/s` into what produces the input (the previous layer's rows and bias,
+/// exact through ReLU, which commutes with positive scaling).
+public struct AWQSearch: Sendable {
+    /// The chosen per-input-channel scales (`inFeatures` values; all 1 when `α = 0` wins).
+    public let scales: [Float]
+    /// The chosen exponent.
+    public let ratio: Float
+    /// Output MSE on the calibration rows: of plain round-to-nearest and of the chosen scales.
+    public let roundToNearestMSE: Double
+    public let chosenMSE: Double
+
+    /// Searches the scales of the layer `weight` (`[outFeatures, inFeatures]`, row-major) from
+    /// its calibration `inputs` (`[samples, inFeatures]`) under `scheme`.
+    public init(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
+                scheme: QuantScheme, grid: Int = 20) throws {
+        precondition(weight.count == outFeatures * inFeatures && inputs.count == samples * inFeatures && samples > 0)
+        let reference = floatMatrixMultiply(inputs, weight, bias: nil, m: samples, n: outFeatures, k: inFeatures)
+        var magnitude = [Double](repeating: 0, count: inFeatures)
+        for row in 0 ..< samples {
+            for k in 0 ..< inFeatures { magnitude[k] += Double(abs(inputs[row * inFeatures + k])) }
+        }
+        let means = magnitude.map { Float($0 / Double(samples)) }
+        var best: (mse: Double, ratio: Float, scales: [Float])?
+        var plain = 0.0
+        for step in 0 ..< grid {
+            let ratio = Float(step) / Float(grid)
+            var scales = means.map { Swift.max(pow($0, ratio), 1e-4) }
+            let norm = (scales.max()! * scales.min()!).squareRoot()
+            scales = scales.map { $0 / norm }
+            let mse = try AWQSearch.outputMSE(weight: weight, scales: scales, outFeatures: outFeatures, inFeatures: inFeatures,
+                                              inputs: inputs, samples: samples, scheme: scheme, reference: reference)
+            if step == 0 { plain = mse }
+            if best == nil || mse < best!.mse { best = (mse, ratio, scales) }
+        }
+        scales = best!.scales
+        ratio = best!.ratio
+        roundToNearestMSE = plain
+        chosenMSE = best!.mse
+    }
+
+    /// `W · diag(s)`: column `k` of the weight times `scales[k]`.
+    public static func scaledWeight(_ weight: [Float], scales: [Float], inFeatures: Int) -> [Float] {
+        weight.indices.map { weight[$0] * scales[$0 % inFeatures] }
+    }
+
+    /// Mean squared error of `(x / s) · Q(W · diag(s))ᵀ` against `reference` (`x · Wᵀ`).
+    static func outputMSE(weight: [Float], scales: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float],
+                          samples: Int, scheme: QuantScheme, reference: [Float]) throws -> Double {
+        let quantized = try quantize(scaledWeight(weight, scales: scales, inFeatures: inFeatures),
+                                     shape: [outFeatures, inFeatures], scheme: scheme).dequantized()
+        let scaledInputs = inputs.indices.map { inputs[$0] / scales[$0 % inFeatures] }
+        let output = floatMatrixMultiply(scaledInputs, quantized, bias: nil, m: samples, n: outFeatures, k: inFeatures)
+        return zip(output, reference).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(output.count)
+    }
+}
