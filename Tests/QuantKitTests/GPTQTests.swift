@@ -204,6 +204,27 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
         }
     }
 
+    @Test func digitsFirstLayerWithDeadPixelsBeatsRoundToNearest() throws {
+        let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/digits")
+        let weight = try #require(try NPZSource(path: digits.appendingPathComponent("mlp.npz").path).load("fc1.weight").floatValues())
+        let allInputs = try #require(try readNPY(bytes: Array(Data(contentsOf: digits.appendingPathComponent("test_inputs.npy"))))
+            .floatValues())
+        // The first 200 test images calibrate; the other 250 measure. Some corner pixels are 0 in
+        // every image: dead inputs.
+        let n = 64
+        let (calibration, held) = (Array(allInputs[..<(200 * n)]), Array(allInputs[(200 * n)...]))
+        #expect((0 ..< n).contains { c in (0 ..< 200).allSatisfy { calibration[$0 * n + c] == 0 } })
+        for bits in [2, 3, 4] {
+            let scheme = QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: bits)
+            let q = try gptqQuantize(weight: weight, outFeatures: 64, inFeatures: n, inputs: calibration, samples: 200, scheme: scheme)
+            let rtn = try quantize(weight, shape: [64, n], scheme: scheme).dequantized()
+            let gptqError = outputError(inputs: held, samples: 250, weight: weight, reconstruction: q.dequantized(), outFeatures: 64)
+            let rtnError = outputError(inputs: held, samples: 250, weight: weight, reconstruction: rtn, outFeatures: 64)
+            #expect(gptqError < 0.5 * rtnError, "\(bits) bits on held-out images: \(gptqError) vs \(rtnError)")
+        }
+    }
+
     // MARK: Refusals
 
     let scheme4 = QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: 4)
