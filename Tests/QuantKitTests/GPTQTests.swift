@@ -1,0 +1,328 @@
+import Foundation
+import Testing
+
+@testable import QuantKit
+
+/// `Fixtures/gptq/layer.json`, written by `generate.py` with the NumPy GPTQ of `reference.py`:
+/// one `[12, 40]` layer, 64 correlated inputs (input 5 always 0) and the codes, scales and zero
+/// points NumPy gives under several schemes.
+struct GPTQFixture: Decodable {
+    let rows: Int
+    let columns: Int
+    let samples: Int
+    let weight: [Double]
+    let inputs: [Double]
+    let cases: [Case]
+
+    struct Case: Decodable, Sendable, CustomTestStringConvertible {
+        let name: String
+        let bits: Int
+        let symmetric: Bool
+        let granularity: String
+        let groupSize: Int?
+        let damp: Float
+        let blockSize: Int
+        let actOrder: Bool
+        let codes: [Int]
+        let scales: [Float]
+        let zeroPoints: [Int32]?
+        /// The codes whose `w / scale` lies within the fixture's tie tolerance (1e-4) of a tie.
+        let nearTies: [Int]
+        /// `‖X Wᵀ - X Ŵᵀ‖²` of NumPy's GPTQ and of round-to-nearest.
+        let gptqError: Double
+        let rtnError: Double
+
+        enum CodingKeys: String, CodingKey {
+            case name, bits, symmetric, granularity, damp, codes, scales
+            case groupSize = "group_size", blockSize = "block_size", actOrder = "act_order", zeroPoints = "zero_points"
+            case nearTies = "near_ties", gptqError = "gptq_error", rtnError = "rtn_error"
+        }
+
+        var testDescription: String { name }
+
+        var scheme: QuantScheme {
+            let granularity: Granularity = switch self.granularity {
+            case "tensor": .perTensor
+            case "group": .perGroup(size: groupSize!)
+            default: .perChannel(axis: 0)
+            }
+            return QuantScheme(symmetric: symmetric, granularity: granularity, bits: bits)
+        }
+
+        var options: GPTQOptions { GPTQOptions(damp: damp, blockSize: blockSize, activationOrder: actOrder) }
+    }
+
+    var weightValues: [Float] { weight.map(Float.init) }
+    var inputValues: [Float] { inputs.map(Float.init) }
+
+    static let layer: GPTQFixture = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/gptq/layer.json")
+        return try! JSONDecoder().decode(GPTQFixture.self, from: Data(contentsOf: url))
+    }()
+}
+
+/// `‖X Wᵀ - X Ŵᵀ‖²` in Double: the layer's squared output error over the samples.
+func outputError(inputs: [Float], samples: Int, weight: [Float], reconstruction: [Float], outFeatures: Int) -> Double {
+    let n = weight.count / outFeatures
+    var total = 0.0
+    for s in 0 ..< samples {
+        for r in 0 ..< outFeatures {
+            var dot = 0.0
+            for c in 0 ..< n { dot += Double(inputs[s * n + c]) * Double(weight[r * n + c] - reconstruction[r * n + c]) }
+            total += dot * dot
+        }
+    }
+    return total
+}
+
+/// Calibration inputs `[samples, n]` driven by `factors` shared latent variables plus a little
+/// independent noise, so the columns are strongly correlated (where GPTQ beats rounding).
+func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout QuantTestRandom) -> [Float] {
+    let latent = random.normals(samples * factors)
+    let mixing = random.normals(factors * n)
+    return (0 ..< samples * n).map { flat in
+        let (s, c) = flat.quotientAndRemainder(dividingBy: n)
+        let mixed = (0 ..< factors).reduce(Float(0)) { $0 + latent[s * factors + $1] * mixing[$1 * n + c] }
+        return mixed + 0.05 * random.normal()
+    }
+}
+
+@Suite struct GPTQTests {
+    // Float summation orders differ between NumPy's BLAS and our loops (the Hessian, the block
+    // products), so a value within ~1e-5 of a rounding tie may round the other way. At most this
+    // many codes per case may differ, each by exactly 1, each one NumPy saw within 1e-4 of a tie.
+    static let tieDisagreementBound = 2
+
+    @Test(arguments: GPTQFixture.layer.cases)
+    func codesAndScalesMatchNumPy(_ reference: GPTQFixture.Case) throws {
+        let layer = GPTQFixture.layer
+        let q = try gptqQuantize(weight: layer.weightValues, outFeatures: layer.rows, inFeatures: layer.columns,
+                                 inputs: layer.inputValues, samples: layer.samples,
+                                 scheme: reference.scheme, options: reference.options)
+        #expect(q.shape == [layer.rows, layer.columns])
+        let codes = (0 ..< q.codes.count).map(q.code(at:))
+        let differing = codes.indices.filter { codes[$0] != reference.codes[$0] }
+        #expect(differing.count <= Self.tieDisagreementBound, "\(differing.count) codes differ: \(differing)")
+        for index in differing {
+            #expect(abs(codes[index] - reference.codes[index]) == 1, "code \(index): \(codes[index]) vs \(reference.codes[index])")
+            #expect(reference.nearTies.contains(index), "code \(index) differs away from a rounding tie")
+        }
+        #expect(q.scales.count == reference.scales.count)
+        if reference.granularity == "group" && !reference.actOrder {
+            for (ours, theirs) in zip(q.scales, reference.scales) {
+                #expect(abs(ours - theirs) <= 1e-6 * theirs, "scale \(ours) vs \(theirs)")
+            }
+        } else {
+            #expect(q.scales.map(\.bitPattern) == reference.scales.map(\.bitPattern))
+        }
+        #expect(q.zeroPoints == (reference.zeroPoints ?? []))
+        #expect(q.axis == (reference.granularity == "channel" ? 0 : nil))
+        let error = outputError(inputs: layer.inputValues, samples: layer.samples, weight: layer.weightValues,
+                                reconstruction: q.dequantized(), outFeatures: layer.rows)
+        #expect(abs(error - reference.gptqError) <= 1e-3 * reference.gptqError, "output error \(error) vs NumPy's \(reference.gptqError)")
+        #expect(error < reference.rtnError)
+    }
+
+    @Test func perChannelScalesAreRoundToNearestScales() throws {
+        let layer = GPTQFixture.layer
+        for symmetric in [true, false] {
+            let scheme = QuantScheme(symmetric: symmetric, granularity: .perChannel(axis: 0), bits: 3)
+            let q = try gptqQuantize(weight: layer.weightValues, outFeatures: layer.rows, inFeatures: layer.columns,
+                                     inputs: layer.inputValues, samples: layer.samples, scheme: scheme)
+            let rtn = try quantize(layer.weightValues, shape: [layer.rows, layer.columns], scheme: scheme)
+            #expect(q.scales.map(\.bitPattern) == rtn.scales.map(\.bitPattern))
+            #expect(q.zeroPoints == rtn.zeroPoints)
+        }
+    }
+
+    @Test func deadInputColumnQuantizesToZero() throws {
+        let layer = GPTQFixture.layer
+        for scheme in GPTQFixture.layer.cases.map(\.scheme) {
+            let q = try gptqQuantize(weight: layer.weightValues, outFeatures: layer.rows, inFeatures: layer.columns,
+                                     inputs: layer.inputValues, samples: layer.samples, scheme: scheme)
+            let values = q.dequantized()
+            #expect((0 ..< layer.rows).allSatisfy { values[$0 * layer.columns + 5] == 0 }, "\(scheme.name) \(scheme.bits) bits")
+        }
+    }
+
+    @Test func blockSizeChangesOnlyRounding() throws {
+        let layer = GPTQFixture.layer
+        for scheme in GPTQFixture.layer.cases.map(\.scheme) {
+            let results = try [1, 5, 16, 128].map { blockSize in
+                try gptqQuantize(weight: layer.weightValues, outFeatures: layer.rows, inFeatures: layer.columns,
+                                 inputs: layer.inputValues, samples: layer.samples, scheme: scheme,
+                                 options: GPTQOptions(blockSize: blockSize)).codes
+            }
+            for codes in results.dropFirst() {
+                let differing = zip(codes, results[0]).filter { $0 != $1 }.count
+                #expect(differing <= Self.tieDisagreementBound, "\(scheme.name) \(scheme.bits) bits: \(differing) codes differ")
+            }
+        }
+    }
+
+    static let propertySchemes: [QuantScheme] = [2, 3, 4].flatMap { bits in
+        [QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: bits),
+         QuantScheme(symmetric: false, granularity: .perChannel(axis: 0), bits: bits),
+         QuantScheme(symmetric: true, granularity: .perTensor, bits: bits),
+         QuantScheme(symmetric: true, granularity: .perGroup(size: 16), bits: bits),
+         QuantScheme(symmetric: false, granularity: .perGroup(size: 16), bits: bits)]
+    }
+
+    @Test(arguments: propertySchemes)
+    func outputErrorIsBelowRoundToNearest(_ scheme: QuantScheme) throws {
+        for seed in UInt64(1) ... 3 {
+            var random = QuantTestRandom(seed: seed)
+            let (rows, n, samples) = (24, 48, 96)
+            let weight = random.normals(rows * n, scale: 0.1)
+            let inputs = correlatedInputs(samples: samples, n: n, factors: 8, using: &random)
+            let rtn = try quantize(weight, shape: [rows, n], scheme: scheme).dequantized()
+            let rtnError = outputError(inputs: inputs, samples: samples, weight: weight, reconstruction: rtn, outFeatures: rows)
+            for activationOrder in [false, true] {
+                let q = try gptqQuantize(weight: weight, outFeatures: rows, inFeatures: n, inputs: inputs, samples: samples,
+                                         scheme: scheme, options: GPTQOptions(blockSize: 32, activationOrder: activationOrder))
+                let error = outputError(inputs: inputs, samples: samples, weight: weight, reconstruction: q.dequantized(),
+                                        outFeatures: rows)
+                // Correlated inputs leave GPTQ much room: well below round-to-nearest, not just <=.
+                #expect(error < 0.5 * rtnError, "seed \(seed), act order \(activationOrder): \(error) vs \(rtnError)")
+            }
+        }
+    }
+
+    @Test func independentInputsStillNoWorseThanRoundToNearest() throws {
+        var random = QuantTestRandom(seed: 9)
+        let (rows, n, samples) = (16, 32, 256)
+        let weight = random.normals(rows * n)
+        let inputs = random.normals(samples * n)
+        for bits in [2, 3, 4] {
+            let scheme = QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: bits)
+            let rtn = try quantize(weight, shape: [rows, n], scheme: scheme).dequantized()
+            let q = try gptqQuantize(weight: weight, outFeatures: rows, inFeatures: n, inputs: inputs, samples: samples, scheme: scheme)
+            let gptqError = outputError(inputs: inputs, samples: samples, weight: weight, reconstruction: q.dequantized(), outFeatures: rows)
+            let rtnError = outputError(inputs: inputs, samples: samples, weight: weight, reconstruction: rtn, outFeatures: rows)
+            #expect(gptqError <= rtnError, "\(bits) bits: \(gptqError) vs \(rtnError)")
+        }
+    }
+
+    @Test func digitsFirstLayerWithDeadPixelsBeatsRoundToNearest() throws {
+        let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/digits")
+        let weight = try #require(try NPZSource(path: digits.appendingPathComponent("mlp.npz").path).load("fc1.weight").floatValues())
+        let allInputs = try #require(try readNPY(bytes: Array(Data(contentsOf: digits.appendingPathComponent("test_inputs.npy"))))
+            .floatValues())
+        // The first 200 test images calibrate; the other 250 measure. Some corner pixels are 0 in
+        // every image: dead inputs.
+        let n = 64
+        let (calibration, held) = (Array(allInputs[..<(200 * n)]), Array(allInputs[(200 * n)...]))
+        #expect((0 ..< n).contains { c in (0 ..< 200).allSatisfy { calibration[$0 * n + c] == 0 } })
+        for bits in [2, 3, 4] {
+            let scheme = QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: bits)
+            let q = try gptqQuantize(weight: weight, outFeatures: 64, inFeatures: n, inputs: calibration, samples: 200, scheme: scheme)
+            let rtn = try quantize(weight, shape: [64, n], scheme: scheme).dequantized()
+            let gptqError = outputError(inputs: held, samples: 250, weight: weight, reconstruction: q.dequantized(), outFeatures: 64)
+            let rtnError = outputError(inputs: held, samples: 250, weight: weight, reconstruction: rtn, outFeatures: 64)
+            #expect(gptqError < 0.5 * rtnError, "\(bits) bits on held-out images: \(gptqError) vs \(rtnError)")
+        }
+    }
+
+    // MARK: Refusals
+
+    let scheme4 = QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: 4)
+
+    @Test func refusesMismatchedSizes() {
+        #expect(throws: GPTQError.weightSizeMismatch(count: 5, outFeatures: 2, inFeatures: 3)) {
+            try gptqQuantize(weight: [Float](repeating: 1, count: 5), outFeatures: 2, inFeatures: 3,
+                             inputs: [Float](repeating: 1, count: 6), samples: 2, scheme: scheme4)
+        }
+        #expect(throws: GPTQError.inputSizeMismatch(count: 7, samples: 2, inFeatures: 3)) {
+            try gptqQuantize(weight: [Float](repeating: 1, count: 6), outFeatures: 2, inFeatures: 3,
+                             inputs: [Float](repeating: 1, count: 7), samples: 2, scheme: scheme4)
+        }
+        #expect(throws: GPTQError.emptyLayer(outFeatures: 2, inFeatures: 3, samples: 0)) {
+            try gptqQuantize(weight: [Float](repeating: 1, count: 6), outFeatures: 2, inFeatures: 3,
+                             inputs: [], samples: 0, scheme: scheme4)
+        }
+    }
+
+    @Test func refusesNonFiniteValues() {
+        var inputs = [Float](repeating: 1, count: 6)
+        inputs[4] = .nan
+        #expect(throws: GPTQError.nonFiniteInput(index: 4)) {
+            try gptqQuantize(weight: [Float](repeating: 1, count: 6), outFeatures: 2, inFeatures: 3,
+                             inputs: inputs, samples: 2, scheme: scheme4)
+        }
+        var weight = [Float](repeating: 1, count: 6)
+        weight[1] = -.infinity
+        #expect(throws: GPTQError.nonFiniteWeight(index: 1)) {
+            try gptqQuantize(weight: weight, outFeatures: 2, inFeatures: 3,
+                             inputs: [Float](repeating: 1, count: 6), samples: 2, scheme: scheme4)
+        }
+    }
+
+    @Test func refusesUnsupportedSchemesAndOptions() {
+        let (weight, inputs) = ([Float](repeating: 1, count: 6), [Float](repeating: 1, count: 6))
+        #expect(throws: GPTQError.unsupportedAxis(1)) {
+            try gptqQuantize(weight: weight, outFeatures: 2, inFeatures: 3, inputs: inputs, samples: 2,
+                             scheme: QuantScheme(symmetric: true, granularity: .perChannel(axis: 1), bits: 4))
+        }
+        #expect(throws: GPTQError.groupSizeMismatch(groupSize: 2, inFeatures: 3)) {
+            try gptqQuantize(weight: weight, outFeatures: 2, inFeatures: 3, inputs: inputs, samples: 2,
+                             scheme: QuantScheme(symmetric: true, granularity: .perGroup(size: 2), bits: 4))
+        }
+        let negativeDamp = GPTQOptions(damp: -0.1)
+        #expect(throws: GPTQError.invalidOptions(negativeDamp)) {
+            try gptqQuantize(weight: weight, outFeatures: 2, inFeatures: 3, inputs: inputs, samples: 2,
+                             scheme: scheme4, options: negativeDamp)
+        }
+        let noBlock = GPTQOptions(blockSize: 0)
+        #expect(throws: GPTQError.invalidOptions(noBlock)) {
+            try gptqQuantize(weight: weight, outFeatures: 2, inFeatures: 3, inputs: inputs, samples: 2,
+                             scheme: scheme4, options: noBlock)
+        }
+    }
+
+    @Test func refusesASingularHessianWithoutDampening() throws {
+        // 4 samples of 8 inputs: XᵀX has rank 4, positive semidefinite but singular.
+        var random = QuantTestRandom(seed: 3)
+        let weight = random.normals(3 * 8)
+        let inputs = random.normals(4 * 8)
+        #expect(throws: GPTQError.notPositiveDefinite(damp: 0)) {
+            try gptqQuantize(weight: weight, outFeatures: 3, inFeatures: 8, inputs: inputs, samples: 4,
+                             scheme: scheme4, options: GPTQOptions(damp: 0))
+        }
+        #expect(GPTQError.notPositiveDefinite(damp: 0).description.contains("try a larger --damp"))
+        _ = try gptqQuantize(weight: weight, outFeatures: 3, inFeatures: 8, inputs: inputs, samples: 4, scheme: scheme4)
+    }
+
+    // MARK: Cholesky
+
+    @Test func choleskyFactorsAndInvertsASymmetricPositiveDefiniteMatrix() throws {
+        var random = QuantTestRandom(seed: 5)
+        let n = 9
+        let b = random.normals(n * n).map(Double.init)
+        // A = B Bᵀ + I.
+        let a = (0 ..< n * n).map { flat in
+            let (i, j) = flat.quotientAndRemainder(dividingBy: n)
+            return (0 ..< n).reduce(i == j ? 1.0 : 0.0) { $0 + b[i * n + $1] * b[j * n + $1] }
+        }
+        let l = try #require(choleskyLower(a, n: n))
+        let inverse = inverseFromCholesky(lower: l, n: n)
+        for i in 0 ..< n {
+            for j in 0 ..< n {
+                let product = (0 ..< n).reduce(0.0) { $0 + l[i * n + $1] * l[j * n + $1] }
+                #expect(abs(product - a[i * n + j]) <= 1e-12 * a[i * n + i], "(L Lᵀ)[\(i)][\(j)]")
+                let identity = (0 ..< n).reduce(0.0) { $0 + a[i * n + $1] * inverse[$1 * n + j] }
+                #expect(abs(identity - (i == j ? 1 : 0)) <= 1e-9, "(A A⁻¹)[\(i)][\(j)]")
+                if j > i { #expect(l[i * n + j] == 0) }
+            }
+        }
+    }
+
+    @Test func choleskyRejectsSingularAndIndefiniteMatrices() {
+        // [[1, 2], [2, 4]] is singular; [[1, 2], [2, 1]] is indefinite; [[0]] is zero.
+        #expect(choleskyLower([1, 2, 2, 4], n: 2) == nil)
+        #expect(choleskyLower([1, 2, 2, 1], n: 2) == nil)
+        #expect(choleskyLower([0], n: 1) == nil)
+        #expect(choleskyLower([4, 2, 2, 5], n: 2) == [2, 0, 1, 2])
+    }
+}
