@@ -68,30 +68,35 @@ import Testing
     }
 
     @Test func perChannelBeatsPerTensorOnMSEAtFourBitsAndBelow() throws {
+        // Without calibration: round to nearest with min-max (rtn) and with MSE clipping (rtn+mse).
         let rows = try #require(try evalJSON([model, "--input", inputs, "--labels", labels, "--compare"]) as? [[String: Any]])
-        #expect(rows.count == 16)
+        #expect(rows.count == 32)
+        #expect(Set(rows.compactMap { $0["method"] as? String }) == ["rtn", "rtn+mse"])
         func mse(_ scheme: String, _ bits: Int) throws -> Double {
-            try #require(rows.first { $0["scheme"] as? String == scheme && $0["bits"] as? Int == bits }?["output_mse"] as? Double)
+            try #require(rows.first { $0["method"] as? String == "rtn" && $0["scheme"] as? String == scheme
+                && $0["bits"] as? Int == bits }?["output_mse"] as? Double)
         }
         for bits in [4, 3, 2] {
             #expect(try mse("per-channel", bits) < mse("symmetric", bits), "\(bits) bits")
             #expect(try mse("per-channel-asymmetric", bits) < mse("asymmetric", bits), "\(bits) bits")
         }
         // Grouped by width, best first within each width.
-        #expect(rows.map { $0["bits"] as? Int } == [8, 8, 8, 8, 4, 4, 4, 4, 3, 3, 3, 3, 2, 2, 2, 2])
-        for group in stride(from: 0, to: 16, by: 4) {
-            let accuracies = rows[group ..< group + 4].compactMap { $0["accuracy"] as? Double }
+        #expect(rows.map { $0["bits"] as? Int } == [8, 4, 3, 2].flatMap { Array(repeating: $0, count: 8) })
+        for group in stride(from: 0, to: 32, by: 8) {
+            let accuracies = rows[group ..< group + 8].compactMap { $0["accuracy"] as? Double }
             #expect(accuracies == accuracies.sorted(by: >))
         }
     }
 
-    @Test func compareTableListsEverySchemeAndWidth() {
+    @Test func compareTableListsEveryMethodSchemeAndWidth() {
         let result = cli(["eval", model, "--input", inputs, "--labels", labels, "--compare"])
         #expect(result.status == .success)
         let lines = result.out.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("scheme") == true)
-        for scheme in QuantScheme.names {
-            #expect(lines.filter { $0.hasPrefix(scheme + " ") }.count == 4, "\(scheme)")
+        #expect(lines.first?.hasPrefix("method") == true)
+        for method in ["rtn", "rtn+mse"] {
+            for scheme in QuantScheme.names {
+                #expect(lines.filter { $0.hasPrefix(method + " ") && $0.contains(" " + scheme + " ") }.count == 4, "\(method) \(scheme)")
+            }
         }
     }
 
