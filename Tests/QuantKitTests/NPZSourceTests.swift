@@ -9,17 +9,6 @@ private func npzFixture(_ name: String) -> String {
         .appendingPathComponent("Fixtures/npz").appendingPathComponent(name).path
 }
 
-/// The error `body` throws, unwrapped from its `FileError`, with the full message.
-private func fileError(_ body: () throws -> Void) -> (underlying: any Error, member: String?, message: String)? {
-    do {
-        try body()
-        return nil
-    } catch let error as FileError {
-        return (error.underlying, error.member, error.description)
-    } catch {
-        return (error, nil, "\(error)")
-    }
-}
 
 @Suite struct NPZSourceTests {
     static let weight = Tensor(shape: [2, 3], values: [0, 0.25, 0.5, 0.75, 1, 1.25])
@@ -63,38 +52,38 @@ private func fileError(_ body: () throws -> Void) -> (underlying: any Error, mem
     }
 
     @Test func memberLargerThanItsHeaderImpliesIsRefusedAtOpen() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("size_mismatch.npz")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("size_mismatch.npz")) })
         #expect(failure.underlying as? NPZError == .sizeMismatch(declared: 128 + 24 + 8, implied: 128 + 24))
         #expect(failure.member == "w.npy")
         #expect(failure.message.contains("possible zip bomb"))
     }
 
     @Test func memberShorterThanItsHeaderImpliesIsRefusedAtOpen() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("short_member.npz")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("short_member.npz")) })
         #expect(failure.underlying as? NPZError == .sizeMismatch(declared: 128 + 20, implied: 128 + 24))
     }
 
     @Test func memberThatIsNotAnArrayIsRefusedNamingIt() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("not_npy.npz")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("not_npy.npz")) })
         #expect(failure.underlying as? NPYError == .badMagic)
         #expect(failure.member == "README.txt")
     }
 
     @Test func objectArrayIsRefusedWithoutUnpickling() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("object.npz")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("object.npz")) })
         #expect(failure.underlying as? NPYError == .objectDType)
         #expect(failure.message.hasPrefix(npzFixture("object.npz") + ": 'obj.npy': "))
     }
 
     @Test func twoMembersForOneTensorNameAreRefused() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("duplicate_tensor.npz")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("duplicate_tensor.npz")) })
         #expect(failure.underlying as? NPZError == .duplicateTensor("w"))
     }
 
     @Test func crcMismatchIsFoundWhenTheTensorIsLoaded() throws {
         let path = npzFixture("crc_mismatch.npz")
         let source = try NPZSource(path: path)
-        let failure = try #require(fileError {
+        let failure = try #require(fileFailure {
             for info in source.tensors { _ = try source.load(info.name) }
         })
         guard case .crcMismatch? = failure.underlying as? ZipError else {
@@ -105,7 +94,7 @@ private func fileError(_ body: () throws -> Void) -> (underlying: any Error, mem
     }
 
     @Test func zipBombDeclaringAnAbsurdSizeIsRefusedBeforeInflating() throws {
-        let failure = try #require(fileError { _ = try NPZSource(path: npzFixture("../zip/bomb_ratio.zip")) })
+        let failure = try #require(fileFailure { _ = try NPZSource(path: npzFixture("../zip/bomb_ratio.zip")) })
         guard case .implausibleCompressionRatio? = failure.underlying as? ZipError else {
             Issue.record("expected the compression-ratio guard, got \(failure.underlying)")
             return
@@ -114,7 +103,7 @@ private func fileError(_ body: () throws -> Void) -> (underlying: any Error, mem
 
     @Test func unknownTensorNameIsAnError() throws {
         let source = try NPZSource(path: npzFixture("stored.npz"))
-        let failure = try #require(fileError { _ = try source.load("nope") })
+        let failure = try #require(fileFailure { _ = try source.load("nope") })
         #expect(failure.underlying as? NPZError == .noSuchTensor("nope"))
     }
 }
