@@ -39,7 +39,7 @@ public struct QuantizedArchive {
 
     /// The members `entry`'s tensor occupies, codes first (empty for an entry without a valid
     /// scheme or dtype).
-    func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
+    package func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
         guard let scheme = entry.quantScheme, let dtype = DType(rawValue: entry.dtype), let metadata else { return [] }
         if case .compressedTensors = metadata.layout,
            CompressedTensorsFormat.unsupported(TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme) != nil {
