@@ -103,6 +103,11 @@ public struct QuantizedArchive {
         if case .perTensor = scheme.granularity, entry.axis != nil {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per tensor but has an axis")
         }
+        // Without an axis the scheme would default to axis 0 while the tensor claims none: the
+        // scales could not be matched to channels.
+        if case .perChannel = scheme.granularity, entry.axis == nil, !entry.shape.isEmpty {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per channel but has no axis")
+        }
         let members = self.members(of: entry)
         guard !members.isEmpty else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
