@@ -113,5 +113,28 @@ fuzz-run-%:
 	@grep -E '^#[0-9]+.*(DONE|cov:)' $(FUZZ_SCRATCH)/artifacts/$*/log.txt | tail -n 1
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_SCRATCH)/artifacts/$*/log.txt
 
+# Thread Sanitizer over the concurrent paths: the binary's threaded commands on the fixtures and
+# a generated 16 MiB workload (Fuzz/sanitizers/tsan-runs.sh), then the whole test suite (whose
+# tests run in parallel, several of them on several threads, the CLI tests running the TSan
+# binary); the first report fails the target.
+TSAN_SCRATCH := .build-tsan
+tsan: deps
+	$(SWIFT) build --build-tests --scratch-path $(TSAN_SCRATCH) --sanitize=thread
+	@[ -f $(TSAN_SCRATCH)/workload/deflated.npz ] || python3 Fuzz/sanitizers/workload.py $(TSAN_SCRATCH)/workload
+	Fuzz/sanitizers/tsan-runs.sh $(TSAN_SCRATCH)/debug/quantize $(TSAN_SCRATCH)/workload
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		QUANTIZE_BIN=$(CURDIR)/$(TSAN_SCRATCH)/debug/quantize \
+		$(SWIFT) test --skip-build --scratch-path $(TSAN_SCRATCH) --sanitize=thread
+
+# Address Sanitizer (and LeakSanitizer) over the whole test suite, the CLI tests running the
+# ASan-built binary. Leaks inside the toolchain's XCTest and Foundation are suppressed
+# (Fuzz/sanitizers/lsan.supp); any other report fails the target.
+ASAN_SCRATCH := .build-asan
+asan: deps
+	$(SWIFT) build --build-tests --scratch-path $(ASAN_SCRATCH) --sanitize=address
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/sanitizers/lsan.supp \
+		QUANTIZE_BIN=$(CURDIR)/$(ASAN_SCRATCH)/debug/quantize \
+		$(SWIFT) test --skip-build --scratch-path $(ASAN_SCRATCH) --sanitize=address
+
 clean:
-	rm -rf .build $(FUZZ_SCRATCH)
+	rm -rf .build $(FUZZ_SCRATCH) $(TSAN_SCRATCH) $(ASAN_SCRATCH)
