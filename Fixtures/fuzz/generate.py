@@ -28,4 +28,18 @@ def per_channel_without_axis():
     safetensors("Fixtures/fuzz/FuzzSafetensors/per_channel_without_axis.safetensors", header, data)
 
 
+def integer_original_dtype():
+    """An int-quantized 1x1 weight whose record says it was uint8 before quantization, so that
+    its scale (stored in the original dtype) is U8 and holds no float."""
+    record = {"compressed_tensors_format": "int-quantized", "format": "quantize.compressed-tensors",
+              "format_version": 1, "tool": "t",
+              "tensors": [{"axis": 0, "bits": 8, "codes_dtype": "int8", "dtype": "uint8", "name": "w.weight",
+                           "scheme": "per-channel", "shape": [1, 1], "symmetric": True}]}
+    header = {"__metadata__": {"format": "pt", "quantize": json.dumps(record, separators=(",", ":"))},
+              "w.weight": {"dtype": "I8", "shape": [1, 1], "data_offsets": [0, 1]},
+              "w.weight_scale": {"dtype": "U8", "shape": [1, 1], "data_offsets": [1, 2]}}
+    safetensors("Fixtures/fuzz/FuzzSafetensors/integer_original_dtype.safetensors", header, bytes([5, 1]))
+
+
 per_channel_without_axis()
+integer_original_dtype()

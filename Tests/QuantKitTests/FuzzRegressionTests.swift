@@ -54,6 +54,17 @@ import Testing
         #expect(try Inspection(archive: archive).problems == ["'w.weight': invalid __quantization__ metadata: entry 'w.weight' is per channel but has no axis"])
     }
 
+    /// An entry whose original dtype is an integer type used to give the compressed-tensors layout
+    /// an integer scale, whose missing float values were force-unwrapped (found by FuzzArchiveMetadata).
+    @Test func entryWithIntegerOriginalDTypeIsRefused() throws {
+        let source = try openTensorSource(path: Self.directory.appendingPathComponent("FuzzSafetensors/integer_original_dtype.safetensors").path)
+        let archive = try QuantizedArchive(source: source)
+        let entry = try #require(archive.metadata?.tensors.first)
+        let failure = fileFailure { _ = try archive.loadQuantized(entry) }
+        #expect(failure?.underlying as? ArchiveError
+            == .invalidMetadata("entry 'w.weight' has original dtype uint8, which is not floating point"))
+    }
+
     @Test(arguments: files(of: "FuzzArchiveMetadata"))
     func metadataReproducerIsRefusedWithoutTrapping(_ path: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

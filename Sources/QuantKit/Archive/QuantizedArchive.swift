@@ -97,6 +97,11 @@ public struct QuantizedArchive {
         else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has an unknown scheme, bits, dtype or codes dtype")
         }
+        // Only floating tensors are quantized; the compressed-tensors layout stores the scales in
+        // the original dtype, so any other would leave no float scales to read.
+        guard DType(rawValue: entry.dtype)!.isFloatingPoint else {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' has original dtype \(entry.dtype), which is not floating point")
+        }
         if let axis = entry.axis, !(0 ..< entry.shape.count).contains(axis) {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has axis \(axis) outside its rank \(entry.shape.count)")
         }
@@ -115,7 +120,9 @@ public struct QuantizedArchive {
         let loaded = try members.map { try member($0.name, of: entry.name, dtype: $0.dtype, shape: $0.shape) }
         let scaleShape = entry.shape.indices.map { $0 == entry.axis ? entry.shape[$0] : 1 }
         let codes: [UInt8]
-        let scales = loaded[1].floatValues()!
+        guard let scales = loaded[1].floatValues() else {
+            throw ArchiveError.wrongDType(member: members[1].name, expected: .float32, actual: loaded[1].dtype)
+        }
         var zeroPoints: [Int32] = []
         let zeroPointName = members[members.count - 1].name
         switch metadata!.layout {
