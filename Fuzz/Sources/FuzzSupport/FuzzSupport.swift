@@ -10,13 +10,17 @@ import QuantKit
 ///
 /// A fuzz input may make a reader throw; it must never make it trap, hang or allocate beyond
 /// what the file's own size bounds. Anything thrown is ignored here.
+/// The files `FuzzSupport.file(with:suffix:)` wrote; the fuzz loop runs on one thread.
+nonisolated(unsafe) private var createdFiles: Set<String> = []
+
 public enum FuzzSupport {
     /// Writes `bytes` to a file private to this process (in `/dev/shm` when it exists, so no
     /// disk is touched) whose name ends in `suffix`, and returns its path. The same path is
-    /// reused by every run of the process.
+    /// reused by every run of the process, and removed when it exits.
     public static func file(with bytes: UnsafeRawBufferPointer, suffix: String) -> String {
         let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
         let path = "\(directory)/quantize-fuzz-\(getpid())\(suffix)"
+        createdFiles.insert(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         precondition(descriptor >= 0, "cannot create \(path): errno \(errno)")
         var done = 0
@@ -115,6 +119,8 @@ extension FuzzSupport {
     /// Hands the process to libFuzzer's driver with `target` as the function under test, and
     /// exits with its status. `target` returns 0.
     public static func run(_ target: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Never {
+        // libFuzzer ends the process with exit(), from inside the driver.
+        atexit { for path in createdFiles { unlink(path) } }
         exit(quantize_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv, target))
     }
 }
