@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test example eval eval-methods bench fixtures clean
+.PHONY: deps build release test example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -69,5 +69,78 @@ fixtures:
 	python3 Fixtures/safetensors/generate.py
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
+# Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are
+# declared only when QUANTIZE_FUZZ is set, so normal builds never see them; they build in their
+# own scratch folder, with lld (gold fails on sanitizer runtimes). `make fuzz` runs each target
+# for FUZZ_SECONDS and stops at the first crash, leak, timeout or out-of-memory, leaving the
+# reproducer in .build-fuzz/artifacts/<target>/; `make fuzz-smoke` is the short run CI makes.
+FUZZ_SECONDS ?= 180
+FUZZ_TARGETS := FuzzNPY FuzzZip FuzzSafetensors FuzzArchiveMetadata FuzzCommandLine
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_BIN := $(FUZZ_SCRATCH)/release
+FUZZ_BUILD_FLAGS := -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -use-ld=lld -Xcc -fsanitize=address
+# The Swift runtime's own crash backtracer reads memory ASan guards and is slow; libFuzzer prints
+# the stack instead.
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
+FUZZ_MAX_LEN_FuzzNPY := 8192
+FUZZ_MAX_LEN_FuzzZip := 65536
+FUZZ_MAX_LEN_FuzzSafetensors := 16384
+FUZZ_MAX_LEN_FuzzArchiveMetadata := 4096
+FUZZ_MAX_LEN_FuzzCommandLine := 1024
+FUZZ_DICT_FuzzNPY := Fuzz/dict/npy.dict
+FUZZ_DICT_FuzzZip := Fuzz/dict/zip.dict
+FUZZ_DICT_FuzzSafetensors := Fuzz/dict/safetensors.dict
+FUZZ_DICT_FuzzArchiveMetadata := Fuzz/dict/metadata.dict
+FUZZ_DICT_FuzzCommandLine := Fuzz/dict/cli.dict
+
+fuzz-build: deps
+	@for target in $(FUZZ_TARGETS); do \
+		QUANTIZE_FUZZ=1 $(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target || exit 1; \
+	done
+
+fuzz: fuzz-build
+	@Fuzz/corpus.sh $(FUZZ_SCRATCH)/corpus
+	@$(MAKE) --no-print-directory $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# One target for FUZZ_SECONDS; on failure, the end of its log and where the reproducer is.
+fuzz-run-%:
+	@echo "== $*: $(FUZZ_SECONDS) s"
+	@mkdir -p $(FUZZ_SCRATCH)/artifacts/$*
+	@$(FUZZ_ENV) $(FUZZ_BIN)/$* $(FUZZ_SCRATCH)/corpus/$* -max_total_time=$(FUZZ_SECONDS) \
+		-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 -max_len=$(FUZZ_MAX_LEN_$*) \
+		-dict=$(FUZZ_DICT_$*) -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$*/ -print_final_stats=1 \
+		2> $(FUZZ_SCRATCH)/artifacts/$*/log.txt \
+		|| { grep -v '^0x' $(FUZZ_SCRATCH)/artifacts/$*/log.txt | tail -n 40; \
+		     echo "$* failed: reproducer in $(FUZZ_SCRATCH)/artifacts/$*/"; exit 1; }
+	@grep -E '^#[0-9]+.*(DONE|cov:)' $(FUZZ_SCRATCH)/artifacts/$*/log.txt | tail -n 1
+	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_SCRATCH)/artifacts/$*/log.txt
+
+# Thread Sanitizer over the concurrent paths: the binary's threaded commands on the fixtures and
+# a generated 16 MiB workload (Fuzz/sanitizers/tsan-runs.sh), then the whole test suite (whose
+# tests run in parallel, several of them on several threads, the CLI tests running the TSan
+# binary); the first report fails the target.
+TSAN_SCRATCH := .build-tsan
+tsan: deps
+	$(SWIFT) build --build-tests --scratch-path $(TSAN_SCRATCH) --sanitize=thread
+	@[ -f $(TSAN_SCRATCH)/workload/deflated.npz ] || python3 Fuzz/sanitizers/workload.py $(TSAN_SCRATCH)/workload
+	Fuzz/sanitizers/tsan-runs.sh $(TSAN_SCRATCH)/debug/quantize $(TSAN_SCRATCH)/workload
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		QUANTIZE_BIN=$(CURDIR)/$(TSAN_SCRATCH)/debug/quantize \
+		$(SWIFT) test --skip-build --scratch-path $(TSAN_SCRATCH) --sanitize=thread
+
+# Address Sanitizer (and LeakSanitizer) over the whole test suite, the CLI tests running the
+# ASan-built binary. Leaks inside the toolchain's XCTest and Foundation are suppressed
+# (Fuzz/sanitizers/lsan.supp); any other report fails the target.
+ASAN_SCRATCH := .build-asan
+asan: deps
+	$(SWIFT) build --build-tests --scratch-path $(ASAN_SCRATCH) --sanitize=address
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/sanitizers/lsan.supp \
+		QUANTIZE_BIN=$(CURDIR)/$(ASAN_SCRATCH)/debug/quantize \
+		$(SWIFT) test --skip-build --scratch-path $(ASAN_SCRATCH) --sanitize=address
+
 clean:
-	rm -rf .build
+	rm -rf .build $(FUZZ_SCRATCH) $(TSAN_SCRATCH) $(ASAN_SCRATCH)

@@ -33,3 +33,18 @@ let package = Package(
         .testTarget(name: "QuantCLITests", dependencies: ["QuantCLI", "QuantKit"]),
     ]
 )
+
+// The libFuzzer targets (`make fuzz`), declared only when QUANTIZE_FUZZ is set: they call
+// libFuzzer's driver, which only links when built with `-sanitize=fuzzer`, so a normal build
+// must not see them. The Makefile sets the variable and builds them in `.build-fuzz`.
+if Context.environment["QUANTIZE_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver", "QuantKit"], path: "Fuzz/Sources/FuzzSupport"),
+    ]
+    for name in ["FuzzNPY", "FuzzZip", "FuzzSafetensors", "FuzzArchiveMetadata", "FuzzCommandLine"] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["FuzzSupport", "QuantKit", "QuantCLI", "ArgKit"], path: "Fuzz/Sources/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

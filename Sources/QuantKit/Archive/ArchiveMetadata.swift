@@ -114,8 +114,12 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
     /// The `__metadata__` key holding the record in a safetensors file.
     public static let safetensorsKey = "quantize"
 
-    /// Decodes `bytes`, refusing anything that is not this layout.
+    /// Decodes `bytes`, refusing anything that is not this layout, and JSON nested deeper than
+    /// 64 levels before parsing it.
     public static func decode(_ bytes: [UInt8]) throws(ArchiveError) -> ArchiveMetadata {
+        guard jsonNesting(of: bytes).depth <= maxJSONNestingDepth else {
+            throw .invalidMetadata("JSON nests arrays or objects deeper than \(maxJSONNestingDepth) levels")
+        }
         let metadata: ArchiveMetadata
         do {
             metadata = try JSONDecoder().decode(ArchiveMetadata.self, from: Data(bytes))

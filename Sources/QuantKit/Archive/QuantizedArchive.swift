@@ -39,7 +39,7 @@ public struct QuantizedArchive {
 
     /// The members `entry`'s tensor occupies, codes first (empty for an entry without a valid
     /// scheme or dtype).
-    func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
+    package func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
         guard let scheme = entry.quantScheme, let dtype = DType(rawValue: entry.dtype), let metadata else { return [] }
         if case .compressedTensors = metadata.layout,
            CompressedTensorsFormat.unsupported(TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme) != nil {
@@ -104,6 +104,11 @@ public struct QuantizedArchive {
         else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has an unknown scheme, bits, dtype or codes dtype")
         }
+        // Only floating tensors are quantized; the compressed-tensors layout stores the scales in
+        // the original dtype, so any other would leave no float scales to read.
+        guard DType(rawValue: entry.dtype)!.isFloatingPoint else {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' has original dtype \(entry.dtype), which is not floating point")
+        }
         if let axis = entry.axis, !(0 ..< entry.shape.count).contains(axis) {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has axis \(axis) outside its rank \(entry.shape.count)")
         }
@@ -113,6 +118,11 @@ public struct QuantizedArchive {
         if let size = scheme.groupSize, entry.shape.last.map({ $0 % size != 0 }) ?? false {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' has group size \(size), which does not divide its last dimension")
         }
+        // Without an axis the scheme would default to axis 0 while the tensor claims none: the
+        // scales could not be matched to channels.
+        if case .perChannel = scheme.granularity, entry.axis == nil, !entry.shape.isEmpty {
+            throw ArchiveError.invalidMetadata("entry '\(entry.name)' is per channel but has no axis")
+        }
         let members = self.members(of: entry)
         guard !members.isEmpty else {
             throw ArchiveError.invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
@@ -120,7 +130,9 @@ public struct QuantizedArchive {
         let loaded = try members.map { try member($0.name, of: entry.name, dtype: $0.dtype, shape: $0.shape) }
         let scaleShape = scheme.granularity.scaleShape(of: entry.shape, axis: entry.axis)
         let codes: [UInt8]
-        let scales = loaded[1].floatValues()!
+        guard let scales = loaded[1].floatValues() else {
+            throw ArchiveError.wrongDType(member: members[1].name, expected: .float32, actual: loaded[1].dtype)
+        }
         var zeroPoints: [Int32] = []
         let zeroPointName = members[members.count - 1].name
         switch metadata!.layout {

@@ -81,3 +81,49 @@ func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? 
     }
     return nil
 }
+
+/// How deep arrays and objects nest in `json` (0 for a scalar) and how many members its
+/// outermost object has (0 when it is not an object), measured in one pass over the bytes
+/// without parsing: readers refuse deep or huge documents before `JSONDecoder` builds a tree.
+///
+/// Only brackets, colons and string literals are tracked, so on text that is not JSON the
+/// counts are meaningless (but finite); the parser then refuses the text itself.
+///
+/// - Complexity: O(n) time, O(1) memory.
+func jsonNesting(of json: [UInt8]) -> (depth: Int, topLevelMembers: Int) {
+    var depth = 0, deepest = 0, members = 0
+    var inString = false, escaped = false
+    var outermostIsObject = false
+    for byte in json {
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            }
+            continue
+        }
+        switch byte {
+        case UInt8(ascii: "\""):
+            inString = true
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            if depth == 0 { outermostIsObject = byte == UInt8(ascii: "{") }
+            depth += 1
+            deepest = max(deepest, depth)
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            depth = max(0, depth - 1)
+        case UInt8(ascii: ":") where depth == 1 && outermostIsObject:
+            members += 1
+        default:
+            break
+        }
+    }
+    return (deepest, members)
+}
+
+/// How deep arrays and objects may nest in the JSON quantize reads (safetensors headers and
+/// the `__quantization__` record need 3 and 4). Foundation's parser stops at 512 on its own;
+/// this bound is far below it, so deep documents are refused with a clear error before parsing.
+let maxJSONNestingDepth = 64

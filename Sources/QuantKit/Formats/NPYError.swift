@@ -8,6 +8,8 @@ public enum NPYError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedHeader(expected: Int, actual: Int)
     /// The header length field claims more bytes than the file holds.
     case headerLengthPastEnd(declared: Int, available: Int)
+    /// The header length field exceeds `NPYHeader.maxDictLength`.
+    case headerTooLarge(declared: Int, limit: Int)
     /// The header dict is malformed; the reason names the problem and where it is.
     case invalidHeader(String)
     /// The array holds Python objects (`|O`), which only unpickling can read.
@@ -33,6 +35,8 @@ public enum NPYError: Error, Equatable, Sendable, CustomStringConvertible {
             "truncated .npy header: expected at least \(expected) bytes, found \(actual)"
         case .headerLengthPastEnd(let declared, let available):
             "the .npy header length (\(declared) bytes) runs past the end of the file (\(available) bytes)"
+        case .headerTooLarge(let declared, let limit):
+            "the .npy header length (\(declared) bytes) exceeds the limit of \(limit) bytes"
         case .invalidHeader(let reason):
             "invalid .npy header: \(reason)"
         case .objectDType:

@@ -48,11 +48,20 @@ public struct NPYHeader: Sendable, Equatable {
     /// caller can always read this many before asking.
     public static let preludeLength = 12
 
+    /// The longest header dict accepted, in bytes (the length field's value).
+    ///
+    /// NumPy's `read_array_header` refuses more than 10,000 by default (`max_header_size`); a
+    /// dict of the dtypes quantize reads with a 64-dimension shape is under 2,000. The cap is
+    /// ten times NumPy's, so that a version 2 length field (up to 4 GiB) cannot make a reader
+    /// hold and parse a huge header.
+    public static let maxDictLength = 100_000
+
     /// The header length, magic to padding included, from the first bytes of a file.
     ///
     /// `prelude` needs 10 bytes for version 1.0 and 12 for 2.0 and 3.0 (`preludeLength` covers
     /// both); more are ignored. A caller streaming the file should check the result against
-    /// the bytes available before reading that many: a version 2 length field can claim 4 GiB.
+    /// the bytes available before reading that many. A dict longer than `maxDictLength` is
+    /// refused here.
     public static func totalHeaderLength(prelude: some Collection<UInt8>) throws(NPYError) -> Int {
         var reader = ByteReader(Array(prelude.prefix(preludeLength)))
         let lengthFieldEnd = try readVersion(&reader).major == 1 ? 10 : 12
@@ -62,9 +71,8 @@ public struct NPYHeader: Sendable, Equatable {
         let dictLength = lengthFieldEnd == 10
             ? Int(reader.readInteger(as: UInt16.self)!)
             : Int(reader.readInteger(as: UInt32.self)!)
-        let (total, overflow) = dictLength.addingReportingOverflow(lengthFieldEnd)
-        guard !overflow else { throw .invalidHeader("header length \(dictLength) overflows") }
-        return total
+        guard dictLength <= maxDictLength else { throw .headerTooLarge(declared: dictLength, limit: maxDictLength) }
+        return dictLength + lengthFieldEnd
     }
 
     /// Parses the header at the start of `bytes`, which may go on with the data (ignored here).

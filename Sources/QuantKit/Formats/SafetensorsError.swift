@@ -14,6 +14,10 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case headerNotUTF8
     /// The header does not start with `{`.
     case headerNotObject
+    /// Arrays and objects nest deeper than `limit` levels (checked before parsing).
+    case headerNestedTooDeep(limit: Int)
+    /// The header lists more than `limit` entries (checked before parsing).
+    case tooManyTensors(count: Int, limit: Int)
     /// The header is not valid JSON; the reason is the parser's.
     case invalidJSON(String)
     /// A key appears twice in one JSON object (`object` is the top-level key holding that
@@ -70,6 +74,10 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
             "safetensors header is not valid UTF-8"
         case .headerNotObject:
             "safetensors header does not start with '{' (not a JSON object)"
+        case .headerNestedTooDeep(let limit):
+            "safetensors header nests arrays or objects deeper than \(limit) levels"
+        case .tooManyTensors(let count, let limit):
+            "safetensors header lists \(count) entries, more than the limit of \(limit)"
         case .invalidJSON(let reason):
             "safetensors header is not valid JSON: \(reason)"
         case .duplicateKey(let key, let object):

@@ -7,6 +7,8 @@ import Foundation
 /// `{"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}`, offsets relative to the
 /// data section; the optional key `__metadata__` maps to an object of string values.
 ///
+/// Refused before the JSON is parsed: arrays and objects nested deeper than 64 levels, and more
+/// than `maxTensorCount` entries.
 /// Refused, as the reference implementation refuses them: `N` above 100 MB (`maxLength`) or
 /// past the end of the file, a header that is not UTF-8 or does not start with `{`, invalid
 /// JSON, dtypes other than the 13 `DType` reads, negative dimensions, element and byte counts
@@ -17,6 +19,10 @@ import Foundation
 struct SafetensorsHeader: Equatable {
     /// The largest header length accepted: 100 MB, the reference's `MAX_HEADER_SIZE`.
     static let maxLength = 100_000_000
+
+    /// The most entries (tensors, and `__metadata__`) a header may hold, counted before the
+    /// JSON is parsed: a 100 MB header could otherwise list millions of empty tensors.
+    static let maxTensorCount = 1_000_000
 
     /// One tensor and its bytes `begin ..< end` in the data section.
     struct Entry: Equatable {
@@ -34,6 +40,11 @@ struct SafetensorsHeader: Equatable {
     static func parse(json: [UInt8], dataSize: Int) throws(SafetensorsError) -> SafetensorsHeader {
         guard String(validating: json, as: UTF8.self) != nil else { throw .headerNotUTF8 }
         guard json.first == UInt8(ascii: "{") else { throw .headerNotObject }
+        let nesting = jsonNesting(of: json)
+        guard nesting.depth <= maxJSONNestingDepth else { throw .headerNestedTooDeep(limit: maxJSONNestingDepth) }
+        guard nesting.topLevelMembers <= maxTensorCount else {
+            throw .tooManyTensors(count: nesting.topLevelMembers, limit: maxTensorCount)
+        }
         let object: [String: JSONValue]
         do {
             object = try JSONDecoder().decode([String: JSONValue].self, from: Data(json))
