@@ -6,6 +6,7 @@
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
+#include <stdatomic.h>
 
 int ck_crc32_fold_available(void) {
     __builtin_cpu_init();
@@ -13,13 +14,18 @@ int ck_crc32_fold_available(void) {
 }
 
 // Whether the 512-bit carry-less multiply (VPCLMULQDQ with AVX-512F) is there too.
+// Asked once: -1 until then. Threads checksumming pieces of one member may ask at the same
+// time and store the same answer, so relaxed atomics suffice (a plain int is a data race, which
+// Thread Sanitizer reports).
 static int wide_fold_available(void) {
-    static int answer = -1;
-    if (answer < 0) {
+    static _Atomic int answer = -1;
+    int known = atomic_load_explicit(&answer, memory_order_relaxed);
+    if (known < 0) {
         __builtin_cpu_init();
-        answer = __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("avx512f");
+        known = __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("avx512f");
+        atomic_store_explicit(&answer, known, memory_order_relaxed);
     }
-    return answer;
+    return known;
 }
 
 // x^(4*128+32) and x^(4*128-32) mod P (low and high halves): folds a 128-bit lane 512 bits on.
