@@ -4,7 +4,8 @@ import QuantKit
 extension CLI {
     /// What `run` decides about `arguments` before it opens a file: the command and its parsed
     /// options, every option's value read through its typed getter, and the scheme, bits, axis,
-    /// regular expressions, thread count and eval choices checked as the command checks them.
+    /// group size, clipping, method and its calibration, regular expressions, thread count and
+    /// eval choices checked as the command checks them.
     ///
     /// A usage error is thrown as `run` would report it; anything else (a trap) is a bug. The
     /// command-line fuzzer calls this, since `run` itself would go on to read and write files.
@@ -18,11 +19,14 @@ extension CLI {
         switch parsed.command.name {
         case QuantizeCommand.spec.name:
             _ = try QuantizeCommand.selectionRules(parsed)
+            _ = try QuantizeCommand.methodChoice(parsed)
+            _ = parsed.choice("activation", as: Activation.self)
             _ = try parsed.int("threads", in: 1 ... 1024)
         case EvalCommand.spec.name:
             _ = try parsed.int("samples", in: 1 ... 10_000_000)
             _ = try parsed.int("seed", in: 0 ... Int.max)
             _ = try QuantizeCommand.selectionRules(parsed)
+            _ = try QuantizeCommand.methodChoice(parsed, comparing: parsed.flag("compare"))
             _ = parsed.choice("activation", as: Activation.self)
             _ = parsed.choice("compute", as: ComputePath.self)
         default:
