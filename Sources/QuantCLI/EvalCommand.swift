@@ -49,7 +49,7 @@ enum EvalCommand {
         let samples = try arguments.int("samples", in: 1 ... 10_000_000)!
         let seed = try arguments.int("seed", in: 0 ... Int.max)!
         let rules = try QuantizeCommand.selectionRules(arguments)
-        let (method, calibrationPath, gptq) = try QuantizeCommand.methodChoice(arguments, comparing: arguments.flag("compare"))
+        let (method, calibrationPath, gptq, keepOutliers) = try QuantizeCommand.methodChoice(arguments, comparing: arguments.flag("compare"))
         let activation = arguments.choice("activation", as: Activation.self)!
         let compute = arguments.choice("compute", as: ComputePath.self)!
         let json = arguments.string("report") == "json"
@@ -79,9 +79,10 @@ enum EvalCommand {
             origin = quantizedPath
         } else {
             quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: method, calibration: calibration,
-                                             activation: activation, gptq: gptq)
+                                             activation: activation, gptq: gptq, keepOutliers: keepOutliers)
             origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
                 + (method == .rtn ? "" : ", \(method.rawValue) on \(calibration!.rows) calibration rows")
+                + (keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }
         if compute == .int8, quantized.layers.contains(where: { if case .quantized(let layer) = $0 { !layer.runsInInt8 } else { false } }) {

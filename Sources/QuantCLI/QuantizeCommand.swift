@@ -71,20 +71,30 @@ enum QuantizeCommand {
         OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq."),
         OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01"),
         .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
+        OptionSpec("keep-outliers", valueName: "T",
+                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only)."),
     ]
 
     /// The method, its calibration file and GPTQ's options; refuses a method without
     /// calibration and, unless `comparing` (which runs every method), calibration without a
     /// method that uses it.
     static func methodChoice(_ arguments: ParsedArguments, comparing: Bool = false) throws(UsageError)
-        -> (method: QuantizationMethod, calibration: String?, gptq: GPTQOptions) {
+        -> (method: QuantizationMethod, calibration: String?, gptq: GPTQOptions, keepOutliers: Float?) {
         let method = arguments.choice("method", as: QuantizationMethod.self)!
         let calibration = arguments.string("calibration")
+        var keepOutliers: Float?
+        if let text = arguments.string("keep-outliers") {
+            guard let threshold = Float(text), threshold.isFinite, threshold >= 0 else {
+                throw .invalidValue(option: "--keep-outliers", value: text, expected: "a non-negative activation magnitude")
+            }
+            guard calibration != nil else { throw .requires("--keep-outliers", "--calibration (calibration input rows)") }
+            keepOutliers = threshold
+        }
         if method.needsCalibration, calibration == nil {
             throw .requires("--method \(method.rawValue)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
         }
-        if !method.needsCalibration, calibration != nil, !comparing {
-            throw .requires("--calibration", "--method gptq or --method awq (or eval --compare)")
+        if !method.needsCalibration, calibration != nil, !comparing, keepOutliers == nil {
+            throw .requires("--calibration", "--method gptq or --method awq, or --keep-outliers (or eval --compare)")
         }
         let dampText = arguments.string("damp")!
         guard let damp = Float(dampText), damp >= 0, damp.isFinite else {
@@ -93,7 +103,7 @@ enum QuantizeCommand {
         var gptq = GPTQOptions()
         gptq.damp = damp
         gptq.activationOrder = arguments.flag("act-order")
-        return (method, calibration, gptq)
+        return (method, calibration, gptq, keepOutliers)
     }
 
     /// The selection rules `selectionOptions` describe.
@@ -131,7 +141,10 @@ enum QuantizeCommand {
             }
             layout = .compressedTensors(arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized)
         }
-        let (method, calibration, gptq) = try methodChoice(arguments)
+        let (method, calibration, gptq, keepOutliers) = try methodChoice(arguments)
+        if keepOutliers != nil, plan.format == .safetensors {
+            throw UsageError.conflicting("--keep-outliers", "safetensors output (compressed-tensors has no float16 outlier columns)")
+        }
         var overrides: [String: TensorOverride] = [:]
         if let calibration {
             guard !plan.sharded else { throw UsageError.conflicting("--method \(method.rawValue)", "several shards or a folder") }
@@ -148,7 +161,8 @@ enum QuantizeCommand {
             let schemes = Dictionary(steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
             let calibrated = try CalibratedQuantization(
                 float: float, schemes: float.layout.layers.map { schemes[$0.weightName] ?? nil }, method: method,
-                calibration: rows, activation: arguments.choice("activation", as: Activation.self)!, gptq: gptq)
+                calibration: rows, activation: arguments.choice("activation", as: Activation.self)!, gptq: gptq,
+                keepOutliers: keepOutliers)
             overrides = try calibrated.overrides(for: float, method: method, schemes: schemes)
         }
         let start = Date()

@@ -27,6 +27,10 @@ public enum ArchiveLayout {
         return shape.dropLast() + [(last * bits + 7) / 8]
     }
     public static func zeroPointName(for tensor: String) -> String { tensor + "_zero_point" }
+    /// With `--keep-outliers`: the kept input columns (int32 `[n]`) and their float16 values
+    /// (`[out, n]`); the codes of those columns are zeros'.
+    public static func outlierColumnsName(for tensor: String) -> String { tensor + "_outlier_columns" }
+    public static func outliersName(for tensor: String) -> String { tensor + "_outliers" }
 
     /// The member names a tensor occupies in the archive under `scheme` (nil: kept as is).
     public static func memberNames(for tensor: String, scheme: QuantScheme?) -> [String] {

@@ -34,6 +34,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var clipping: String?
         /// The method that chose the codes (`gptq`, `awq`); nil for round to nearest.
         public var method: String?
+        /// How many input columns are kept in float16 (`--keep-outliers`); nil when none are.
+        public var outlierColumns: Int?
         public var symmetric: Bool
         /// The dtype of the codes member: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
@@ -47,7 +49,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
 
         /// The entry of a tensor of `shape` quantized under `scheme` over the resolved `axis`.
         public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packed: Bool = false,
-                    method: String? = nil) {
+                    method: String? = nil, outlierColumns: Int? = nil) {
             self.name = name
             self.scheme = scheme.name
             self.bits = scheme.bits
@@ -56,6 +58,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.packing = packed ? ArchiveLayout.packingName : nil
             self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
             self.method = method
+            self.outlierColumns = outlierColumns
             self.symmetric = scheme.symmetric
             self.codesDtype = packed ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -65,6 +68,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
             case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping, method
+            case outlierColumns = "outlier_columns"
         }
 
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.

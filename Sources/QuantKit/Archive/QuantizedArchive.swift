@@ -53,13 +53,20 @@ public struct QuantizedArchive {
         return members
     }
 
+    /// The float16 outlier members of `entry` (`--keep-outliers`), empty without outliers.
+    func outlierMembers(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
+        guard let count = entry.outlierColumns, entry.shape.count == 2 else { return [] }
+        return [TensorInfo(name: ArchiveLayout.outlierColumnsName(for: entry.name), dtype: .int32, shape: [count]),
+                TensorInfo(name: ArchiveLayout.outliersName(for: entry.name), dtype: .float16, shape: [entry.shape[0], count])]
+    }
+
     /// Names of the members that belong to the quantized form (codes under another name,
     /// scales, zero points, shapes, the metadata) rather than standing for a tensor of their own.
     public var auxiliaryMembers: Set<String> {
         guard let metadata else { return [] }
         var names: Set<String> = metadata.layout.metadataMember.map { [$0] } ?? []
         for entry in metadata.tensors {
-            names.formUnion(members(of: entry).map(\.name).filter { $0 != entry.name })
+            names.formUnion((members(of: entry) + outlierMembers(of: entry)).map(\.name).filter { $0 != entry.name })
         }
         return names
     }
@@ -82,7 +89,7 @@ public struct QuantizedArchive {
 
     /// The bytes `entry`'s members take in the file.
     public func storedByteCount(of entry: ArchiveMetadata.Entry) -> Int {
-        members(of: entry).reduce(0) { $0 + (tensorInfo[$1.name]?.storedByteCount ?? 0) }
+        (members(of: entry) + outlierMembers(of: entry)).reduce(0) { $0 + (tensorInfo[$1.name]?.storedByteCount ?? 0) }
     }
 
     /// Loads the quantized tensor `entry` describes, refusing members that are missing or whose
@@ -189,8 +196,21 @@ public struct QuantizedArchive {
             throw ArchiveError.codeOutOfRange(tensor: zeroPointName, index: multiIndex(ofFlat: bad, in: scaleShape),
                                               code: Int(zeroPoints[bad]), range: scheme.qmin ... scheme.qmax)
         }
-        let quantized = QuantizedTensor(scheme: scheme, shape: entry.shape, codes: codes, scales: scales,
+        var quantized = QuantizedTensor(scheme: scheme, shape: entry.shape, codes: codes, scales: scales,
                                         zeroPoints: zeroPoints, axis: entry.axis)
+        if entry.outlierColumns != nil {
+            let parts = outlierMembers(of: entry)
+            guard parts.count == 2 else { throw ArchiveError.invalidMetadata("entry '\(entry.name)' has outlier columns but is not 2-D") }
+            let columns = try member(parts[0].name, of: entry.name, dtype: .int32, shape: parts[0].shape).int32Values().map(Int.init)
+            guard zip(columns, columns.dropFirst()).allSatisfy({ $0 < $1 }), columns.allSatisfy({ (0 ..< entry.shape[1]).contains($0) }) else {
+                throw ArchiveError.invalidMetadata("entry '\(entry.name)': outlier columns must be increasing and inside 0..<\(entry.shape[1])")
+            }
+            let values = try member(parts[1].name, of: entry.name, dtype: .float16, shape: parts[1].shape).floatValues()!
+            guard values.allSatisfy(\.isFinite) else {
+                throw ArchiveError.invalidMetadata("entry '\(entry.name)': an outlier value is not finite")
+            }
+            quantized.outliers = OutlierColumns(columns: columns, values: values)
+        }
         if let bad = (0 ..< codes.count).first(where: { !(scheme.qmin ... scheme.qmax).contains(quantized.code(at: $0)) }) {
             throw ArchiveError.codeOutOfRange(tensor: entry.name, index: multiIndex(ofFlat: bad, in: entry.shape),
                                               code: quantized.code(at: bad), range: scheme.qmin ... scheme.qmax)

@@ -13,6 +13,6 @@ extension QuantizedTensor {
             let packed = ArchiveLayout.packedShape(of: shape, bits: scheme.bits)
             codeBytes = codes.isEmpty ? 0 : packed.reduce(1, *)
         }
-        return codeBytes + 4 * scales.count + 4 * zeroPoints.count
+        return codeBytes + 4 * scales.count + 4 * zeroPoints.count + (outliers?.storedByteCount ?? 0)
     }
 }

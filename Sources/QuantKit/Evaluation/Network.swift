@@ -11,7 +11,8 @@ public enum ComputePathError: Error, Equatable, Sendable, CustomStringConvertibl
     case groupWiseWeightsInInt8
 
     public var description: String {
-        "group-wise scales change along each dot product, so the int8 path cannot run them; use --compute dequant"
+        "group-wise scales and float16 outlier columns change along each dot product, so the int8 path cannot run them; "
+            + "use --compute dequant"
     }
 }
 
@@ -85,7 +86,8 @@ public struct QuantizedNetwork: Sendable {
     /// Quantizes `float` in memory under `rules`, as `quantize` would write it; `method`s other
     /// than `rtn` run on the `calibration` rows (see `CalibratedQuantization`).
     public init(float: FloatNetwork, rules: SelectionRules, path: String, method: QuantizationMethod = .rtn,
-                calibration: EvaluationData? = nil, activation: Activation = .relu, gptq: GPTQOptions = GPTQOptions()) throws {
+                calibration: EvaluationData? = nil, activation: Activation = .relu, gptq: GPTQOptions = GPTQOptions(),
+                keepOutliers: Float? = nil) throws {
         let plan: QuantizationPlan
         do {
             plan = try QuantizationPlan(tensors: float.tensorInfos, rules: rules)
@@ -97,7 +99,7 @@ public struct QuantizedNetwork: Sendable {
         let weightSchemesByLayer = float.layout.layers.map { schemes[$0.weightName] ?? nil }
         let calibrated: CalibratedQuantization? = try calibration.map {
             try CalibratedQuantization(float: float, schemes: weightSchemesByLayer, method: method, calibration: $0,
-                                       activation: activation, gptq: gptq)
+                                       activation: activation, gptq: gptq, keepOutliers: keepOutliers)
         }
         var layers: [NetworkLayer] = []
         var weightSchemes: [QuantScheme?] = []

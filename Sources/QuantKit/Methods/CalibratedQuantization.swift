@@ -18,9 +18,11 @@ public struct CalibratedQuantization: Sendable {
     public let notes: [String]
 
     /// Quantizes the layers of `float` whose weight has a scheme in `schemes` (one per layer)
-    /// by `method`, from the calibration `rows`.
+    /// by `method`, from the calibration `rows`. With `keepOutliers`, the input columns whose
+    /// calibration inputs reach a magnitude above it stay in float16 (`OutlierColumns`) and the
+    /// rest of the weight is quantized without them.
     public init(float: FloatNetwork, schemes: [QuantScheme?], method: QuantizationMethod, calibration rows: EvaluationData,
-                activation: Activation, gptq: GPTQOptions = GPTQOptions()) throws {
+                activation: Activation, gptq: GPTQOptions = GPTQOptions(), keepOutliers: Float? = nil) throws {
         precondition(schemes.count == float.layers.count)
         var inputs = [rows.inputs]
         for (index, layer) in float.layers.enumerated().dropLast() {
@@ -105,6 +107,28 @@ public struct CalibratedQuantization: Sendable {
             for (index, scheme) in schemes.enumerated() {
                 let layer = float.layers[index]
                 weights[index] = try scheme.map { try quantize(floatWeights[index], shape: [layer.outFeatures, layer.inFeatures], scheme: $0) }
+            }
+        }
+        if let threshold = keepOutliers {
+            for (index, scheme) in schemes.enumerated() {
+                guard let scheme, weights[index] != nil else { continue }
+                let layer = float.layers[index]
+                let columns = (0 ..< layer.inFeatures).filter { column in
+                    (0 ..< rows.rows).contains { abs(inputs[index][$0 * layer.inFeatures + column]) > threshold }
+                }
+                guard !columns.isEmpty else {
+                    notes.append("\(prefix[index]): no input above \(threshold); no outlier columns")
+                    continue
+                }
+                // The rest of the weight is quantized again, by the same method, without the kept columns.
+                let rest = OutlierColumns.zeroing(columns, in: floatWeights[index], inFeatures: layer.inFeatures)
+                var quantized = method == .gptq
+                    ? try gptqQuantize(weight: rest, outFeatures: layer.outFeatures, inFeatures: layer.inFeatures,
+                                       inputs: inputs[index], samples: rows.rows, scheme: scheme, options: gptq)
+                    : try quantize(rest, shape: [layer.outFeatures, layer.inFeatures], scheme: scheme)
+                quantized.outliers = OutlierColumns(columns: columns, of: floatWeights[index], inFeatures: layer.inFeatures)
+                weights[index] = quantized
+                notes.append("\(prefix[index]): \(columns.count) outlier columns kept in float16")
             }
         }
         self.weights = weights

@@ -42,7 +42,7 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         self.weight = weight
         self.bias = bias
         self.dequantizedWeight = weight.dequantized()
-        self.integerWeight = weight.scheme.groupSize == nil ? IntegerWeight(weight) : nil
+        self.integerWeight = weight.scheme.groupSize == nil && weight.outliers == nil ? IntegerWeight(weight) : nil
     }
 
     /// Equal layers have equal weights and biases (the derived forms follow from the weight).
@@ -59,8 +59,9 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         linearForward(x, batch: batch, weight: dequantizedWeight, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures)
     }
 
-    /// Whether `forwardInt8` can run this layer: scales per tensor, per row or per column. A
-    /// group's scale changes along the dot product, so group-wise weights run through `forward`.
+    /// Whether `forwardInt8` can run this layer: scales per tensor, per row or per column, and no
+    /// float16 outlier columns. A group's scale changes along the dot product, so group-wise
+    /// weights (and weights with outliers) run through `forward`.
     public var runsInInt8: Bool { integerWeight != nil }
 
     /// Runs the layer in integers: each input row is quantized to int8 on the fly, multiplied

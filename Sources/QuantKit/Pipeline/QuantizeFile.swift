@@ -29,7 +29,8 @@ public func quantizeFile(
                                   axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
                                   shape: step.tensor.shape, originalDType: step.tensor.dtype,
                                   packed: layout.packsCodesIntoBytes(bits: scheme.bits),
-                                  method: overrides[step.tensor.name]?.method)
+                                  method: overrides[step.tensor.name]?.method,
+                                  outlierColumns: overrides[step.tensor.name]?.outliers?.columns.count)
         }
     }
     let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)
@@ -154,6 +155,11 @@ public enum TensorOverride: Sendable {
         if case .quantized(_, let method) = self { return method.rawValue }
         return nil
     }
+
+    var outliers: OutlierColumns? {
+        if case .quantized(let tensor, _) = self { return tensor.outliers }
+        return nil
+    }
 }
 
 /// Writes `override` for the tensor `info` (whose stored data is `original`) in `layout`: a
@@ -192,10 +198,20 @@ func writeOverride(_ override: TensorOverride, info: TensorInfo, original: Unsaf
         for (member, tensor) in zip(members.dropFirst(), auxiliary) {
             try writer.add(name: member.name, tensor: tensor)
         }
+        var outlierBytes = 0
+        if let outliers = quantized.outliers {
+            let columns = try! Tensor(dtype: .int32, shape: [outliers.columns.count],
+                                      bytes: outliers.columns.flatMap { CompressedTensorsFormat.littleEndianBytes(Int32($0)) })
+            let kept = CompressedTensorsFormat.floatTensor(outliers.values, dtype: .float16,
+                                                           shape: [info.shape[0], outliers.columns.count])
+            try writer.add(name: ArchiveLayout.outlierColumnsName(for: info.name), tensor: columns)
+            try writer.add(name: ArchiveLayout.outliersName(for: info.name), tensor: kept)
+            outlierBytes = outliers.storedByteCount
+        }
         let metrics = ErrorMetrics(original: values, reconstructed: quantized.dequantized())
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.name,
                      bits: quantized.scheme.bits, axis: quantized.axis, bytesBefore: original.count,
-                     bytesAfter: members.reduce(0) { $0 + $1.storedByteCount }, mse: metrics.mse,
+                     bytesAfter: members.reduce(0) { $0 + $1.storedByteCount } + outlierBytes, mse: metrics.mse,
                      maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)
     }
 }

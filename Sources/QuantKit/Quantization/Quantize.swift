@@ -49,6 +49,14 @@ extension QuantizedTensor {
                     dequantizeBlocks(bytes, blocks, scales: scales, zeroPoints: zeroPoints, into: values)
                 }
                 initialized = bytes.count
+                if let outliers, shape.count == 2, !outliers.columns.isEmpty {
+                    let (columns, count) = (shape[1], outliers.columns.count)
+                    for row in 0 ..< shape[0] {
+                        for (j, column) in outliers.columns.enumerated() {
+                            values[row * columns + column] = outliers.values[row * count + j]
+                        }
+                    }
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ public struct QuantizedTensor: Sendable, Equatable {
     public let zeroPoints: [Int32]
     /// The per-channel axis resolved against `shape` (never negative); nil per tensor or for a 0-d tensor.
     public let axis: Int?
+    /// Columns of a 2-D weight kept in float16 (`--keep-outliers`); nil when none are.
+    public var outliers: OutlierColumns?
 
     public init(scheme: QuantScheme, shape: [Int], codes: [UInt8], scales: [Float], zeroPoints: [Int32], axis: Int?) {
         self.scheme = scheme
