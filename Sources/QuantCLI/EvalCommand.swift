@@ -85,7 +85,7 @@ enum EvalCommand {
                 + (keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }
-        if compute == .int8, quantized.layers.contains(where: { if case .quantized(let layer) = $0 { !layer.runsInInt8 } else { false } }) {
+        if compute == .int8, !quantized.runsInInt8 {
             throw FileError(path: quantizedPath ?? modelPath, ComputePathError.groupWiseWeightsInInt8)
         }
         let evaluation = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)

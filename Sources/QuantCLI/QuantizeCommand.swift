@@ -148,22 +148,10 @@ enum QuantizeCommand {
         var overrides: [String: TensorOverride] = [:]
         if let calibration {
             guard !plan.sharded else { throw UsageError.conflicting("--method \(method.rawValue)", "several shards or a folder") }
-            let source = try openTensorSource(path: plan.jobs[0].input, threads: threads)
-            let float = try FloatNetwork(source: source)
-            let rows = try EvaluationData(inputPath: calibration, labelsPath: nil, width: float.layout.inFeatures,
-                                          classes: float.layout.outFeatures)
-            let steps: [QuantizationPlan.Step]
-            do {
-                steps = try QuantizationPlan(tensors: float.tensorInfos, rules: rules, layout: layout).steps
-            } catch {
-                throw FileError(path: source.path, error)
-            }
-            let schemes = Dictionary(steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
-            let calibrated = try CalibratedQuantization(
-                float: float, schemes: float.layout.layers.map { schemes[$0.weightName] ?? nil }, method: method,
-                calibration: rows, activation: arguments.choice("activation", as: Activation.self)!, gptq: gptq,
-                keepOutliers: keepOutliers)
-            overrides = try calibrated.overrides(for: float, method: method, schemes: schemes)
+            overrides = try CalibratedQuantization.overrides(
+                source: openTensorSource(path: plan.jobs[0].input, threads: threads), rules: rules, layout: layout,
+                method: method, calibrationPath: calibration, activation: arguments.choice("activation", as: Activation.self)!,
+                gptq: gptq, keepOutliers: keepOutliers)
         }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in

@@ -1,10 +1,4 @@
 extension QuantizedTensor {
-    /// `zeroPoints` as an int32 tensor of `shape`.
-    static func zeroPointsTensor(_ zeroPoints: [Int32], shape: [Int]) -> Tensor {
-        let bytes = zeroPoints.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
-        return try! Tensor(dtype: .int32, shape: shape, bytes: bytes)
-    }
-
     /// Bytes the quantized form takes in an `.npz` archive: one per code (packed rows at 4 bits
     /// or fewer, `ArchiveLayout.packsCodes`), four per scale and per zero point.
     public var storedByteCount: Int {

@@ -69,9 +69,7 @@ public struct Evaluation: Sendable {
         }
         let cumulative = run(compute)
         // The int8 path cannot run group-wise weights; then there is no path check.
-        let int8Capable = quantized.layers.allSatisfy { layer in
-            if case .quantized(let linear) = layer { linear.runsInInt8 } else { true }
-        }
+        let int8Capable = quantized.runsInInt8
         var lines: [LayerLine] = []
         var deviation = 0.0
         var ratio = 0.0

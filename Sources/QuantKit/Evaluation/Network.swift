@@ -83,6 +83,13 @@ public struct QuantizedNetwork: Sendable {
     /// data of the others.
     public let byteCount: Int
 
+    /// Whether every quantized layer can run on the int8 path (see `QuantizedLinear.runsInInt8`).
+    public var runsInInt8: Bool {
+        layers.allSatisfy { layer in
+            if case .quantized(let linear) = layer { linear.runsInInt8 } else { true }
+        }
+    }
+
     /// Quantizes `float` in memory under `rules`, as `quantize` would write it; `method`s other
     /// than `rtn` run on the `calibration` rows (see `CalibratedQuantization`).
     public init(float: FloatNetwork, rules: SelectionRules, path: String, method: QuantizationMethod = .rtn,

@@ -35,11 +35,25 @@ public struct CalibratedQuantization: Sendable {
         var weights: [QuantizedTensor?] = Array(repeating: nil, count: schemes.count)
         var notes: [String] = []
         let prefix = float.layout.layers.map(\.prefix)
+        // With `keepOutliers`: each quantized layer's input columns whose calibration inputs
+        // exceed it; every method quantizes the weight with those columns zeroed.
+        let outlierColumns: [[Int]] = float.layers.enumerated().map { index, layer in
+            guard let threshold = keepOutliers, schemes[index] != nil else { return [] }
+            return (0 ..< layer.inFeatures).filter { column in
+                (0 ..< rows.rows).contains { abs(inputs[index][$0 * layer.inFeatures + column]) > threshold }
+            }
+        }
+        func withoutOutliers(_ weight: [Float], _ index: Int) -> [Float] {
+            outlierColumns[index].isEmpty ? weight
+                : OutlierColumns.zeroing(outlierColumns[index], in: weight, inFeatures: float.layers[index].inFeatures)
+        }
         switch method {
         case .rtn:
             for (index, scheme) in schemes.enumerated() {
                 let layer = float.layers[index]
-                weights[index] = try scheme.map { try quantize(layer.weight, shape: [layer.outFeatures, layer.inFeatures], scheme: $0) }
+                weights[index] = try scheme.map {
+                    try quantize(withoutOutliers(layer.weight, index), shape: [layer.outFeatures, layer.inFeatures], scheme: $0)
+                }
                 notes.append("\(prefix[index]): round to nearest")
             }
         case .gptq:
@@ -49,8 +63,9 @@ public struct CalibratedQuantization: Sendable {
                     notes.append("\(prefix[index]): kept in float")
                     continue
                 }
-                weights[index] = try gptqQuantize(weight: layer.weight, outFeatures: layer.outFeatures, inFeatures: layer.inFeatures,
-                                                  inputs: inputs[index], samples: rows.rows, scheme: scheme, options: gptq)
+                weights[index] = try gptqQuantize(weight: withoutOutliers(layer.weight, index), outFeatures: layer.outFeatures,
+                                                  inFeatures: layer.inFeatures, inputs: inputs[index], samples: rows.rows,
+                                                  scheme: scheme, options: gptq)
                 notes.append("\(prefix[index]): GPTQ on \(rows.rows) calibration rows")
             }
         case .awq:
@@ -106,28 +121,19 @@ public struct CalibratedQuantization: Sendable {
             }
             for (index, scheme) in schemes.enumerated() {
                 let layer = float.layers[index]
-                weights[index] = try scheme.map { try quantize(floatWeights[index], shape: [layer.outFeatures, layer.inFeatures], scheme: $0) }
+                weights[index] = try scheme.map {
+                    try quantize(withoutOutliers(floatWeights[index], index), shape: [layer.outFeatures, layer.inFeatures], scheme: $0)
+                }
             }
         }
         if let threshold = keepOutliers {
-            for (index, scheme) in schemes.enumerated() {
-                guard let scheme, weights[index] != nil else { continue }
-                let layer = float.layers[index]
-                let columns = (0 ..< layer.inFeatures).filter { column in
-                    (0 ..< rows.rows).contains { abs(inputs[index][$0 * layer.inFeatures + column]) > threshold }
-                }
+            for (index, columns) in outlierColumns.enumerated() where weights[index] != nil {
                 guard !columns.isEmpty else {
                     notes.append("\(prefix[index]): no input above \(threshold); no outlier columns")
                     continue
                 }
-                // The rest of the weight is quantized again, by the same method, without the kept columns.
-                let rest = OutlierColumns.zeroing(columns, in: floatWeights[index], inFeatures: layer.inFeatures)
-                var quantized = method == .gptq
-                    ? try gptqQuantize(weight: rest, outFeatures: layer.outFeatures, inFeatures: layer.inFeatures,
-                                       inputs: inputs[index], samples: rows.rows, scheme: scheme, options: gptq)
-                    : try quantize(rest, shape: [layer.outFeatures, layer.inFeatures], scheme: scheme)
-                quantized.outliers = OutlierColumns(columns: columns, of: floatWeights[index], inFeatures: layer.inFeatures)
-                weights[index] = quantized
+                weights[index]?.outliers = OutlierColumns(columns: columns, of: floatWeights[index],
+                                                          inFeatures: float.layers[index].inFeatures)
                 notes.append("\(prefix[index]): \(columns.count) outlier columns kept in float16")
             }
         }
@@ -135,6 +141,28 @@ public struct CalibratedQuantization: Sendable {
         self.floatWeights = floatWeights
         self.biases = biases
         self.notes = notes
+    }
+
+    /// What `quantizeFile` writes for the MLP in `source` (its layers read from the tensor
+    /// names, as for `eval`) quantized under `rules` by `method` from the calibration rows in
+    /// `calibrationPath` (see `overrides(for:method:schemes:)`).
+    public static func overrides(source: any TensorSource, rules: SelectionRules, layout: OutputLayout,
+                                 method: QuantizationMethod, calibrationPath: String, activation: Activation,
+                                 gptq: GPTQOptions, keepOutliers: Float?) throws -> [String: TensorOverride] {
+        let float = try FloatNetwork(source: source)
+        let rows = try EvaluationData(inputPath: calibrationPath, labelsPath: nil, width: float.layout.inFeatures,
+                                      classes: float.layout.outFeatures)
+        let steps: [QuantizationPlan.Step]
+        do {
+            steps = try QuantizationPlan(tensors: float.tensorInfos, rules: rules, layout: layout).steps
+        } catch {
+            throw FileError(path: source.path, error)
+        }
+        let schemes = Dictionary(steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
+        let calibrated = try CalibratedQuantization(
+            float: float, schemes: float.layout.layers.map { schemes[$0.weightName] ?? nil }, method: method,
+            calibration: rows, activation: activation, gptq: gptq, keepOutliers: keepOutliers)
+        return try calibrated.overrides(for: float, method: method, schemes: schemes)
     }
 
     /// What `quantizeFile` writes for the network's tensors: each quantized weight as computed

@@ -26,6 +26,27 @@ public enum OutputLayout: Sendable, Equatable {
         }
     }
 
+    /// The tensors that follow the codes of `tensor` quantized under `scheme`, in the order of
+    /// `members(of:scheme:)`: the scales and zero points (float32 and int32 in an `.npz`; see
+    /// `CompressedTensorsFormat.auxiliaryTensors` for compressed-tensors).
+    func auxiliaryTensors(of tensor: TensorInfo, scheme: QuantScheme, axis: Int?, scales: [Float], zeroPoints: [Int32]) -> [Tensor] {
+        switch self {
+        case .npz:
+            let scaleShape = scheme.granularity.scaleShape(of: tensor.shape, axis: axis)
+            return [Tensor(shape: scaleShape, values: scales)]
+                + (scheme.symmetric ? [] : [Tensor(dtype: .int32, shape: scaleShape, integers: zeroPoints)])
+        case .compressedTensors(let format):
+            return format.auxiliaryTensors(of: tensor, scheme: scheme, scales: scales, zeroPoints: zeroPoints)
+        }
+    }
+
+    /// The dtype a kept tensor of `dtype` is stored as: NumPy has no bfloat16, so an `.npz`
+    /// holds it as float32 (`NPZWriter` widens it).
+    func storedDType(_ dtype: DType) -> DType {
+        if case .npz = self, dtype == .bfloat16 { return .float32 }
+        return dtype
+    }
+
     /// Whether `bits`-bit codes are packed into bytes (`.npz`, 4 bits or fewer; compressed-tensors
     /// has its own packing, `pack-quantized`).
     func packsCodesIntoBytes(bits: Int) -> Bool {

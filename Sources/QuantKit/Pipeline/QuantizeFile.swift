@@ -57,9 +57,7 @@ public func quantizeFile(
         }
         guard let scheme = step.scheme else {
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
-            var stored = bytes.count
-            // NumPy has no bfloat16: an .npz stores it widened to float32.
-            if case .npz = layout, info.dtype == .bfloat16 { stored *= 2 }
+            let stored = bytes.count / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
             lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
                                bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: stored,
                                mse: nil, maxAbsError: nil, sqnrDB: nil))
@@ -125,15 +123,8 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
             }
         }
         let done = result!
-        let auxiliary: [Tensor]
-        switch layout {
-        case .npz:
-            let scaleShape = scheme.granularity.scaleShape(of: info.shape, axis: done.axis)
-            auxiliary = [Tensor(shape: scaleShape, values: done.scales)]
-                + (scheme.symmetric ? [] : [QuantizedTensor.zeroPointsTensor(done.zeroPoints, shape: scaleShape)])
-        case .compressedTensors(let format):
-            auxiliary = format.auxiliaryTensors(of: info, scheme: scheme, scales: done.scales, zeroPoints: done.zeroPoints)
-        }
+        let auxiliary = layout.auxiliaryTensors(of: info, scheme: scheme, axis: done.axis, scales: done.scales,
+                                                zeroPoints: done.zeroPoints)
         for (member, tensor) in zip(members.dropFirst(), auxiliary) {
             try writer.add(name: member.name, tensor: tensor)
         }
@@ -170,10 +161,7 @@ func writeOverride(_ override: TensorOverride, info: TensorInfo, original: Unsaf
     let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(original)).floatValues()!
     switch override {
     case .float(let replacement):
-        var dtype = info.dtype
-        // NumPy has no bfloat16: an .npz holds it as float32.
-        if case .npz = layout, dtype == .bfloat16 { dtype = .float32 }
-        let tensor = CompressedTensorsFormat.floatTensor(replacement, dtype: dtype, shape: info.shape)
+        let tensor = Tensor(shape: info.shape, values: replacement, storedAs: layout.storedDType(info.dtype))
         try writer.add(name: info.name, tensor: tensor)
         let metrics = ErrorMetrics(original: values, reconstructed: replacement)
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none", bits: nil, axis: nil,
@@ -186,24 +174,15 @@ func writeOverride(_ override: TensorOverride, info: TensorInfo, original: Unsaf
             try quantized.codes.withUnsafeBytes { try encoder.encode($0, write) }
             try encoder.encode(UnsafeRawBufferPointer(start: nil, count: 0), write)
         }
-        let auxiliary: [Tensor]
-        switch layout {
-        case .npz:
-            auxiliary = [Tensor(shape: quantized.scaleShape, values: quantized.scales)]
-                + (quantized.scheme.symmetric ? [] : [QuantizedTensor.zeroPointsTensor(quantized.zeroPoints, shape: quantized.scaleShape)])
-        case .compressedTensors(let format):
-            auxiliary = format.auxiliaryTensors(of: info, scheme: quantized.scheme, scales: quantized.scales,
-                                                zeroPoints: quantized.zeroPoints)
-        }
+        let auxiliary = layout.auxiliaryTensors(of: info, scheme: quantized.scheme, axis: quantized.axis,
+                                                scales: quantized.scales, zeroPoints: quantized.zeroPoints)
         for (member, tensor) in zip(members.dropFirst(), auxiliary) {
             try writer.add(name: member.name, tensor: tensor)
         }
         var outlierBytes = 0
         if let outliers = quantized.outliers {
-            let columns = try! Tensor(dtype: .int32, shape: [outliers.columns.count],
-                                      bytes: outliers.columns.flatMap { CompressedTensorsFormat.littleEndianBytes(Int32($0)) })
-            let kept = CompressedTensorsFormat.floatTensor(outliers.values, dtype: .float16,
-                                                           shape: [info.shape[0], outliers.columns.count])
+            let columns = Tensor(dtype: .int32, shape: [outliers.columns.count], integers: outliers.columns.map(Int32.init))
+            let kept = Tensor(shape: [info.shape[0], outliers.columns.count], values: outliers.values, storedAs: .float16)
             try writer.add(name: ArchiveLayout.outlierColumnsName(for: info.name), tensor: columns)
             try writer.add(name: ArchiveLayout.outliersName(for: info.name), tensor: kept)
             outlierBytes = outliers.storedByteCount

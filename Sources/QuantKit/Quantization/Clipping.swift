@@ -113,10 +113,3 @@ func clippedRanges(
     }
     return (newMins, newMaxs, minmaxNoise.reduce(0, +))
 }
-
-/// The scale and (float) zero point of the range `[lo, hi]` (containing 0) under `scheme`.
-func parameters(min lo: Float, max hi: Float, scheme: QuantScheme, storage: DType) -> (scale: Float, zeroPoint: Float) {
-    guard !scheme.symmetric else { return (symmetricScale(min: lo, max: hi, bits: scheme.bits, storedAs: storage), 0) }
-    let (scale, zeroPoint) = asymmetricParameters(min: lo, max: hi, bits: scheme.bits, storedAs: storage)
-    return (scale, Float(zeroPoint))
-}

@@ -124,3 +124,10 @@ func asymmetricParameters(min: Float, max: Float, bits: Int, storedAs storage: D
     let zeroPoint = Swift.min(Swift.max((-min / scale).rounded(.toNearestOrEven), 0), levels)
     return (scale, Int32(zeroPoint))
 }
+
+/// The scale and (float) zero point of the range `[lo, hi]` (containing 0) under `scheme`.
+func parameters(min lo: Float, max hi: Float, scheme: QuantScheme, storage: DType) -> (scale: Float, zeroPoint: Float) {
+    guard !scheme.symmetric else { return (symmetricScale(min: lo, max: hi, bits: scheme.bits, storedAs: storage), 0) }
+    let (scale, zeroPoint) = asymmetricParameters(min: lo, max: hi, bits: scheme.bits, storedAs: storage)
+    return (scale, Float(zeroPoint))
+}

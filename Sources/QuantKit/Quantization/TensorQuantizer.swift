@@ -209,19 +209,10 @@ func quantizeFloat32(
                                     scaleStorage: scaleStorage, threads: threads)
         (mins, maxs, minmaxNoise) = (clipped.mins, clipped.maxs, clipped.minmaxNoise)
     }
-    let scales: [Float]
-    let zeroPoints: [Int32]
-    if scheme.symmetric {
-        scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits, storedAs: scaleStorage) }
-        zeroPoints = []
-    } else {
-        let parameters = zip(mins, maxs).map {
-            asymmetricParameters(min: $0, max: $1, bits: scheme.bits, storedAs: scaleStorage)
-        }
-        scales = parameters.map(\.scale)
-        zeroPoints = parameters.map(\.zeroPoint)
-    }
-    let zeroPointValues = zeroPoints.isEmpty ? [Float](repeating: 0, count: scales.count) : zeroPoints.map(Float.init)
+    let channelParameters = zip(mins, maxs).map { parameters(min: $0, max: $1, scheme: scheme, storage: scaleStorage) }
+    let scales = channelParameters.map(\.scale)
+    let zeroPointValues = channelParameters.map(\.zeroPoint)
+    let zeroPoints = scheme.symmetric ? [] : zeroPointValues.map { Int32($0) }
     // Row pieces lie in flat order, so consecutive ones make a batch; interleaved pieces each
     // span the whole tensor, so they make one batch.
     let batch = quantizer.interleaved ? count : Swift.min(count, Swift.max(batchBytes, TensorQuantizer.pieceLength))

@@ -72,3 +72,23 @@ extension Tensor {
         bytes.withUnsafeBytes { raw in (0 ..< raw.count / 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) } }
     }
 }
+
+extension Tensor {
+    /// A tensor of `dtype` whose elements are `values` (integers, or a float type's bit
+    /// patterns) of the same size, stored little-endian.
+    init<T: FixedWidthInteger>(dtype: DType, shape: [Int], integers values: [T]) {
+        precondition(dtype.byteSize == MemoryLayout<T>.size, "\(T.self) values are not \(dtype)")
+        try! self.init(dtype: dtype, shape: shape, bytes: values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+    }
+
+    /// `values` stored as the float type `dtype`: float16 and bfloat16 round to nearest even
+    /// (exact for values rounded to the type already, as stored scales are), float64 widens.
+    init(shape: [Int], values: [Float], storedAs dtype: DType) {
+        switch dtype {
+        case .float16: self.init(dtype: .float16, shape: shape, integers: values.map { Float16($0).bitPattern })
+        case .bfloat16: self.init(dtype: .bfloat16, shape: shape, integers: values.map { bfloat16Bits(rounding: $0) })
+        case .float64: self.init(dtype: .float64, shape: shape, integers: values.map { Double($0).bitPattern })
+        default: self.init(shape: shape, values: values)
+        }
+    }
+}
