@@ -4,16 +4,18 @@ import QuantKit
 /// The scheme named `name` (`none` gives nil), group-wise when `groupSize` is set, or `error`
 /// when there is no such scheme.
 func parseScheme(_ name: String, bits: Int, axis: Int, groupSize: Int?, clipping: Clipping = .minmax,
-                 orThrow error: UsageError) throws(UsageError) -> QuantScheme? {
+                 scaleRule: ScaleRule = .reference, orThrow error: UsageError) throws(UsageError) -> QuantScheme? {
     if name == "none" { return nil }
     guard var scheme = QuantScheme(name: name, bits: bits, axis: axis, groupSize: groupSize) else { throw error }
     scheme.clipping = clipping
+    scheme.scaleRule = scaleRule
     return scheme
 }
 
 /// Parses `--layer REGEX=SCHEME[:BITS]`. The split is at the last `=`, so the pattern may hold
 /// `=` itself; BITS defaults to `--bits`, the axis is `--axis`.
-func parseLayerRule(_ text: String, defaultBits: Int, axis: Int, groupSize: Int?, clipping: Clipping = .minmax) throws(UsageError) -> LayerRule {
+func parseLayerRule(_ text: String, defaultBits: Int, axis: Int, groupSize: Int?, clipping: Clipping = .minmax,
+                    scaleRule: ScaleRule = .reference) throws(UsageError) -> LayerRule {
     let expected = "REGEX=SCHEME[:BITS] with SCHEME among \(QuantizeCommand.schemeChoices.joined(separator: ", ")) and BITS from 2 to 8"
     guard let equals = text.lastIndex(of: "="), equals != text.startIndex else {
         throw .invalidValue(option: "--layer", value: text, expected: expected)
@@ -29,7 +31,7 @@ func parseLayerRule(_ text: String, defaultBits: Int, axis: Int, groupSize: Int?
         bits = given
     }
     let scheme = try parseScheme(String(schemePart[0]), bits: bits, axis: axis, groupSize: groupSize, clipping: clipping,
-                                 orThrow: .invalidValue(option: "--layer", value: text, expected: expected))
+                                 scaleRule: scaleRule, orThrow: .invalidValue(option: "--layer", value: text, expected: expected))
     do {
         return try LayerRule(pattern: pattern, scheme: scheme)
     } catch {

@@ -57,6 +57,9 @@ enum QuantizeCommand {
         OptionSpec("clip", valueName: "C",
                    help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",
                    defaultValue: "minmax"),
+        OptionSpec("scale-rule", valueName: "R",
+                   help: "How scales and codes follow from each range: reference (max|x| / (2^(b-1) - 1), round then add the zero point) or compressed-tensors (the library's own rounding, for codes identical to its compressor's).",
+                   allowedValues: ScaleRule.allCases.map(\.rawValue), defaultValue: ScaleRule.reference.rawValue),
         OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
         OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
@@ -90,6 +93,9 @@ enum QuantizeCommand {
             guard calibration != nil else { throw .requires("--keep-outliers", "--calibration (calibration input rows)") }
             keepOutliers = threshold
         }
+        if arguments.choice("scale-rule", as: ScaleRule.self) != .reference, method != .rtn || (comparing && calibration != nil) {
+            throw .conflicting("--scale-rule compressed-tensors", "--method gptq or awq (they choose their own scales)")
+        }
         if method.needsCalibration, calibration == nil {
             throw .requires("--method \(method.rawValue)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
         }
@@ -115,22 +121,28 @@ enum QuantizeCommand {
         guard let clipping = Clipping(clipText) else {
             throw .invalidValue(option: "--clip", value: clipText, expected: "minmax, mse or percentile:P with 0 < P <= 100")
         }
+        let scaleRule = arguments.choice("scale-rule", as: ScaleRule.self)!
+        if scaleRule != .reference, clipping != .minmax {
+            throw .conflicting("--scale-rule \(scaleRule.rawValue)", "--clip \(clipText) (the rule reproduces compressed-tensors' min-max observer)")
+        }
         let schemeName = arguments.string("scheme")!
         return SelectionRules(
             defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis, groupSize: groupSize, clipping: clipping,
+                                           scaleRule: scaleRule,
                                            orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
             include: try compilePatterns(arguments.strings("include"), option: "--include"),
             exclude: try compilePatterns(arguments.strings("exclude"), option: "--exclude"),
             layers: try arguments.strings("layer").map { text throws(UsageError) in
-                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize, clipping: clipping)
+                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize, clipping: clipping, scaleRule: scaleRule)
             })
     }
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
-        let rules = try selectionRules(arguments)
+        var rules = try selectionRules(arguments)
         let threads = try arguments.int("threads", in: 1 ... 1024)!
         let plan = try ShardPlan(inputs: arguments.arguments("input"), output: arguments.string("output")!,
                                  format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)))
+        rules.moduleRoles = try plan.moduleRoles()
         let layout: OutputLayout
         switch plan.format {
         case .npz:

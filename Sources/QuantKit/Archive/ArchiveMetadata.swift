@@ -32,6 +32,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var packing: String?
         /// How the scales' ranges were chosen (`mse`, `percentile:P`); nil for min-max.
         public var clipping: String?
+        /// `compressed-tensors` when scales and codes follow that library's rounding
+        /// (`ScaleRule`); nil for the reference rule.
+        public var scaleRule: String?
         /// The method that chose the codes (`gptq`, `awq`); nil for round to nearest.
         public var method: String?
         /// How many input columns are kept in float16 (`--keep-outliers`); nil when none are.
@@ -57,6 +60,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.groupSize = scheme.groupSize
             self.packing = packed ? ArchiveLayout.packingName : nil
             self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
+            self.scaleRule = scheme.scaleRule == .reference ? nil : scheme.scaleRule.rawValue
             self.method = method
             self.outlierColumns = outlierColumns
             self.symmetric = scheme.symmetric
@@ -68,6 +72,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case name, scheme, bits, axis, symmetric, dtype, shape
             case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping, method
+            case scaleRule = "scale_rule"
             case outlierColumns = "outlier_columns"
         }
 
@@ -75,8 +80,10 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var quantScheme: QuantScheme? {
             guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }
             guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
-                  let clipping = Clipping(clipping ?? "minmax") else { return nil }
+                  let clipping = Clipping(clipping ?? "minmax"),
+                  let scaleRule = ScaleRule(rawValue: scaleRule ?? ScaleRule.reference.rawValue) else { return nil }
             result.clipping = clipping
+            result.scaleRule = scaleRule
             return result
         }
     }

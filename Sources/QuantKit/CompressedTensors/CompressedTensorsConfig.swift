@@ -2,18 +2,27 @@ import Foundation
 
 /// The `quantization_config` entry of a Hugging Face `config.json` for a checkpoint written in
 /// the compressed-tensors layout: what transformers (`CompressedTensorsConfig`) and vLLM
-/// (`compressed_tensors.py`) read to know which modules are quantized and how.
+/// (`compressed_tensors.py`) read to know which modules are quantized and how. Its keys are
+/// those compressed-tensors' own `ModelCompressor.update_config` writes (`version` is the
+/// compressed-tensors release whose layout this matches).
 ///
-/// One config group per distinct scheme, `group_0`, `group_1`, ... in order of first use, each
-/// targeting its modules by exact name; `ignore` lists the modules whose 2-D weights were kept
-/// in float. `int-quantized` groups also declare dynamic per-token int8 input activations (vLLM
-/// serves them as W8A8); `pack-quantized` groups are weight-only (W8A16, W4A16).
+/// One config group per distinct scheme, `group_0`, `group_1`, ... in order of first use. When
+/// one scheme covers every quantized module and every Linear module is either quantized or
+/// listed in `ignore`, the group targets the class, `["Linear"]`, as llm-compressor writes it
+/// (so a model class that prefixes module names, `bert.` in `BertForMaskedLM`, still matches);
+/// otherwise each group lists its modules by exact name. `ignore` lists the Linear modules kept
+/// in float (the output head among them); other modules (embeddings) are not targeted, so they
+/// need no entry. `int-quantized` groups also declare dynamic per-token int8 input activations
+/// (vLLM serves them as W8A8); `pack-quantized` groups are weight-only (W8A16, W4A16).
 public struct CompressedTensorsConfig: Sendable, Equatable {
     public let format: CompressedTensorsFormat
     /// Schemes in order of first use, each with the modules it quantizes.
     public private(set) var groups: [(scheme: QuantScheme, modules: [String])] = []
-    /// Modules whose 2-D weights stay in float.
+    /// Linear modules whose weights stay in float.
     public private(set) var ignore: [String] = []
+
+    /// The compressed-tensors release whose checkpoint layout and config keys this matches.
+    public static let layoutVersion = "0.20.1"
 
     public init(format: CompressedTensorsFormat) {
         self.format = format
@@ -33,10 +42,14 @@ public struct CompressedTensorsConfig: Sendable, Equatable {
         }
     }
 
-    /// Records that the 2-D weight of `module` was kept in float.
+    /// Records that the weight of the Linear module `module` was kept in float.
     public mutating func addIgnored(module: String) {
         ignore.append(module)
     }
+
+    /// Whether the one group may target the class `Linear` instead of listing names: every
+    /// Linear module is in it or in `ignore` (the caller adds every Linear module to one of them).
+    var targetsLinearClass: Bool { groups.count == 1 }
 
     /// The entry as a JSON object (`JSONSerialization` types).
     public var jsonObject: [String: Any] {
@@ -49,26 +62,31 @@ public struct CompressedTensorsConfig: Sendable, Equatable {
                 "strategy": group.scheme.granularity == .perTensor ? "tensor" : group.scheme.groupSize == nil ? "channel" : "group",
                 "group_size": group.scheme.groupSize.map { $0 as Any } ?? NSNull(),
                 "dynamic": false,
-                "observer": "minmax",
             ]
             let inputs: Any = format == .intQuantized
                 ? ["num_bits": 8, "type": "int", "symmetric": true, "strategy": "token", "group_size": NSNull(),
                    "dynamic": true] as [String: Any]
                 : NSNull()
             configGroups["group_\(index)"] = [
-                "targets": group.modules,
+                "targets": targetsLinearClass ? ["Linear"] : group.modules,
                 "weights": weights,
                 "input_activations": inputs,
                 "output_activations": NSNull(),
+                "format": format.rawValue,
             ] as [String: Any]
         }
         return [
             "quant_method": "compressed-tensors",
+            "version": Self.layoutVersion,
             "format": format.rawValue,
             "quantization_status": "compressed",
             "config_groups": configGroups,
             "ignore": ignore,
             "kv_cache_scheme": NSNull(),
+            "global_compression_ratio": NSNull(),
+            "sparsity_config": [String: Any](),
+            "transform_config": [String: Any](),
+            "moe_sparsity_config": NSNull(),
         ]
     }
 

@@ -5,6 +5,9 @@ public struct QuantizationPlan: Sendable {
         public let tensor: TensorInfo
         /// nil: written as it is.
         public let scheme: QuantScheme?
+        /// Why a tensor the rank rule would have quantized stays in float: it is not a Linear
+        /// weight (`SelectionRules.keptRole(of:)`); nil otherwise.
+        public var keptRole: ModuleRole? = nil
     }
 
     public let steps: [Step]
@@ -33,8 +36,13 @@ public struct QuantizationPlan: Sendable {
             if let size = scheme?.groupSize, let last = info.shape.last, last % size != 0 {
                 ungroupable.append("'\(info.name)' \(formatShape(info.shape))")
             }
-            if case .compressedTensors = layout, let scheme, let reason = CompressedTensorsFormat.unsupported(info, scheme: scheme) {
-                throw .notInLayout(tensor: info.name, reason: reason)
+            if case .compressedTensors = layout, let scheme {
+                if let reason = CompressedTensorsFormat.unsupported(info, scheme: scheme) {
+                    throw .notInLayout(tensor: info.name, reason: reason)
+                }
+                if let role = rules.moduleRoles?.role(of: info), !Self.compressedTensorsLoads(role) {
+                    throw .notLoadable(tensor: info.name, role: role)
+                }
             }
             for member in layout.members(of: info, scheme: scheme) {
                 outputs.append(member)
@@ -44,13 +52,24 @@ public struct QuantizationPlan: Sendable {
                 }
                 owners[member.name] = owner
             }
-            steps.append(Step(tensor: info, scheme: scheme))
+            steps.append(Step(tensor: info, scheme: scheme, keptRole: scheme == nil ? rules.keptRole(of: info) : nil))
         }
         if !ungroupable.isEmpty, let size = steps.lazy.compactMap(\.scheme?.groupSize).first {
             throw .groupSizeMismatch(groupSize: size, tensors: ungroupable)
         }
         self.steps = steps
         self.outputTensors = outputs
+    }
+
+    /// Whether a compressed-tensors loader reads a quantized weight of a module of `role`:
+    /// Linear modules and an untied output head. An embedding (compressed-tensors replaces its
+    /// `weight`, which transformers' initialisation then reads), a tied head (it is the
+    /// embedding's storage) and a Conv1D (stored transposed) do not load.
+    static func compressedTensorsLoads(_ role: ModuleRole) -> Bool {
+        switch role {
+        case .linear, .outputHead(tied: false): true
+        case .embedding, .outputHead(tied: true), .conv1D, .other: false
+        }
     }
 }
 
@@ -59,6 +78,8 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case axisOutOfRange(tensor: String, axis: Int, rank: Int)
     case nameCollision(name: String, first: String, second: String)
     case notInLayout(tensor: String, reason: String)
+    /// A tensor selected for compressed-tensors output that no loader reads quantized.
+    case notLoadable(tensor: String, role: ModuleRole)
     /// Selected tensors whose last dimension the group size does not divide.
     case groupSizeMismatch(groupSize: Int, tensors: [String])
 
@@ -72,6 +93,9 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
             "group size \(size) does not divide the last dimension of \(tensors.count) selected tensor"
                 + (tensors.count == 1 ? "" : "s") + ": " + tensors.joined(separator: ", ")
                 + " (choose a divisor, or keep them in float with --exclude)"
+        case .notLoadable(let tensor, let role):
+            "tensor '\(tensor)' is \(role.description); compressed-tensors loaders quantize Linear modules only and "
+                + "cannot load it quantized: keep it in float, or write .npz to quantize it"
         case .notInLayout(let tensor, let reason):
             "tensor '\(tensor)': the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or "
                 + "per output channel, and \(reason); keep it in float (--exclude) or write .npz"

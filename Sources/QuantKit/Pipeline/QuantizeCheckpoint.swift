@@ -44,7 +44,7 @@ public func quantizeCheckpoint(
             var bytes = try readCompanion(companion.input)
             if companion == plan.config, case .compressedTensors(let format) = layout {
                 do {
-                    bytes = try compressedTensorsConfig(format: format, plans: plans).merged(into: bytes)
+                    bytes = try compressedTensorsConfig(format: format, plans: plans, roles: rules.moduleRoles).merged(into: bytes)
                 } catch {
                     throw FileError(path: companion.input, error)
                 }
@@ -65,14 +65,18 @@ public func quantizeCheckpoint(
     }
 }
 
-/// The `quantization_config` for the modules `plans` quantize and keep.
-func compressedTensorsConfig(format: CompressedTensorsFormat, plans: [QuantizationPlan]) -> CompressedTensorsConfig {
+/// The `quantization_config` for the modules `plans` quantize and keep: every quantized weight
+/// in its scheme's group, every Linear module kept in float (by `roles`; without roles, every
+/// 2-D floating weight) in `ignore`.
+func compressedTensorsConfig(format: CompressedTensorsFormat, plans: [QuantizationPlan], roles: ModuleRoles?)
+    -> CompressedTensorsConfig {
     var config = CompressedTensorsConfig(format: format)
     for step in plans.flatMap(\.steps) where step.tensor.name.hasSuffix(".weight") {
         let module = CompressedTensorsFormat.moduleName(of: step.tensor.name)
         if let scheme = step.scheme {
             config.addQuantized(module: module, scheme: scheme)
-        } else if step.tensor.shape.count == 2, step.tensor.dtype.isFloatingPoint {
+        } else if roles.map({ $0.role(of: step.tensor).isLinearClass })
+                    ?? (step.tensor.shape.count == 2 && step.tensor.dtype.isFloatingPoint) {
             config.addIgnored(module: module)
         }
     }

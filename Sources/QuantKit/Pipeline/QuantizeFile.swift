@@ -60,7 +60,7 @@ public func quantizeFile(
             let stored = bytes.count / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
             lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
                                bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: stored,
-                               mse: nil, maxAbsError: nil, sqnrDB: nil))
+                               mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description))
             continue
         }
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, threads: threads,
@@ -79,7 +79,8 @@ public func quantizeFile(
     try writer.finish()
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
-                              elapsedSeconds: Date().timeIntervalSince(start))
+                              elapsedSeconds: Date().timeIntervalSince(start),
+                              notes: PlanNote.notes(for: plan, layout: layout).map(\.description))
 }
 
 /// Where a `quantizeFile` run is: about to read tensor `index` of `count`, after `bytesDone`

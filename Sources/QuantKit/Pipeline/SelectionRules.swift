@@ -16,8 +16,12 @@ public struct LayerRule: @unchecked Sendable {
 /// Which tensors are quantized, and how.
 ///
 /// - Without `include` patterns, every floating tensor of rank >= 2 is selected; rank 0 and 1
-///   tensors (biases, norms) stay as they are. With `include` patterns, a floating tensor is
-///   selected when any pattern matches its name (so `.*` selects every floating tensor).
+///   tensors (biases, norms) stay as they are. With `moduleRoles` (a Hugging Face checkpoint,
+///   or compressed-tensors output), only the weights of Linear modules are selected, as
+///   llm-compressor does (`targets: ["Linear"]`, `ignore: ["lm_head"]`): embedding tables,
+///   the output head and GPT-2's Conv1D stay in float (see `ModuleRole`, and `keptRole(of:)`
+///   for the report). With `include` patterns, a floating tensor is selected when any pattern
+///   matches its name (so `.*` selects every floating tensor).
 /// - A tensor matching any `exclude` pattern is never selected (exclude wins).
 /// - A selected tensor gets the scheme of the first `layers` rule that matches its name, else
 ///   `defaultScheme`; a rule or default of `nil` (`none`) keeps it in float.
@@ -29,21 +33,38 @@ public struct SelectionRules: @unchecked Sendable {
     public let include: [Regex<AnyRegexOutput>]
     public let exclude: [Regex<AnyRegexOutput>]
     public let layers: [LayerRule]
+    /// The checkpoint's module roles, when only Linear weights are selected by default.
+    public var moduleRoles: ModuleRoles?
 
     public init(defaultScheme: QuantScheme?, include: [Regex<AnyRegexOutput>] = [],
-                exclude: [Regex<AnyRegexOutput>] = [], layers: [LayerRule] = []) {
+                exclude: [Regex<AnyRegexOutput>] = [], layers: [LayerRule] = [], moduleRoles: ModuleRoles? = nil) {
         self.defaultScheme = defaultScheme
         self.include = include
         self.exclude = exclude
         self.layers = layers
+        self.moduleRoles = moduleRoles
+    }
+
+    /// The role of a tensor that the default selection would have taken by rank alone but
+    /// keeps in float because it is not a Linear weight (nil for every other tensor): the
+    /// report says why it stayed in float.
+    public func keptRole(of info: TensorInfo) -> ModuleRole? {
+        guard include.isEmpty, let moduleRoles, info.dtype.isFloatingPoint, info.shape.count >= 2,
+              !exclude.contains(where: { info.name.contains($0) }) else { return nil }
+        let role = moduleRoles.role(of: info)
+        return role == .linear ? nil : role
     }
 
     /// The scheme for the tensor described by `info`, or nil when it stays as it is.
     public func scheme(for info: TensorInfo) -> QuantScheme? {
         guard info.dtype.isFloatingPoint else { return nil }
-        let selected = include.isEmpty
-            ? info.shape.count >= 2
-            : include.contains { info.name.contains($0) }
+        let selected = if !include.isEmpty {
+            include.contains { info.name.contains($0) }
+        } else if let moduleRoles {
+            moduleRoles.role(of: info) == .linear
+        } else {
+            info.shape.count >= 2
+        }
         guard selected, !exclude.contains(where: { info.name.contains($0) }) else { return nil }
         if let rule = layers.first(where: { info.name.contains($0.regex) }) {
             return rule.scheme

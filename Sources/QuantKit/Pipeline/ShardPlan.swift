@@ -97,6 +97,18 @@ public struct ShardPlan: Sendable, Equatable {
     }
 
 
+    /// The roles of the checkpoint's modules when only Linear weights are quantized by default:
+    /// for a Hugging Face folder (it has a `config.json`) and for safetensors output (the
+    /// compressed-tensors layout, whose loaders quantize Linear modules only); nil otherwise.
+    /// The architecture comes from the folder's `config.json`, or the one beside a single input
+    /// file; without one, from the tensor names alone.
+    public func moduleRoles() throws -> ModuleRoles? {
+        guard config != nil || format == .safetensors else { return nil }
+        let beside = URL(fileURLWithPath: jobs[0].input).deletingLastPathComponent().appendingPathComponent(Self.configName).path
+        let path = config?.input ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
+        return ModuleRoles(config: try path.map(ModelConfig.load(path:)) ?? ModelConfig())
+    }
+
     /// Creates the output folder of a sharded run.
     public func createOutputFolder() throws {
         guard sharded, let first = jobs.first else { return }

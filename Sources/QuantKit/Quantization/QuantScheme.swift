@@ -26,6 +26,8 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     public var bits: Int
     /// How each scale's range is chosen (min-max unless a clipping search is asked for).
     public var clipping: Clipping = .minmax
+    /// How scales and codes follow from the range (`ScaleRule`).
+    public var scaleRule: ScaleRule = .reference
 
     public static let bitRange = 2 ... 8
 

@@ -125,8 +125,12 @@ func asymmetricParameters(min: Float, max: Float, bits: Int, storedAs storage: D
     return (scale, Int32(zeroPoint))
 }
 
-/// The scale and (float) zero point of the range `[lo, hi]` (containing 0) under `scheme`.
+/// The scale and (float) zero point of the range `[lo, hi]` (containing 0) under `scheme`;
+/// under compressed-tensors' rule, computed in `storage`'s arithmetic.
 func parameters(min lo: Float, max hi: Float, scheme: QuantScheme, storage: DType) -> (scale: Float, zeroPoint: Float) {
+    if scheme.scaleRule == .compressedTensors {
+        return compressedTensorsParameters(min: lo, max: hi, scheme: scheme, arithmetic: storage)
+    }
     guard !scheme.symmetric else { return (symmetricScale(min: lo, max: hi, bits: scheme.bits, storedAs: storage), 0) }
     let (scale, zeroPoint) = asymmetricParameters(min: lo, max: hi, bits: scheme.bits, storedAs: storage)
     return (scale, Float(zeroPoint))

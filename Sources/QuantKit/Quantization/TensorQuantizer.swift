@@ -16,6 +16,8 @@ struct TensorQuantizer {
     let blocks: ChannelBlocks
     let scheme: QuantScheme
     let threads: Int
+    /// The dtype whose arithmetic compressed-tensors' rule emulates (`ScaleRule`).
+    var arithmetic: DType = .float32
 
     /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
     /// `count / rows` elements each, the first of channel `channel` and each next one of the
@@ -128,6 +130,15 @@ struct TensorQuantizer {
                   into codes: UnsafeMutablePointer<UInt8>, first: Int, measure: Bool) -> ErrorSums {
         let qmin = Float(scheme.qmin)
         let qmax = Float(scheme.qmax)
+        func run(_ values: UnsafeRawPointer, count: Int, into codes: UnsafeMutablePointer<UInt8>, scale: Float,
+                 zeroPoint: Float) -> ErrorSums {
+            guard scheme.scaleRule == .reference else {
+                return quantizeRunCompressedTensors(values, count: count, into: codes, scale: scale, zeroPoint: zeroPoint,
+                                                    scheme: scheme, arithmetic: arithmetic, measure: measure)
+            }
+            return quantizeRun(values, count: count, into: codes, scale: scale, zeroPoint: zeroPoint, qmin: qmin, qmax: qmax,
+                               measure: measure)
+        }
         var sums = [ErrorSums](repeating: ErrorSums(), count: pieces.count)
         sums.withUnsafeMutableBufferPointer { sums in
             parallelFor(pieces.count, threads: threads) { index in
@@ -136,17 +147,16 @@ struct TensorQuantizer {
                     for row in 0 ..< piece.rows {
                         let start = piece.start + row * piece.rowLength
                         let channel = (piece.channel + row) % blocks.channels
-                        sums[index].add(quantizeRun(values + 4 * start, count: piece.rowLength, into: codes + (start - first),
-                                                    scale: scales[channel], zeroPoint: zeroPoints[channel],
-                                                    qmin: qmin, qmax: qmax, measure: measure))
+                        sums[index].add(run(values + 4 * start, count: piece.rowLength, into: codes + (start - first),
+                                            scale: scales[channel], zeroPoint: zeroPoints[channel]))
                     }
                     return
                 }
                 for outer in 0 ..< blocks.outer {
                     for c in piece.channel ..< piece.channel + piece.count {
                         let flat = outer * blocks.channels + c
-                        sums[index].add(quantizeRun(values + 4 * flat, count: 1, into: codes + (flat - first), scale: scales[c],
-                                                    zeroPoint: zeroPoints[c], qmin: qmin, qmax: qmax, measure: measure))
+                        sums[index].add(run(values + 4 * flat, count: 1, into: codes + (flat - first), scale: scales[c],
+                                            zeroPoint: zeroPoints[c]))
                     }
                 }
             }
@@ -195,7 +205,8 @@ func quantizeFloat32(
     let count = try elementCount(of: shape)
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
     let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
-    let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads)
+    let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads,
+                                    arithmetic: scaleStorage)
     let pieces = quantizer.pieces
     // An empty tensor has no base address; give the kernels a valid one (they read nothing).
     let base = values.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!

@@ -26,7 +26,7 @@ extension QuantizationReport {
             format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller) in %.3f s\n",
             quantizedCount, tensors.count, formatBytes(bytesBefore) as NSString, formatBytes(bytesAfter) as NSString,
             compressionRatio, elapsedSeconds)
-        return table.rendered() + "\n" + summary
+        return table.rendered() + "\n" + summary + notes.map { "note: \($0)\n" }.joined()
     }
 
     /// The machine report: one JSON object (keys sorted), ending in a newline.

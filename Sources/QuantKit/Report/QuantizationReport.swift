@@ -20,10 +20,12 @@ public struct QuantizationReport: Sendable, Encodable {
         public let sqnrDB: Double?
         /// With a clipping search: the clipping's SQNR minus min-max scales' SQNR, in dB.
         public let sqnrGainDB: Double?
+        /// Why a tensor that is not a Linear weight stayed in float (`ModuleRole`), in words.
+        public let keptBecause: String?
 
         public init(name: String, shape: [Int], dtype: String, scheme: String, bits: Int?, axis: Int?,
                     bytesBefore: Int, bytesAfter: Int, mse: Double?, maxAbsError: Double?, sqnrDB: Double?,
-                    sqnrGainDB: Double? = nil) {
+                    sqnrGainDB: Double? = nil, keptBecause: String? = nil) {
             self.name = name
             self.shape = shape
             self.dtype = dtype
@@ -36,12 +38,14 @@ public struct QuantizationReport: Sendable, Encodable {
             self.maxAbsError = maxAbsError
             self.sqnrDB = sqnrDB
             self.sqnrGainDB = sqnrGainDB
+            self.keptBecause = keptBecause
         }
 
         enum CodingKeys: String, CodingKey {
             case name, shape, dtype, scheme, bits, axis, mse
             case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
             case maxAbsError = "max_abs_error", sqnrDB = "sqnr_db", sqnrGainDB = "sqnr_gain_db"
+            case keptBecause = "kept_because"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -58,6 +62,7 @@ public struct QuantizationReport: Sendable, Encodable {
             try container.encode(maxAbsError, forKey: .maxAbsError)
             try container.encode(sqnrDB.flatMap(finiteOrNil), forKey: .sqnrDB)
             try container.encodeIfPresent(sqnrGainDB.flatMap(finiteOrNil), forKey: .sqnrGainDB)
+            try container.encodeIfPresent(keptBecause, forKey: .keptBecause)
         }
     }
 
@@ -65,12 +70,16 @@ public struct QuantizationReport: Sendable, Encodable {
     public let output: String
     public let tensors: [TensorLine]
     public let elapsedSeconds: Double
+    /// What the user should know about the output beyond the table: choices made for them and
+    /// what loads it (`PlanNote`), one sentence each.
+    public let notes: [String]
 
-    public init(input: String, output: String, tensors: [TensorLine], elapsedSeconds: Double) {
+    public init(input: String, output: String, tensors: [TensorLine], elapsedSeconds: Double, notes: [String] = []) {
         self.input = input
         self.output = output
         self.tensors = tensors
         self.elapsedSeconds = elapsedSeconds
+        self.notes = notes
     }
 
     public var bytesBefore: Int { tensors.reduce(0) { $0 + $1.bytesBefore } }
@@ -80,7 +89,7 @@ public struct QuantizationReport: Sendable, Encodable {
     public var compressionRatio: Double { bytesAfter == 0 ? 1 : Double(bytesBefore) / Double(bytesAfter) }
 
     enum CodingKeys: String, CodingKey {
-        case input, output, tensors
+        case input, output, tensors, notes
         case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
         case compressionRatio = "compression_ratio", elapsedSeconds = "elapsed_seconds"
         case quantizedCount = "quantized_tensors"
@@ -96,5 +105,6 @@ public struct QuantizationReport: Sendable, Encodable {
         try container.encode(bytesAfter, forKey: .bytesAfter)
         try container.encode(compressionRatio, forKey: .compressionRatio)
         try container.encode(elapsedSeconds, forKey: .elapsedSeconds)
+        if !notes.isEmpty { try container.encode(notes, forKey: .notes) }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+
+/// What a Hugging Face `config.json` says about a model's architecture that decides which of
+/// its tensors are Linear weights: the `model_type`, the `architectures` classes and whether
+/// the output head shares the input embedding's storage (`tie_word_embeddings`).
+public struct ModelConfig: Sendable, Equatable {
+    public var modelType: String?
+    public var architectures: [String]
+    /// As written in the file; nil when absent (transformers' `PretrainedConfig` default is
+    /// true, but several model classes override it, so an absent value is left undecided).
+    public var tieWordEmbeddings: Bool?
+
+    public init(modelType: String? = nil, architectures: [String] = [], tieWordEmbeddings: Bool? = nil) {
+        self.modelType = modelType
+        self.architectures = architectures
+        self.tieWordEmbeddings = tieWordEmbeddings
+    }
+
+    /// The largest `config.json` read (real ones are a few KiB).
+    static let maxBytes = 16 << 20
+
+    /// Parses the bytes of a `config.json`; the fields it does not know are ignored, and a
+    /// field of the wrong type counts as absent (the file is the model's, not ours to judge).
+    public init(json bytes: [UInt8]) throws(ModelConfigError) {
+        guard bytes.count <= Self.maxBytes else { throw .tooLarge(bytes.count) }
+        guard jsonNesting(of: bytes).depth <= maxJSONNestingDepth,
+              let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        else { throw .notAnObject }
+        self.init(modelType: object["model_type"] as? String,
+                  architectures: (object["architectures"] as? [Any])?.compactMap { $0 as? String } ?? [],
+                  tieWordEmbeddings: object["tie_word_embeddings"] as? Bool)
+    }
+
+    /// Reads the `config.json` at `path`.
+    public static func load(path: String) throws -> ModelConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, FileReadError.systemError(operation: "read", errno: errno))
+        }
+        do {
+            return try ModelConfig(json: [UInt8](data))
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+}
+
+/// Why a `config.json` could not be read.
+public enum ModelConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAnObject
+    case tooLarge(Int)
+
+    public var description: String {
+        switch self {
+        case .notAnObject: "not a JSON object (a model configuration)"
+        case .tooLarge(let size): "\(size) bytes is too large for a model configuration (at most \(ModelConfig.maxBytes))"
+        }
+    }
+}
