@@ -124,20 +124,23 @@ import Testing
     }
 
     @Test(arguments: [("conv.weight", [2, 3, 4]), ("lm_head.kernel", [4, 4])])
+    // Selected with --include: by default neither is a Linear weight, so neither is selected.
     func aTensorTheLayoutCannotHoldIsRefusedByName(name: String, shape: [Int]) throws {
         let folder = try TemporaryFolder()
         let input = folder.url.appendingPathComponent("model")
         let extra = (name, floatTensor(seededValues(shape.reduce(1, *), seed: 31), shape: shape, dtype: .float32))
         try ModelParts.write(to: input, shard2: ModelParts.shard2() + [extra])
         let output = folder.path("quantized")
-        expectRefusal([input.path, "-o", output] + Self.options, naming: [ModelParts.shardNames[1], name], output: output)
+        let selected = ["--include", "^" + name + "$"]
+        expectRefusal([input.path, "-o", output] + Self.options + selected, naming: [ModelParts.shardNames[1], name],
+                      output: output)
         // The same tensor in a single file.
         let single = folder.path("single.safetensors")
         try writeSafetensors([extra], to: single)
         let singleOutput = folder.path("single-out.safetensors")
-        expectRefusal([single, "-o", singleOutput], naming: [single, name], output: singleOutput)
-        // Kept in float, it is copied.
-        let kept = cli([single, "-o", singleOutput, "--exclude", "conv|kernel"])
+        expectRefusal([single, "-o", singleOutput] + selected, naming: [single, name], output: singleOutput)
+        // Not a Linear weight, it stays in float by default and is copied.
+        let kept = cli([single, "-o", singleOutput])
         #expect(kept.status == .success, "\(kept.err)")
         #expect(try loadAll(singleOutput) == [name: extra.1])
     }

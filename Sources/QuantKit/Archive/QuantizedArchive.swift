@@ -3,35 +3,51 @@
 /// either layout (`ArchiveLayout` in an `.npz`, `CompressedTensorsFormat` in a safetensors
 /// file, whose header's `__metadata__` holds the record under `quantize`).
 ///
-/// A file without that record is a plain tensor file: `metadata` is nil and every tensor is
-/// "kept".
+/// A safetensors file without that record whose folder's `config.json` has a compressed-tensors
+/// `quantization_config` (a checkpoint another tool wrote) is read through that config
+/// (`CompressedTensorsCheckpoint`). Any other file without a record is a plain tensor file:
+/// `metadata` is nil and every tensor is "kept".
 public struct QuantizedArchive {
     public let source: any TensorSource
     public let metadata: ArchiveMetadata?
+    /// The `quantization_config` the metadata was derived from, for a checkpoint another tool wrote.
+    public let foreignConfig: CompressedTensorsCheckpoint?
     /// The source's tensors by name.
     private let tensorInfo: [String: TensorInfo]
 
     public init(source: any TensorSource) throws {
         self.source = source
         tensorInfo = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        foreignConfig = source.headerMetadata[ArchiveMetadata.safetensorsKey] == nil && tensorInfo[ArchiveLayout.metadataName] == nil
+            && source is SafetensorsSource ? try CompressedTensorsCheckpoint.beside(source.path) : nil
+        metadata = try Self.readMetadata(source, tensorInfo[ArchiveLayout.metadataName], foreignConfig: foreignConfig)
+    }
+
+    /// The record in a safetensors header or an .npz member, or the one a foreign checkpoint's
+    /// `quantization_config` implies; nil for a plain tensor file.
+    private static func readMetadata(_ source: any TensorSource, _ member: TensorInfo?,
+                                     foreignConfig: CompressedTensorsCheckpoint?) throws -> ArchiveMetadata? {
         if let record = source.headerMetadata[ArchiveMetadata.safetensorsKey] {
             do {
-                metadata = try ArchiveMetadata.decode(Array(record.utf8))
+                return try ArchiveMetadata.decode(Array(record.utf8))
             } catch {
                 throw FileError(path: source.path, member: "__metadata__.\(ArchiveMetadata.safetensorsKey)", error)
             }
-            return
         }
-        guard let info = tensorInfo[ArchiveLayout.metadataName] else {
-            metadata = nil
-            return
+        if let foreignConfig {
+            do {
+                return try foreignConfig.metadata(for: source)
+            } catch {
+                throw FileError(path: source.path, member: "quantization_config", error)
+            }
         }
+        guard let info = member else { return nil }
         guard info.dtype == .uint8, info.shape.count == 1 else {
             throw FileError(path: source.path, member: info.name,
                             ArchiveError.invalidMetadata("expected a 1-D uint8 array, found \(info.dtype.rawValue) \(formatShape(info.shape))"))
         }
         do {
-            metadata = try ArchiveMetadata.decode(try source.load(info.name).bytes)
+            return try ArchiveMetadata.decode(try source.load(info.name).bytes)
         } catch let error as ArchiveError {
             throw FileError(path: source.path, member: info.name, error)
         }

@@ -101,12 +101,21 @@ public struct ShardPlan: Sendable, Equatable {
     /// for a Hugging Face folder (it has a `config.json`) and for safetensors output (the
     /// compressed-tensors layout, whose loaders quantize Linear modules only); nil otherwise.
     /// The architecture comes from the folder's `config.json`, or the one beside a single input
-    /// file; without one, from the tensor names alone.
+    /// file; without one, from the tensor names alone. A folder whose `config.json` is not a
+    /// model configuration (not a JSON object) is no Hugging Face folder: `.npz` output keeps
+    /// the rank rule, and safetensors output refuses it (its config could not gain a
+    /// `quantization_config`).
     public func moduleRoles() throws -> ModuleRoles? {
         guard config != nil || format == .safetensors else { return nil }
         let beside = URL(fileURLWithPath: jobs[0].input).deletingLastPathComponent().appendingPathComponent(Self.configName).path
-        let path = config?.input ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
-        return ModuleRoles(config: try path.map(ModelConfig.load(path:)) ?? ModelConfig())
+        guard let path = config?.input ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil) else {
+            return ModuleRoles()
+        }
+        do {
+            return ModuleRoles(config: try ModelConfig.load(path: path))
+        } catch where format == .npz {
+            return nil
+        }
     }
 
     /// Creates the output folder of a sharded run.

@@ -22,7 +22,7 @@ extension Inspection {
             text += "\(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
             text += problems.map { "  - \($0)\n" }.joined()
         }
-        return text
+        return text + notes.map { "note: \($0)\n" }.joined()
     }
 
     /// The machine listing: one JSON object, keys sorted, ending in a newline.

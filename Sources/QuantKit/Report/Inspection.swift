@@ -27,12 +27,15 @@ public struct Inspection: Sendable, Encodable {
     public let writtenBy: String?
     public let tensors: [Line]
     public let problems: [String]
+    /// What a reader should know: where the schemes came from, how the codes were rounded,
+    /// what loads the file (one sentence each).
+    public let notes: [String]
 
     public var totalBytes: Int { tensors.reduce(0) { $0 + $1.bytes } }
     public var quantizedCount: Int { tensors.filter { $0.scheme != nil }.count }
 
     enum CodingKeys: String, CodingKey {
-        case file, tensors, problems
+        case file, tensors, problems, notes
         case writtenBy = "written_by", totalBytes = "total_bytes", quantizedCount = "quantized_tensors"
     }
 
@@ -44,6 +47,7 @@ public struct Inspection: Sendable, Encodable {
         try container.encode(quantizedCount, forKey: .quantizedCount)
         try container.encode(totalBytes, forKey: .totalBytes)
         try container.encode(problems, forKey: .problems)
+        try container.encode(notes, forKey: .notes)
     }
 
     /// Inspects `archive`, checking every quantized tensor in full (codes in range, scales
@@ -78,5 +82,26 @@ public struct Inspection: Sendable, Encodable {
         self.writtenBy = archive.metadata?.tool
         self.tensors = lines
         self.problems = problems
+        self.notes = Self.notes(archive)
+    }
+
+    /// The notes for `archive`: a foreign checkpoint's scheme source and rounding, and the
+    /// `PlanNote`s its entries imply.
+    static func notes(_ archive: QuantizedArchive) -> [String] {
+        guard let metadata = archive.metadata else { return [] }
+        var notes: [String] = []
+        let schemes = metadata.tensors.compactMap(\.quantScheme)
+        if archive.foreignConfig != nil {
+            notes.append("schemes read from config.json's quantization_config (the file has no record of quantize's); "
+                         + "compressed-tensors rounds differently from quantize's reference rule: its symmetric scale is "
+                         + "max|x| / ((2^b - 1) / 2) (127.5 at 8 bits) and it adds the zero point before rounding, so exact .5 "
+                         + "ties can land one code apart; quantize's compressed-tensors scale rule reproduces its codes exactly")
+        } else if schemes.contains(where: { $0.scaleRule == .compressedTensors }) {
+            notes.append(PlanNote.compressedTensorsRounding.description)
+        }
+        if metadata.layout == .compressedTensors(.packQuantized), schemes.contains(where: { !$0.symmetric && $0.granularity != .perTensor }) {
+            notes.append(PlanNote.packedZeroPoints.description)
+        }
+        return notes
     }
 }
