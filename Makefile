@@ -65,6 +65,7 @@ fixtures:
 	python3 Fixtures/npy/generate.py
 	python3 Fixtures/zip/generate.py
 	python3 Fixtures/compressed_tensors/generate.py
+	python3 Fixtures/compressed_tensors/library_written.py  # needs torch and compressed-tensors
 	python3 Fixtures/npz/generate.py
 	python3 Fixtures/safetensors/generate.py
 	python3 Fixtures/digits/generate.py  # needs scikit-learn

@@ -6,7 +6,7 @@ in every kind a Hub checkpoint of int weights comes in:
 
     {pack,int}-{sym,asym}-{channel,group16,tensor}-{8,4}/model.safetensors + config.json
 
-and, beside each, `decompressed.npz`: the float32 weights compressed-tensors' own
+and, under `library-decompressed/KIND.npz`, the float32 weights compressed-tensors' own
 decompression gives back (`ModelCompressor.decompress_model`), which our `dequantize` must
 reproduce exactly; and once, `digits-float.safetensors`: the float weights the library
 quantized (our `--scale-rule compressed-tensors` output of it must be byte-identical to the
@@ -31,6 +31,7 @@ from safetensors.torch import save_file
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "library")
+DECOMPRESSED = os.path.join(HERE, "library-decompressed")
 
 
 class MLP(torch.nn.Module):
@@ -76,7 +77,7 @@ def write(weights, fmt, symmetric, strategy, group_size, bits):
         json.dump({"architectures": ["MLP"], "model_type": "mlp"}, f)
     compressor.update_config(folder)
     compressor.decompress_model(model)
-    np.savez(os.path.join(folder, "decompressed.npz"),
+    np.savez(os.path.join(DECOMPRESSED, name + ".npz"),
              **{k: v.numpy() for k, v in model.state_dict().items() if k.endswith(".weight") or k.endswith(".bias")})
     return name
 
@@ -84,6 +85,8 @@ def write(weights, fmt, symmetric, strategy, group_size, bits):
 def main():
     weights = dict(np.load(os.path.join(ROOT, "Fixtures", "digits", "mlp.npz")))
     shutil.rmtree(OUT, ignore_errors=True)
+    shutil.rmtree(DECOMPRESSED, ignore_errors=True)
+    os.makedirs(DECOMPRESSED)
     save_file({k: torch.from_numpy(v) for k, v in weights.items()}, os.path.join(HERE, "digits-float.safetensors"),
               metadata={"format": "pt"})
     names = []
