@@ -53,7 +53,9 @@ public enum CLI {
     /// What the user can do about `error` in this program's options, where the library's words
     /// (which know no options) leave it out.
     static func hint(for error: any Error) -> String {
-        guard let located = error as? FileError, case .overBudget? = located.underlying as? MemoryBudgetError else { return "" }
-        return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
+        guard let located = error as? FileError, case .overBudget(let operation, _, _, _)? = located.underlying as? MemoryBudgetError
+        else { return "" }
+        return operation == "quantizing" ? " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
+            : " (raise it with --max-memory SIZE)"
     }
 }

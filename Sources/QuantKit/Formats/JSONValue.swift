@@ -45,7 +45,7 @@ indirect enum JSONValue: Decodable, Equatable {
 func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? {
     let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
     // One level per open object (its keys so far) or array (nil).
-    var levels: [(keys: Set<String>?, expectingKey: Bool)] = []
+    var levels: [(keys: Set<ExactName>?, expectingKey: Bool)] = []
     var topLevelKey: String?
     var index = 0
     while index < json.count {
@@ -70,8 +70,8 @@ func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? 
             let key = escaped
                 ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
                 : String(decoding: json[start + 1 ..< index], as: UTF8.self)
-            guard !level.keys!.contains(key) else { return (key, levels.count == 1 ? nil : topLevelKey) }
-            levels[levels.count - 1].keys!.insert(key)
+            guard !level.keys!.contains(ExactName(key)) else { return (key, levels.count == 1 ? nil : topLevelKey) }
+            levels[levels.count - 1].keys!.insert(ExactName(key))
             levels[levels.count - 1].expectingKey = false
             if levels.count == 1 { topLevelKey = key }
         default:

@@ -46,7 +46,7 @@ extension MemoryBudget {
             let needed = whole ? MemoryCost.quantizing(step.tensor) : MemoryCost.passthrough(step.tensor)
             guard needed <= bytes else {
                 throw FileError(path: path, member: step.tensor.name, MemoryBudgetError.overBudget(
-                    operation: "quantizing", needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
+                    operation: whole ? "quantizing" : "copying", needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
             }
         }
     }
