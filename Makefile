@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release test faults example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -22,6 +22,18 @@ release: deps
 # The CLI tests run the built binary, so build it first.
 test: build
 	$(SWIFT) test
+
+# Fault injection against the release binary (Tests/faults/run.sh): signals mid-run, disk full
+# on every output kind, special files, permission errors, concurrent runs, bombs under ulimit -v,
+# odd names, 10,000 tensors, and peak RSS under the memory budget (measured with GNU time,
+# installed when missing). Cases needing root (tmpfs, switching user) are skipped without it.
+faults: release
+	@if [ ! -x /usr/bin/time ]; then \
+		echo "installing time (GNU time, for peak RSS)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq time; \
+	fi
+	Tests/faults/run.sh .build/release/quantize
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build

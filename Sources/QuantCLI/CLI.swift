@@ -42,11 +42,20 @@ public enum CLI {
         } catch let error as UsageError {
             let command = arguments.first.flatMap { name in program.commands.first { $0.name == name } }
             let help = command.map { "quantize \($0.name) --help" } ?? "quantize --help"
-            console.err("quantize: \(error) (see '\(help)')\n")
+            console.err("quantize: \("\(error)".escapedForMessage) (see '\(help)')\n")
             return .usage
         } catch {
-            console.err("quantize: \(error)\n")
+            console.err("quantize: \("\(error)".escapedForMessage)\(hint(for: error))\n")
             return .failure
         }
+    }
+
+    /// What the user can do about `error` in this program's options, where the library's words
+    /// (which know no options) leave it out.
+    static func hint(for error: any Error) -> String {
+        guard let located = error as? FileError, case .overBudget(let operation, _, _, _)? = located.underlying as? MemoryBudgetError
+        else { return "" }
+        return operation == "quantizing" ? " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
+            : " (raise it with --max-memory SIZE)"
     }
 }

@@ -21,6 +21,9 @@ enum InspectCommand {
     /// Returns false when the file has problems.
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Bool {
         let path = arguments.argument("file")!
+        if let temporary = TemporaryOutputName(fileName: (path as NSString).lastPathComponent), !ShardPlan.isFolder(path) {
+            throw FileError(path: path, LeftoverTemporaryFile(name: temporary))
+        }
         let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
         let inspections = try files.map { try Inspection(archive: QuantizedArchive(source: openTensorSource(path: $0))) }
         if arguments.flag("json") {

@@ -40,10 +40,33 @@ enum QuantizeCommand {
             .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
-            .flag("force", help: "Replace OUTPUT if it exists (never the input)."),
+            .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
+            maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
         ])
+
+    /// `--max-memory` (shared with `dequantize`).
+    static let maxMemoryOption = OptionSpec(
+        "max-memory", valueName: "SIZE",
+        help: "Memory for tensor data (e.g. 512M, 1.5GiB; default 3/4 of the smallest of RAM, cgroup limit and ulimit -v); "
+            + "a tensor needing more is refused before anything is read.")
+
+    /// The budget `--max-memory` sets, or this machine's default.
+    static func memoryBudget(_ arguments: ParsedArguments) throws(UsageError) -> MemoryBudget {
+        guard let text = arguments.string("max-memory") else { return .systemDefault() }
+        guard let budget = MemoryBudget(parsing: text) else {
+            throw .invalidValue(option: "--max-memory", value: text, expected: "a size such as 512M, 2G, 1.5GiB or a number of bytes")
+        }
+        return budget
+    }
+
+    /// `--output`, refused when empty.
+    static func outputPath(_ arguments: ParsedArguments) throws(UsageError) -> String {
+        let output = arguments.string("output")!
+        guard !output.isEmpty else { throw .invalidValue(option: "--output", value: "", expected: "a file or folder path") }
+        return output
+    }
 
     /// The options that choose what is quantized and how (shared with `eval`).
     static let selectionOptions = [
@@ -140,7 +163,8 @@ enum QuantizeCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         var rules = try selectionRules(arguments)
         let threads = try arguments.int("threads", in: 1 ... 1024)!
-        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: arguments.string("output")!,
+        let budget = try memoryBudget(arguments)
+        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: outputPath(arguments),
                                  format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)))
         rules.moduleRoles = try plan.moduleRoles()
         let layout: OutputLayout
@@ -174,7 +198,8 @@ enum QuantizeCommand {
                         + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
         } : nil
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: arguments.flag("force"),
-                                             threads: threads, overrides: overrides, progress: progress)
+                                             threads: threads, overrides: overrides, memoryBudget: budget,
+                                             progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = arguments.string("report") == "json"
         switch (arguments.string("report"), plan.sharded) {

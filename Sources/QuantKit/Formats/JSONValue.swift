@@ -45,7 +45,7 @@ indirect enum JSONValue: Decodable, Equatable {
 func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? {
     let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
     // One level per open object (its keys so far) or array (nil).
-    var levels: [(keys: Set<String>?, expectingKey: Bool)] = []
+    var levels: [(keys: Set<ExactName>?, expectingKey: Bool)] = []
     var topLevelKey: String?
     var index = 0
     while index < json.count {
@@ -70,8 +70,8 @@ func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? 
             let key = escaped
                 ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
                 : String(decoding: json[start + 1 ..< index], as: UTF8.self)
-            guard !level.keys!.contains(key) else { return (key, levels.count == 1 ? nil : topLevelKey) }
-            levels[levels.count - 1].keys!.insert(key)
+            guard !level.keys!.contains(ExactName(key)) else { return (key, levels.count == 1 ? nil : topLevelKey) }
+            levels[levels.count - 1].keys!.insert(ExactName(key))
             levels[levels.count - 1].expectingKey = false
             if levels.count == 1 { topLevelKey = key }
         default:
@@ -127,3 +127,54 @@ func jsonNesting(of json: [UInt8]) -> (depth: Int, topLevelMembers: Int) {
 /// the `__quantization__` record need 3 and 4). Foundation's parser stops at 512 on its own;
 /// this bound is far below it, so deep documents are refused with a clear error before parsing.
 let maxJSONNestingDepth = 64
+
+/// The members of the outermost object of `json`, in order: each key as written (escapes
+/// decoded), and the bytes of its value. Decoding into a `[String: JSONValue]` merges keys that
+/// are equal only up to Unicode normalization (`String` compares by canonical equivalence);
+/// these keys stay as their bytes (see `ExactName`).
+///
+/// `json` must be an object `JSONDecoder` accepted: only brackets, commas, colons and string
+/// literals are tracked.
+func topLevelMembers(ofJSON json: [UInt8]) -> [(key: String, value: ArraySlice<UInt8>)] {
+    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    var members: [(key: String, value: ArraySlice<UInt8>)] = []
+    var depth = 0
+    var key: String?
+    var valueStart = 0
+    var index = 0
+    func endValue(at end: Int) {
+        if depth == 1, let name = key {
+            members.append((name, json[valueStart ..< end]))
+            key = nil
+        }
+    }
+    while index < json.count {
+        switch json[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            endValue(at: index)
+            depth -= 1
+        case UInt8(ascii: ","):
+            endValue(at: index)
+        case quote:
+            let start = index
+            var escaped = false
+            index += 1
+            while json[index] != quote {
+                if json[index] == backslash { escaped = true; index += 1 }
+                index += 1
+            }
+            guard depth == 1, key == nil else { break }
+            key = escaped
+                ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
+                : String(decoding: json[start + 1 ..< index], as: UTF8.self)
+            while json[index] != UInt8(ascii: ":") { index += 1 }
+            valueStart = index + 1
+        default:
+            break
+        }
+        index += 1
+    }
+    return members
+}

@@ -76,6 +76,29 @@ public struct NPYFileSource: TensorSource {
         }
     }
 
+    /// Copies the data in pieces read with `pread` (see `TensorSource.copy`); big-endian and
+    /// Fortran-order files are reordered whole, through `load`.
+    public func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard name == self.name else {
+            throw FileError(path: path, NPYError.noSuchTensor(requested: name, available: self.name))
+        }
+        guard !header.fortranOrder, !header.bigEndian || header.dtype.byteSize == 1 else {
+            return try copyByReading(name, pieceSize: pieceSize, body)
+        }
+        let start = UInt64(header.headerLength)
+        do {
+            let file = try ReadOnlyFile(path: path)
+            try Self.checkDataSize(of: file, header: header)
+            try PieceBuffers(total: header.dataByteCount, pieceSize: pieceSize).copy(
+                total: header.dataByteCount, fill: { offset, piece in try file.read(at: start + UInt64(offset), into: piece) },
+                to: body)
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
     /// Refuses a file whose data is shorter or longer than `header`'s shape implies.
     private static func checkDataSize(of file: ReadOnlyFile, header: NPYHeader) throws(NPYError) {
         let dataBytes = Int(clamping: file.size) - header.headerLength

@@ -11,7 +11,7 @@ public final class NPZSource: TensorSource {
     public let path: String
     public let tensors: [TensorInfo]
     private let archive: ZipReader
-    private let members: [String: (entry: ZipEntry, header: NPYHeader)]
+    private let members: [ExactName: (entry: ZipEntry, header: NPYHeader)]
 
     /// Opens `path` and reads every member's header; errors are `FileError`s naming the file and
     /// member. CRCs of large members are verified on up to `threads` threads.
@@ -23,14 +23,14 @@ public final class NPZSource: TensorSource {
             throw FileError(path: path, error)
         }
         var tensors: [TensorInfo] = []
-        var members: [String: (entry: ZipEntry, header: NPYHeader)] = [:]
+        var members: [ExactName: (entry: ZipEntry, header: NPYHeader)] = [:]
         for entry in archive.entries where !entry.isDirectory {
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
             do {
-                guard members[name] == nil else { throw NPZError.duplicateTensor(name) }
+                guard members[ExactName(name)] == nil else { throw NPZError.duplicateTensor(name) }
                 let header = try NPZSource.readHeader(of: entry, in: archive)
                 tensors.append(TensorInfo(name: name, dtype: header.dtype, shape: header.shape))
-                members[name] = (entry, header)
+                members[ExactName(name)] = (entry, header)
             } catch let error as ZipError {
                 // Zip errors name their member themselves.
                 throw FileError(path: path, error)
@@ -54,13 +54,16 @@ public final class NPZSource: TensorSource {
     /// Calls `body` with a reader of `name`'s member positioned after its `.npy` header, wrapping
     /// any error in a `FileError` that names the file and member.
     private func withData<R>(of name: String, _ body: (ZipMemberReader, NPYHeader) throws -> R) throws -> R {
-        guard let (entry, header) = members[name] else {
+        guard let (entry, header) = members[ExactName(name)] else {
             throw FileError(path: path, NPZError.noSuchTensor(name))
         }
         do {
             let reader = try archive.openMember(entry)
             _ = try reader.readExactly(header.headerLength)
             return try body(reader, header)
+        } catch let error as FileError {
+            // Already located: a writer's error passed through `copy`.
+            throw error
         } catch let error as ZipError {
             // Zip errors name their member themselves.
             throw FileError(path: path, error)
@@ -69,16 +72,29 @@ public final class NPZSource: TensorSource {
         }
     }
 
+    /// Copies `name` in pieces (see `TensorSource.copy`), inflating a deflated member as it
+    /// goes; the CRC-32 is checked when the last piece is read, before it is handed on.
+    /// Big-endian and Fortran-order members are normalized whole, through `load`.
+    public func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let header = members[ExactName(name)]?.header, header.fortranOrder || (header.bigEndian && header.dtype.byteSize > 1) {
+            return try copyByReading(name, pieceSize: pieceSize, body)
+        }
+        try withData(of: name) { reader, header in
+            try PieceBuffers(total: header.dataByteCount, pieceSize: pieceSize)
+                .copy(total: header.dataByteCount, fill: { _, piece in try reader.readExactly(into: piece) }, to: body)
+        }
+    }
+
     /// Whether `name`'s member is deflated.
     public func isCompressed(_ name: String) -> Bool {
-        members[name]?.entry.method == ZipFormat.methodDeflate
+        members[ExactName(name)]?.entry.method == ZipFormat.methodDeflate
     }
 
     /// The data of `name`, checked against its CRC-32: a stored member is mapped into memory
     /// (`FileMapping`, held by `scratch`), a deflated one inflated into `scratch`. Big-endian and
     /// Fortran-order members are normalized through `load`.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
-        if let header = members[name]?.header, header.fortranOrder || (header.bigEndian && header.dtype.byteSize > 1) {
+        if let header = members[ExactName(name)]?.header, header.fortranOrder || (header.bigEndian && header.dtype.byteSize > 1) {
             return try readByLoading(name, into: scratch)
         }
         return try withData(of: name) { reader, header in
@@ -89,7 +105,7 @@ public final class NPZSource: TensorSource {
                 scratch.hold(mapping)
                 return (info, mapping.bytes)
             }
-            let bytes = scratch.prepare(count: header.dataByteCount)
+            let bytes = try scratch.prepare(count: header.dataByteCount)
             try reader.readExactly(into: bytes)
             return (info, UnsafeRawBufferPointer(bytes))
         }

@@ -9,6 +9,8 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchFile
     case isDirectory
     case fileIsEmpty
+    /// Not a regular file: a FIFO, pipe, device or socket (refused before it is opened).
+    case notRegularFile(SpecialFileKind)
     /// The file ended before `offset + count` bytes could be read.
     case unexpectedEnd(offset: UInt64, count: Int)
     /// A system call failed with `errno`.
@@ -19,6 +21,7 @@ public enum FileReadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchFile: "no such file"
         case .isDirectory: "is a directory, not a file"
         case .fileIsEmpty: "file is empty"
+        case .notRegularFile(let kind): "is \(kind), not a regular file"
         case .unexpectedEnd(let offset, let count): "file ends before the \(count) bytes at offset \(offset) (truncated?)"
         case .systemError(let operation, let errno): "\(operation) failed: \(String(cString: strerror(errno)))"
         }
@@ -33,9 +36,14 @@ final class ReadOnlyFile: Sendable {
     /// The size in bytes at open.
     let size: UInt64
 
-    /// Opens `path`, refusing a missing file and a directory.
+    /// Opens `path`, refusing a missing file, a directory and anything but a regular file.
+    ///
+    /// The path is `stat`ed before it is opened, and opened non-blocking, so a FIFO is refused
+    /// at once instead of blocking `open` until a writer appears; the opened file is checked
+    /// again (it may have been replaced in between).
     init(path: String) throws(FileReadError) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if let kind = SpecialFileKind.of(path: path) { throw .notRegularFile(kind) }
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw errno == ENOENT ? .noSuchFile : .systemError(operation: "open", errno: errno)
         }
@@ -48,6 +56,10 @@ final class ReadOnlyFile: Sendable {
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
             close(descriptor)
             throw .isDirectory
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw .notRegularFile(SpecialFileKind(mode: status.st_mode))
         }
         size = UInt64(status.st_size)
     }

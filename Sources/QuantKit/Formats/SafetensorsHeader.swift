@@ -53,16 +53,28 @@ struct SafetensorsHeader: Equatable {
         }
         if let (key, enclosing) = firstDuplicateKey(inJSON: json) { throw .duplicateKey(key, object: enclosing) }
 
+        // Keys equal only up to Unicode normalization collapse in `object`; then the members
+        // are taken one by one, as their bytes.
+        var members = object.map { (key: $0.key, value: $0.value) }
+        if object.count != nesting.topLevelMembers {
+            members = try topLevelMembers(ofJSON: json).map { member throws(SafetensorsError) in
+                do {
+                    return (member.key, try JSONDecoder().decode(JSONValue.self, from: Data(member.value)))
+                } catch {
+                    throw .invalidJSON("\(error)")
+                }
+            }
+        }
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        for (name, value) in object.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in members.sorted(by: { ExactName($0.key) < ExactName($1.key) }) {
             if name == "__metadata__" {
                 metadata = try parseMetadata(value)
             } else {
                 entries.append(try parseEntry(name: name, value, dataSize: dataSize))
             }
         }
-        entries.sort { ($0.begin, $0.end, $0.info.name) < ($1.begin, $1.end, $1.info.name) }
+        entries.sort { ($0.begin, $0.end, ExactName($0.info.name)) < ($1.begin, $1.end, ExactName($1.info.name)) }
         var expectedBegin = 0
         for (index, entry) in entries.enumerated() {
             let name = entry.info.name

@@ -15,7 +15,7 @@ public final class SafetensorsSource: TensorSource {
     private let file: ReadOnlyFile
     /// Where the data section starts in the file: 8 + the header length.
     private let dataStart: UInt64
-    private let entries: [String: SafetensorsHeader.Entry]
+    private let entries: [ExactName: SafetensorsHeader.Entry]
 
     /// Opens `path` and reads and checks its header.
     public init(path: String) throws(FileError) {
@@ -40,7 +40,7 @@ public final class SafetensorsSource: TensorSource {
         }
         tensors = header.entries.map(\.info)
         headerMetadata = header.metadata
-        entries = Dictionary(uniqueKeysWithValues: header.entries.map { ($0.info.name, $0) })
+        entries = Dictionary(uniqueKeysWithValues: header.entries.map { (ExactName($0.info.name), $0) })
     }
 
     /// Reads the tensor called `name` in full.
@@ -67,9 +67,24 @@ public final class SafetensorsSource: TensorSource {
         }
     }
 
+    /// Copies `name` in pieces read with `pread` (see `TensorSource.copy`).
+    public func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let entry = try self.entry(name)
+        let start = dataStart + UInt64(entry.begin)
+        do {
+            try PieceBuffers(total: entry.end - entry.begin, pieceSize: pieceSize).copy(
+                total: entry.end - entry.begin, fill: { offset, piece in try file.read(at: start + UInt64(offset), into: piece) },
+                to: body)
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path: path, member: name, error)
+        }
+    }
+
     /// The entry of `name`, or a `FileError` wrapping `.noSuchTensor`.
     private func entry(_ name: String) throws(FileError) -> SafetensorsHeader.Entry {
-        guard let entry = entries[name] else { throw FileError(path: path, SafetensorsError.noSuchTensor(name)) }
+        guard let entry = entries[ExactName(name)] else { throw FileError(path: path, SafetensorsError.noSuchTensor(name)) }
         return entry
     }
 }

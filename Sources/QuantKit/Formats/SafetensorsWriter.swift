@@ -67,7 +67,7 @@ public final class SafetensorsWriter: TensorFileWriter {
         let displayPath = self.displayPath
         func failure(_ error: SafetensorsWriterError) -> FileError { FileError(path: displayPath, member: name, error) }
         guard usable else { throw failure(.closed) }
-        guard next < declared.count, declared[next].name == name else {
+        guard next < declared.count, declared[next].name.isSameName(as: name) else {
             throw failure(.unexpectedTensor(added: name, expected: next < declared.count ? declared[next].name : nil))
         }
         let added = TensorInfo(name: name, dtype: dtype, shape: shape)
@@ -135,12 +135,12 @@ func encodeSafetensorsHeader(tensors: [TensorInfo], metadata: [String: String])
         let pairs = metadata.sorted { $0.key < $1.key }.map { jsonStringLiteral($0.key) + ":" + jsonStringLiteral($0.value) }
         fields.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
     }
-    var names: Set<String> = []
+    var names: Set<ExactName> = []
     var byteCounts: [Int] = []
     var offset = 0
     for info in tensors {
         guard info.name != "__metadata__" else { throw .reservedName }
-        guard names.insert(info.name).inserted else { throw .duplicateTensor(info.name) }
+        guard names.insert(ExactName(info.name)).inserted else { throw .duplicateTensor(info.name) }
         let count: Int
         do {
             count = try byteCount(of: info.shape, elementSize: info.dtype.byteSize)

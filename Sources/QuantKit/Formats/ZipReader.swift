@@ -56,7 +56,7 @@ public final class ZipReader: Sendable {
     ///
     /// - Complexity: O(n) in the number of entries.
     public func entry(named name: String) -> ZipEntry? {
-        entries.first { $0.name == name }
+        entries.first { $0.name.isSameName(as: name) }
     }
 
     /// Opens `entry` (one of `entries`) for streaming.
@@ -105,14 +105,14 @@ struct ZipCentralDirectory {
         var cursor = ByteReader(bytes)
         var entries: [ZipEntry] = []
         entries.reserveCapacity(Int(end.totalEntries))
-        var seen = Set<String>()
+        var seen = Set<ExactName>()
         while cursor.remaining > 0 {
             guard entries.count < ZipReader.maxEntryCount else {
                 throw .tooManyEntries(declared: end.totalEntries, limit: ZipReader.maxEntryCount)
             }
             let entry = try Self.parseHeader(&cursor, index: entries.count)
             guard !isUnsafeZipMemberName(entry.name) else { throw .unsafeName(entry.name) }
-            guard seen.insert(entry.name).inserted else { throw .duplicateName(entry.name) }
+            guard seen.insert(ExactName(entry.name)).inserted else { throw .duplicateName(entry.name) }
             let minimumEnd = entry.localHeaderOffset.addingReportingOverflow(UInt64(ZipFormat.localHeaderSize))
             let dataEnd = minimumEnd.partialValue.addingReportingOverflow(entry.compressedSize)
             guard !minimumEnd.overflow, !dataEnd.overflow, dataEnd.partialValue <= end.centralDirectoryOffset else {

@@ -39,7 +39,7 @@ public final class ZipWriter {
     private var buffer: [UInt8] = []
     private var bufferStart: UInt64 = 0
     private var records: [CentralRecord] = []
-    private var names = Set<String>()
+    private var names = Set<ExactName>()
     private var member: OpenMember?
     private var deflater: ZipDeflater?
 
@@ -129,7 +129,7 @@ public final class ZipWriter {
         guard !isUnsafeZipMemberName(name) else { throw .unsafeName(name) }
         let nameBytes = Array(name.utf8)
         guard nameBytes.count <= Int(UInt16.max) else { throw .nameTooLong(name) }
-        guard !names.contains(name) else { throw .duplicateName(name) }
+        guard !names.contains(ExactName(name)) else { throw .duplicateName(name) }
         guard records.count < ZipReader.maxEntryCount else {
             throw .tooManyEntries(declared: UInt64(records.count) + 1, limit: ZipReader.maxEntryCount)
         }
@@ -164,7 +164,7 @@ public final class ZipWriter {
                 deflater = try ZipDeflater()
             }
         }
-        names.insert(name)
+        names.insert(ExactName(name))
         member = OpenMember(
             record: CentralRecord(nameBytes: nameBytes, flags: flags, method: method, crc: 0,
                                   compressedSize: 0, uncompressedSize: 0, localHeaderOffset: offset),

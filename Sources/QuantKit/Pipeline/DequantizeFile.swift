@@ -1,19 +1,29 @@
 /// Writes the float32 reconstruction of every quantized tensor of `archive` to `outputPath`
 /// (an `.npz`, or a safetensors file) under its original name, `(codes - zero_point) * scale`
 /// in float32; tensors that were kept in float are copied unchanged; scales, zero points and
-/// metadata are dropped.
+/// metadata are dropped. Kept tensors are copied in pieces (`MemoryCost.pieceSize`); each
+/// quantized tensor's cost (`MemoryCost.dequantizing`) is checked against `memoryBudget`
+/// before anything is written.
 /// - Returns: how many tensors were dequantized and how many copied.
 public func dequantizeFile(
-    archive: QuantizedArchive, outputPath: String, format: OutputFormat = .npz, compress: Bool, overwrite: Bool
+    archive: QuantizedArchive, outputPath: String, format: OutputFormat = .npz, compress: Bool, overwrite: Bool,
+    memoryBudget: MemoryBudget = .unlimited
 ) throws -> (dequantized: Int, copied: Int) {
     let source = archive.source
     guard archive.metadata != nil else {
         throw FileError(path: source.path, ArchiveError.invalidMetadata(
             "no '\(ArchiveLayout.metadataName)' member: not an archive written by quantize"))
     }
+    let tensors = archive.logicalTensors
+    for (info, entry) in tensors {
+        let needed = entry.map { MemoryCost.dequantizing(shape: $0.shape) } ?? MemoryCost.passthrough(info)
+        guard needed <= memoryBudget.bytes else {
+            throw FileError(path: source.path, member: info.name, MemoryBudgetError.overBudget(
+                operation: "dequantizing", needed: needed, tensorBytes: info.storedByteCount, budget: memoryBudget))
+        }
+    }
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
-    let tensors = archive.logicalTensors
     let writer: any TensorFileWriter
     switch format {
     case .npz:
@@ -32,7 +42,9 @@ public func dequantizeFile(
             try writer.add(name: info.name, tensor: Tensor(shape: quantized.shape, values: quantized.dequantized()))
             counts.dequantized += 1
         } else {
-            try writer.add(name: info.name, tensor: try source.load(info.name))
+            try writer.add(name: info.name, dtype: info.dtype, shape: info.shape) { write in
+                try source.copy(info.name, pieceSize: MemoryCost.pieceSize) { try write($0) }
+            }
             counts.copied += 1
         }
     }

@@ -22,9 +22,9 @@ public struct QuantizationPlan: Sendable {
     public init(tensors: [TensorInfo], rules: SelectionRules, layout: OutputLayout = .npz(compressed: false)) throws(PlanError) {
         var steps: [Step] = []
         var outputs: [TensorInfo] = []
-        var owners: [String: String] = [:]
+        var owners: [ExactName: String] = [:]
         var ungroupable: [String] = []
-        if let metadata = layout.metadataMember { owners[metadata] = "the archive metadata" }
+        if let metadata = layout.metadataMember { owners[ExactName(metadata)] = "the archive metadata" }
         for info in tensors {
             var scheme = rules.scheme(for: info)
             if case .perChannel(let axis)? = scheme?.granularity, !info.shape.isEmpty {
@@ -47,10 +47,10 @@ public struct QuantizationPlan: Sendable {
             for member in layout.members(of: info, scheme: scheme) {
                 outputs.append(member)
                 let owner = member.name == info.name ? "the input tensor '\(info.name)'" : "a quantization member of '\(info.name)'"
-                if let previous = owners[member.name] {
+                if let previous = owners[ExactName(member.name)] {
                     throw .nameCollision(name: member.name, first: previous, second: owner)
                 }
-                owners[member.name] = owner
+                owners[ExactName(member.name)] = owner
             }
             steps.append(Step(tensor: info, scheme: scheme, keptRole: scheme == nil ? rules.keptRole(of: info) : nil))
         }

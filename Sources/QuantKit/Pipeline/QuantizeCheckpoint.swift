@@ -4,17 +4,18 @@ import Foundation
 /// companions copied, `config.json` given a `quantization_config` (compressed-tensors output)
 /// and the safetensors index rewritten for the new tensor names.
 ///
-/// Every shard is opened and planned (headers only) before any is written, so a bad option or
-/// a tensor the layout cannot hold fails at once. Each file appears atomically; if any step
-/// fails, the files this run already wrote are removed again (and the output folder, if this
-/// run created it).
+/// Every shard is opened and planned (headers only), and checked against `memoryBudget`,
+/// before any is written, so a bad option, a tensor the layout cannot hold or one too large
+/// for the budget fails at once. Each file appears atomically; if any step fails, or the run
+/// is interrupted (`InterruptCleanup`), the files this run already wrote are removed again,
+/// and the folders it created.
 /// - Parameters:
 ///   - overrides: tensors a whole-network method computed (see `quantizeFile`).
 ///   - progress: called before each tensor with the shard's index and the bytes of tensor data
 ///     done in all shards so far.
 public func quantizeCheckpoint(
     plan: ShardPlan, rules: SelectionRules, layout: OutputLayout, overwrite: Bool, threads: Int = defaultThreadCount,
-    overrides: [String: TensorOverride] = [:],
+    overrides: [String: TensorOverride] = [:], memoryBudget: MemoryBudget = .unlimited,
     progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
@@ -25,20 +26,23 @@ public func quantizeCheckpoint(
             throw FileError(path: source.path, error)
         }
     }
-    let folder = plan.sharded ? URL(fileURLWithPath: plan.jobs[0].output).deletingLastPathComponent().path : nil
-    let createdFolder = folder.map { !FileManager.default.fileExists(atPath: $0) } ?? false
-    try plan.createOutputFolder()
-    var written: [String] = []
+    for (source, sourcePlan) in zip(sources, plans) {
+        try memoryBudget.check(sourcePlan, path: source.path, overridden: { overrides[$0] != nil })
+    }
+    let run = OutputRun()
     do {
+        if plan.sharded, let first = plan.jobs.first {
+            try run.createFolder((first.output as NSString).deletingLastPathComponent)
+        }
         var reports: [QuantizationReport] = []
         for (index, (job, source)) in zip(plan.jobs, sources).enumerated() {
             let before = reports.reduce(0) { $0 + $1.bytesBefore }
             reports.append(try quantizeFile(source: source, outputPath: job.output, rules: rules, layout: layout,
                                             overwrite: overwrite, threads: threads, overrides: overrides,
+                                            memoryBudget: memoryBudget, run: run,
                                             progress: progress.map { report in
                                                 { report(index, $0, before + $0.bytesDone) }
                                             }))
-            written.append(job.output)
         }
         for companion in plan.companions {
             var bytes = try readCompanion(companion.input)
@@ -49,18 +53,16 @@ public func quantizeCheckpoint(
                     throw FileError(path: companion.input, error)
                 }
             }
-            try writeAtomically(bytes, to: companion.output, overwrite: overwrite, input: companion.input)
-            written.append(companion.output)
+            try writeAtomically(bytes, to: companion.output, overwrite: overwrite, input: companion.input, run: run)
         }
         if let index = plan.index {
             try writeAtomically(safetensorsIndex(plan: plan, plans: plans), to: index.output, overwrite: overwrite,
-                                input: index.input)
-            written.append(index.output)
+                                input: index.input, run: run)
         }
+        run.keep()
         return reports
     } catch {
-        for path in written { unlink(path) }
-        if createdFolder, let folder { try? FileManager.default.removeItem(atPath: folder) }
+        run.undo()
         throw error
     }
 }
@@ -86,31 +88,39 @@ func compressedTensorsConfig(format: CompressedTensorsFormat, plans: [Quantizati
 /// A `model.safetensors.index.json` for the output shards: every output tensor mapped to its
 /// shard's file name, and `metadata.total_size` the bytes of all tensor data.
 func safetensorsIndex(plan: ShardPlan, plans: [QuantizationPlan]) -> [UInt8] {
-    var map: [String: String] = [:]
+    // Written by hand rather than through a `[String: String]`: names equal only up to Unicode
+    // normalization are different tensors and must stay two keys (see `ExactName`).
+    var map: [ExactName: String] = [:]
     var total = 0
     for (job, shardPlan) in zip(plan.jobs, plans) {
         let file = URL(fileURLWithPath: job.output).lastPathComponent
         for tensor in shardPlan.outputTensors {
-            map[tensor.name] = file
+            map[ExactName(tensor.name)] = file
             total += tensor.storedByteCount
         }
     }
-    let object: [String: Any] = ["metadata": ["total_size": total], "weight_map": map]
-    return [UInt8](try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) + [0x0A]
+    let entries = map.sorted { $0.key < $1.key }
+        .map { "    \(jsonStringLiteral($0.key.string)) : \(jsonStringLiteral($0.value))" }
+    let text = "{\n  \"metadata\" : {\n    \"total_size\" : \(total)\n  },\n  \"weight_map\" : {\n"
+        + entries.joined(separator: ",\n") + "\n  }\n}\n"
+    return Array(text.utf8)
 }
 
+/// The bytes of a companion file, refusing anything but a regular file (`ReadOnlyFile`).
 private func readCompanion(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw FileError(path: path, FileReadError.systemError(operation: "read", errno: errno))
+    do {
+        let file = try ReadOnlyFile(path: path)
+        return try file.readBytes(at: 0, count: Int(clamping: file.size))
+    } catch {
+        throw FileError(path: path, error)
     }
-    return [UInt8](data)
 }
 
-/// Writes `bytes` to `path` through an `AtomicOutput`, creating its folder if needed.
-private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool, input: String) throws {
-    try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
-                                            withIntermediateDirectories: true)
-    let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input])
+/// Writes `bytes` to `path` through an `AtomicOutput`, creating its folder if needed (recorded
+/// in `run`).
+private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool, input: String, run: OutputRun) throws {
+    try run.createFolder((path as NSString).deletingLastPathComponent)
+    let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input], run: run)
     defer { output.discard() }
     guard FileManager.default.createFile(atPath: output.temporaryPath, contents: Data(bytes)) else {
         throw OutputError.cannotCreate(path, "cannot write the temporary file")

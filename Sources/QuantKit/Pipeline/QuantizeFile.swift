@@ -1,20 +1,24 @@
 import Foundation
 
 /// Quantizes every tensor of `source` that `rules` select and writes the result to
-/// `outputPath` in `layout`, one tensor at a time (memory follows the largest tensor, not the
-/// file; two tensors for compressed inputs, see `TensorPrefetcher`).
+/// `outputPath` in `layout`, one tensor at a time (memory follows the largest quantized tensor,
+/// not the file; two tensors for compressed inputs, see `TensorPrefetcher`). Tensors kept as
+/// they are are copied in pieces of `MemoryCost.pieceSize`, whatever their size.
 ///
-/// The plan is checked before any data is read. The output appears only when every tensor
+/// The plan, and every tensor's cost against `memoryBudget` (`MemoryCost`), are checked before
+/// any data is read. The output appears only when every tensor
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
 /// `FileError` naming the input and tensor, is rethrown.
 /// - Parameters:
 ///   - overrides: tensors whose result a whole-network method computed already
 ///     (`CalibratedQuantization`): written as given instead of being quantized here.
+///   - run: where the committed output is recorded (see `OutputRun`), for a caller that writes
+///     several files and removes them all if one fails.
 ///   - progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules, layout: OutputLayout,
     overwrite: Bool, threads: Int = defaultThreadCount, overrides: [String: TensorOverride] = [:],
-    progress: ((QuantizeProgress) -> Void)? = nil
+    memoryBudget: MemoryBudget = .unlimited, run: OutputRun? = nil, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let start = Date()
     let plan: QuantizationPlan
@@ -23,6 +27,7 @@ public func quantizeFile(
     } catch {
         throw FileError(path: source.path, error)
     }
+    try memoryBudget.check(plan, path: source.path, overridden: { overrides[$0] != nil })
     let entries = plan.steps.compactMap { step in
         step.scheme.map { scheme in
             ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
@@ -34,7 +39,7 @@ public func quantizeFile(
         }
     }
     let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)
-    let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
+    let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path], run: run)
     defer { output.discard() }
     let writer: any TensorFileWriter
     switch layout {
@@ -44,25 +49,34 @@ public func quantizeFile(
         writer = try SafetensorsWriter(path: output.temporaryPath, displayPath: outputPath, tensors: plan.outputTensors,
                                        metadata: metadata.safetensorsMetadata)
     }
-    let reader = TensorPrefetcher(source: source, names: plan.steps.map(\.tensor.name), threads: threads)
+    // Only the tensors read whole go through the prefetcher; the rest are copied in pieces.
+    let whole = plan.steps.filter { $0.scheme != nil || overrides[$0.tensor.name] != nil }.map(\.tensor)
+    let reader = TensorPrefetcher(source: source, tensors: whole, threads: threads, memoryBudget: memoryBudget)
+    var wholeRead = 0
 
     var lines: [QuantizationReport.TensorLine] = []
+    var bytesDone = 0
     for (position, step) in plan.steps.enumerated() {
-        progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count,
-                                   bytesDone: lines.reduce(0) { $0 + $1.bytesBefore }))
-        let (info, bytes) = try reader.read(position)
+        progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count, bytesDone: bytesDone))
+        bytesDone += step.tensor.storedByteCount
+        guard step.scheme != nil || overrides[step.tensor.name] != nil else {
+            let info = step.tensor
+            try writer.add(name: info.name, dtype: info.dtype, shape: info.shape) { write in
+                try source.copy(info.name, pieceSize: MemoryCost.pieceSize) { try write($0) }
+            }
+            let stored = info.storedByteCount / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
+            lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
+                               bits: nil, axis: nil, bytesBefore: info.storedByteCount, bytesAfter: stored,
+                               mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description))
+            continue
+        }
+        let (info, bytes) = try reader.read(wholeRead)
+        wholeRead += 1
         if let override = overrides[info.name] {
             lines.append(try writeOverride(override, info: info, original: bytes, scheme: step.scheme, layout: layout, writer: writer))
             continue
         }
-        guard let scheme = step.scheme else {
-            try writer.add(name: info.name, dtype: info.dtype, shape: info.shape, bytes: bytes)
-            let stored = bytes.count / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
-            lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
-                               bits: nil, axis: nil, bytesBefore: bytes.count, bytesAfter: stored,
-                               mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description))
-            continue
-        }
+        guard let scheme = step.scheme else { continue }
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, threads: threads,
                                               source: source.path, writer: writer)
         let stored = layout.members(of: info, scheme: scheme).reduce(0) { $0 + $1.storedByteCount }
@@ -132,8 +146,14 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         return (done.scales, done.zeroPoints, done.axis, done.metrics!, done.clippingGainDB)
     }
     guard info.dtype != .float32 else { return try run(bytes) }
-    let converted = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!
-    return try converted.withUnsafeBytes(run)
+    let converted = ScratchBuffer()
+    let floats = try converted.prepare(count: bytes.count / info.dtype.byteSize * 4)
+    do {
+        try widenToFloat32(bytes, dtype: info.dtype, into: floats)
+    } catch {
+        throw FileError(path: source, member: info.name, error)
+    }
+    return try run(UnsafeRawBufferPointer(floats))
 }
 
 /// What a whole-network method (`CalibratedQuantization`) made of one tensor.

@@ -8,7 +8,9 @@ public struct LayerRule: @unchecked Sendable {
 
     public init(pattern: String, scheme: QuantScheme?) throws {
         self.pattern = pattern
-        self.regex = try Regex(pattern)
+        // Matched over Unicode scalars, not by canonical equivalence: an NFC and an NFD name are
+        // different names (see `ExactName`).
+        self.regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
         self.scheme = scheme
     }
 }
@@ -39,8 +41,9 @@ public struct SelectionRules: @unchecked Sendable {
     public init(defaultScheme: QuantScheme?, include: [Regex<AnyRegexOutput>] = [],
                 exclude: [Regex<AnyRegexOutput>] = [], layers: [LayerRule] = [], moduleRoles: ModuleRoles? = nil) {
         self.defaultScheme = defaultScheme
-        self.include = include
-        self.exclude = exclude
+        // Scalar semantics, as in `LayerRule`.
+        self.include = include.map { $0.matchingSemantics(.unicodeScalar) }
+        self.exclude = exclude.map { $0.matchingSemantics(.unicodeScalar) }
         self.layers = layers
         self.moduleRoles = moduleRoles
     }

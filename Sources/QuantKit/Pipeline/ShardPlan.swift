@@ -80,18 +80,21 @@ public struct ShardPlan: Sendable, Equatable {
             throw .outputNotAFolder(output)
         }
         let target = URL(fileURLWithPath: output).standardizedFileURL
-        var names = Set<String>()
+        // Output paths are spelled from `output` as typed, so messages echo a relative path
+        // as relative; `target` (absolute) is only for comparing folders.
+        func outputPath(_ relative: String) -> String { (output as NSString).appendingPathComponent(relative) }
+        var names = Set<ExactName>()
         jobs = try files.map { (file) throws(ShardError) in
             let url = URL(fileURLWithPath: file)
             guard url.deletingLastPathComponent().standardizedFileURL != target else { throw .outputIsInputFolder(output) }
             let name = url.deletingPathExtension().lastPathComponent + "." + format.fileExtension
-            guard names.insert(name).inserted else { throw .duplicateShardName(name) }
-            return Job(input: file, output: target.appendingPathComponent(name).path)
+            guard names.insert(ExactName(name)).inserted else { throw .duplicateShardName(name) }
+            return Job(input: file, output: outputPath(name))
         }
-        self.companions = companions.map { Job(input: $0.source, output: target.appendingPathComponent($0.relative).path) }
-        self.index = index.map { Job(input: $0, output: target.appendingPathComponent(Self.indexName).path) }
+        self.companions = companions.map { Job(input: $0.source, output: outputPath($0.relative)) }
+        self.index = index.map { Job(input: $0, output: outputPath(Self.indexName)) }
         config = companions.first { $0.relative == Self.configName }
-            .map { Job(input: $0.source, output: target.appendingPathComponent(Self.configName).path) }
+            .map { Job(input: $0.source, output: outputPath(Self.configName)) }
         self.format = format
         sharded = true
     }
@@ -116,13 +119,6 @@ public struct ShardPlan: Sendable, Equatable {
         } catch where format == .npz {
             return nil
         }
-    }
-
-    /// Creates the output folder of a sharded run.
-    public func createOutputFolder() throws {
-        guard sharded, let first = jobs.first else { return }
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: first.output).deletingLastPathComponent().path,
-                                                withIntermediateDirectories: true)
     }
 
     /// The weight files of `folder` in natural order (see the type's description) and its

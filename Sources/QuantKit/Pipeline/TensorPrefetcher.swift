@@ -3,20 +3,24 @@ import Dispatch
 /// Reads the tensors a run needs, in order, through two scratch buffers. A deflate stream
 /// inflates on one core only, so when a tensor and the next are both compressed they are read
 /// together: the next on a second thread while this one inflates here. Memory is then two
-/// tensors rather than one; stored tensors are read one at a time (their reads already use
-/// every core).
+/// tensors rather than one, so a pair is read together only when it fits the memory budget
+/// (`MemoryCost`); stored tensors are read one at a time (their reads already use every core).
 final class TensorPrefetcher {
     private let source: any TensorSource
     private let names: [String]
+    private let costs: [Int]
+    private let budget: Int
     /// Reads in pairs only with a second thread to spare.
     private let pairs: Bool
     private let scratches = [ScratchBuffer(), ScratchBuffer()]
     /// The read of `index` done on the second thread, into `scratches[1]`.
     private var prefetched: (index: Int, result: Result<(info: TensorInfo, bytes: UnsafeRawBufferPointer), any Error>)?
 
-    init(source: any TensorSource, names: [String], threads: Int) {
+    init(source: any TensorSource, tensors: [TensorInfo], threads: Int, memoryBudget: MemoryBudget = .unlimited) {
         self.source = source
-        self.names = names
+        self.names = tensors.map(\.name)
+        self.costs = tensors.map(MemoryCost.quantizing)
+        self.budget = memoryBudget.bytes
         self.pairs = threads > 1
     }
 
@@ -27,7 +31,8 @@ final class TensorPrefetcher {
             return try prefetched.result.get()
         }
         let next = index + 1
-        guard pairs, next < names.count, source.isCompressed(names[index]), source.isCompressed(names[next]) else {
+        guard pairs, next < names.count, source.isCompressed(names[index]), source.isCompressed(names[next]),
+              costs[index].addingReportingOverflow(costs[next]).partialValue <= budget else {
             return try source.read(names[index], into: scratches[0])
         }
         let job = UncheckedSendable((source, names[next], scratches[1]))

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A plain-text table: a header row, a rule, and rows, columns padded to their widest cell;
-/// text columns align left, numeric ones right.
+/// text columns align left, numeric ones right. Cells show control characters as escapes
+/// (`escapedForMessage`), so a tensor name with a newline keeps its row on one line.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
 
@@ -14,7 +15,7 @@ public struct TextTable: Sendable {
 
     public mutating func append(_ row: [String]) {
         precondition(row.count == columns.count, "row has \(row.count) cells, table has \(columns.count) columns")
-        rows.append(row)
+        rows.append(row.map(\.escapedForMessage))
     }
 
     public func rendered() -> String {

@@ -16,7 +16,7 @@ public struct FileError: Error, CustomStringConvertible {
     }
 
     public var description: String {
-        let location = member.map { "\(path): '\($0)'" } ?? path
-        return "\(location): \(underlying)"
+        let location = member.map { "\(path.escapedForMessage): '\($0.escapedForMessage)'" } ?? path.escapedForMessage
+        return "\(location): \("\(underlying)".escapedForMessage)"
     }
 }

@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A byte buffer reused from one tensor to the next, so that streaming a file tensor by tensor
 /// allocates once (the size of the largest tensor) instead of once per tensor, and never
-/// zero-fills what is about to be overwritten.
+/// zero-fills what is about to be overwritten. Memory comes from `allocateLarge`, so running
+/// out is a thrown `MemoryBudgetError`.
 public final class ScratchBuffer {
     private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// What owns bytes handed out in place of the buffer (a file mapping), kept alive until the
@@ -9,15 +16,15 @@ public final class ScratchBuffer {
 
     public init() {}
 
-    deinit { storage.deallocate() }
+    deinit { free(storage.baseAddress) }
 
     /// The first `count` bytes of the buffer, grown (contents dropped) when it is smaller;
     /// valid until the next call. The bytes are uninitialized until the caller writes them.
-    public func prepare(count: Int) -> UnsafeMutableRawBufferPointer {
+    public func prepare(count: Int) throws(MemoryBudgetError) -> UnsafeMutableRawBufferPointer {
         held = nil
         if storage.count < count {
-            storage.deallocate()
-            storage = .allocate(byteCount: count, alignment: 64)
+            release()
+            storage = try allocateLarge(byteCount: count)
         }
         return UnsafeMutableRawBufferPointer(rebasing: storage[0 ..< count])
     }
@@ -26,7 +33,7 @@ public final class ScratchBuffer {
     /// that memory stays one tensor).
     func release() {
         held = nil
-        storage.deallocate()
+        free(storage.baseAddress)
         storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
 

@@ -32,32 +32,45 @@ public struct Tensor: Sendable, Equatable {
     /// of a float32's bits), float64 rounds to nearest even (values beyond float32's range
     /// become infinities). Nil for non-floating types.
     public func floatValues() -> [Float]? {
-        switch dtype {
-        case .float32:
-            let count = elementCount
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
-                }
-                initialized = count
-            }
-        case .float16:
-            return bytes.withUnsafeBytes { raw in
-                (0 ..< elementCount).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 2, as: Float16.self)) }
-            }
-        case .bfloat16:
-            let count = elementCount
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in widenBFloat16(raw, into: UnsafeMutableRawBufferPointer(buffer)) }
-                initialized = count
-            }
-        case .float64:
-            return bytes.withUnsafeBytes { raw in
-                (0 ..< elementCount).map { Float(raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
-            }
-        default:
-            return nil
+        guard dtype.isFloatingPoint else { return nil }
+        let count = elementCount
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in try! widenToFloat32(raw, dtype: dtype, into: UnsafeMutableRawBufferPointer(buffer)) }
+            initialized = count
         }
+    }
+}
+
+/// Why raw data cannot be read as floats.
+struct NotFloatingPoint: Error, CustomStringConvertible {
+    let dtype: DType
+    var description: String { "\(dtype.rawValue) data is not floating point" }
+}
+
+/// Converts `source`, little-endian `dtype` elements, into float32 in `destination` (4 bytes per
+/// element): float16 and bfloat16 widen exactly (bfloat16 is the high half of a float32's bits),
+/// float64 rounds to nearest even (values beyond float32's range become infinities).
+func widenToFloat32(_ source: UnsafeRawBufferPointer, dtype: DType, into destination: UnsafeMutableRawBufferPointer)
+    throws(NotFloatingPoint) {
+    let count = source.count / max(dtype.byteSize, 1)
+    precondition(destination.count >= count * 4, "float32 destination too small")
+    switch dtype {
+    case .float32:
+        destination.copyMemory(from: source)
+    case .float16:
+        for index in 0 ..< count {
+            destination.storeBytes(of: Float(source.loadUnaligned(fromByteOffset: index * 2, as: Float16.self)),
+                                   toByteOffset: index * 4, as: Float.self)
+        }
+    case .bfloat16:
+        widenBFloat16(source, into: destination)
+    case .float64:
+        for index in 0 ..< count {
+            destination.storeBytes(of: Float(source.loadUnaligned(fromByteOffset: index * 8, as: Double.self)),
+                                   toByteOffset: index * 4, as: Float.self)
+        }
+    default:
+        throw NotFloatingPoint(dtype: dtype)
     }
 }
 

@@ -29,6 +29,9 @@ public protocol TensorSource {
     /// Reads the data of the tensor called `name`, as `load` would give it (C order,
     /// little-endian), into `scratch`; the bytes are valid until `scratch` is used again.
     func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer)
+    /// Hands the data of `name` to `body` in pieces of at most `pieceSize` bytes, then an empty
+    /// piece (see the extension's `copy` for the contract and the default).
+    func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws
     /// Whether reading `name` decompresses it (and so runs on one core).
     func isCompressed(_ name: String) -> Bool
     /// String metadata the file's header carries beside its tensors (safetensors'
@@ -51,7 +54,7 @@ extension TensorSource {
     /// `load`, then a copy into `scratch`.
     public func readByLoading(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
         let tensor = try load(name)
-        let bytes = scratch.prepare(count: tensor.bytes.count)
+        let bytes = try scratch.prepare(count: tensor.bytes.count)
         tensor.bytes.withUnsafeBytes { bytes.copyMemory(from: $0) }
         return (TensorInfo(name: name, dtype: tensor.dtype, shape: tensor.shape), UnsafeRawBufferPointer(bytes))
     }

@@ -1,0 +1,53 @@
+/// What a tensor is charged against the `MemoryBudget`: the memory its processing holds at
+/// once, beyond the program's own.
+///
+/// - A tensor kept as it is (passthrough) is copied in pieces of `pieceSize` bytes, from stored
+///   and deflated members alike, two pieces in flight: `min(size, 2 * pieceSize)`.
+/// - A quantized tensor is held whole, because its scales need every value before the first
+///   code can be written: its stored bytes (mapped from the file, or inflated into a buffer),
+///   plus a float32 copy when it is stored in another float type (`4 * elements`).
+/// - When the next tensor is read on a second thread while this one inflates
+///   (`TensorPrefetcher`), the pair is charged together; the prefetcher reads them one at a
+///   time instead when the pair would not fit.
+/// - Dequantizing a tensor holds its codes and two float32 copies (`9 * elements` bytes).
+///
+/// Not charged (the quarter of memory the default leaves): code batches and write buffers (a
+/// few MiB), per-channel and per-group scales, zlib's state.
+public enum MemoryCost {
+    /// The size of the pieces passthrough tensors are copied in.
+    public static let pieceSize = 8 << 20
+
+    /// A tensor copied as it is.
+    public static func passthrough(_ info: TensorInfo) -> Int {
+        min(info.storedByteCount, 2 * pieceSize)
+    }
+
+    /// A tensor quantized whole.
+    public static func quantizing(_ info: TensorInfo) -> Int {
+        let elements = info.dtype.byteSize == 0 ? 0 : info.storedByteCount / info.dtype.byteSize
+        let converted = info.dtype == .float32 ? 0 : elements.multipliedReportingOverflow(by: 4).partialValue
+        return info.storedByteCount.addingReportingOverflow(converted).partialValue
+    }
+
+    /// A quantized tensor of `shape` dequantized to float32.
+    public static func dequantizing(shape: [Int]) -> Int {
+        let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        return elements.multipliedReportingOverflow(by: 9).partialValue
+    }
+}
+
+extension MemoryBudget {
+    /// Refuses the first step of `plan` that cannot run within the budget, naming `path` and
+    /// the tensor; nothing has been read or written yet. `overridden` tensors (computed by a
+    /// whole-network method) are charged as quantized ones.
+    public func check(_ plan: QuantizationPlan, path: String, overridden: (String) -> Bool = { _ in false }) throws(FileError) {
+        for step in plan.steps {
+            let whole = step.scheme != nil || overridden(step.tensor.name)
+            let needed = whole ? MemoryCost.quantizing(step.tensor) : MemoryCost.passthrough(step.tensor)
+            guard needed <= bytes else {
+                throw FileError(path: path, member: step.tensor.name, MemoryBudgetError.overBudget(
+                    operation: whole ? "quantizing" : "copying", needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
+            }
+        }
+    }
+}
