@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test faults example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release test faults interop-hf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -34,6 +34,28 @@ faults: release
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq time; \
 	fi
 	Tests/faults/run.sh .build/release/quantize
+
+# The real client (issue #11): transformers + compressed-tensors load what we write, and our
+# inspect/dequantize read what the library writes, on the real all-MiniLM-L6-v2 (see the
+# docstring of Tests/interop/hf_interop.py). The packages are pinned and installed only when the
+# pinned version does not import. torch goes first, as the CPU wheel pip finds through its
+# configured find-links (PyPI's default torch is a multi-GB CUDA build), and is named again in the
+# second install so that no dependency can swap it. The work folder is a mktemp folder, removed
+# afterwards.
+PYTHON ?= python3
+HF_TORCH := 2.13.0+cpu
+HF_PACKAGES := transformers==5.24.0 compressed_tensors==0.20.1 safetensors==0.8.0 tokenizers==0.23.3
+interop-hf: build
+	@$(PYTHON) -c 'import sys, torch; sys.exit(torch.__version__ != "$(HF_TORCH)")' 2>/dev/null || \
+		$(PYTHON) -m pip install -q "torch==$(HF_TORCH)"
+	@missing=; for spec in $(HF_PACKAGES); do \
+		module=$${spec%%==*}; version=$${spec##*==}; \
+		$(PYTHON) -c "import sys, $$module; sys.exit($$module.__version__ != '$$version')" 2>/dev/null \
+			|| missing="$$missing $$spec"; \
+	done; \
+	if [ -n "$$missing" ]; then $(PYTHON) -m pip install -q $$missing "torch==$(HF_TORCH)"; fi
+	@model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+		$(PYTHON) Tests/interop/hf_interop.py $(BIN_DEBUG) "$$model" --workdir "$$work"
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build
