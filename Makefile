@@ -45,7 +45,7 @@ faults: release
 PYTHON ?= python3
 HF_TORCH := 2.13.0+cpu
 HF_PACKAGES := transformers==5.24.0 compressed_tensors==0.20.1 safetensors==0.8.0 tokenizers==0.23.3
-interop-hf: build
+interop-hf: release
 	@$(PYTHON) -c 'import sys, torch; sys.exit(torch.__version__ != "$(HF_TORCH)")' 2>/dev/null || \
 		$(PYTHON) -m pip install -q "torch==$(HF_TORCH)"
 	@missing=; for spec in $(HF_PACKAGES); do \
@@ -55,7 +55,7 @@ interop-hf: build
 	done; \
 	if [ -n "$$missing" ]; then $(PYTHON) -m pip install -q $$missing "torch==$(HF_TORCH)"; fi
 	@model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
-		$(PYTHON) Tests/interop/hf_interop.py $(BIN_DEBUG) "$$model" --workdir "$$work"
+		$(PYTHON) Tests/interop/hf_interop.py .build/release/quantize "$$model" --workdir "$$work"
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build
