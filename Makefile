@@ -37,7 +37,8 @@ faults: release
 
 # The real client (issue #11): transformers + compressed-tensors load what we write, and our
 # inspect/dequantize read what the library writes, on the real all-MiniLM-L6-v2 (see the
-# docstring of Tests/interop/hf_interop.py). The packages are pinned and installed only when the
+# docstring of Tests/interop/hf_interop.py); then the Linear-only defaults on random-weight
+# Llama, Qwen2, GPT-2 and T5 models that transformers makes (Tests/interop/hf_architectures.py). The packages are pinned and installed only when the
 # pinned version does not import. torch goes first, as the CPU wheel pip finds through its
 # configured find-links (PyPI's default torch is a multi-GB CUDA build), and is named again in the
 # second install so that no dependency can swap it. The work folder is a mktemp folder, removed
@@ -55,7 +56,8 @@ interop-hf: release
 	done; \
 	if [ -n "$$missing" ]; then $(PYTHON) -m pip install -q $$missing "torch==$(HF_TORCH)"; fi
 	@model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
-		$(PYTHON) Tests/interop/hf_interop.py .build/release/quantize "$$model" --workdir "$$work"
+		$(PYTHON) Tests/interop/hf_interop.py .build/release/quantize "$$model" --workdir "$$work" && \
+		$(PYTHON) Tests/interop/hf_architectures.py .build/release/quantize "$$work"
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build

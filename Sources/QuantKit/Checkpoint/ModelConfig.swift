@@ -16,6 +16,14 @@ public struct ModelConfig: Sendable, Equatable {
         self.tieWordEmbeddings = tieWordEmbeddings
     }
 
+    /// Whether the model class has a language-model head tied to its input embedding: an
+    /// architecture with a head (`*ForCausalLM`, `*LMHeadModel`, `*ForConditionalGeneration`,
+    /// `*ForMaskedLM`) and `tie_word_embeddings` true or absent (transformers' default).
+    public var hasTiedLanguageModelHead: Bool {
+        let heads = ["ForCausalLM", "LMHeadModel", "ForConditionalGeneration", "ForMaskedLM"]
+        return tieWordEmbeddings != false && architectures.contains { name in heads.contains { name.hasSuffix($0) } }
+    }
+
     /// The largest `config.json` read (real ones are a few KiB).
     static let maxBytes = 16 << 20
 

@@ -90,15 +90,18 @@ public struct CompressedTensorsConfig: Sendable, Equatable {
         ]
     }
 
-    /// `config` (the bytes of a `config.json`) with `quantization_config` set to this entry;
-    /// every other key is kept. The output is pretty-printed with sorted keys.
+    /// `config` (the bytes of a `config.json`) with `quantization_config` set to this entry
+    /// (pretty-printed, keys sorted); every other byte of the file is kept as written, so its
+    /// floats stay floats (`settingTopLevelMember`).
     public func merged(into config: [UInt8]) throws(ConfigError) -> [UInt8] {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(config))) as? [String: Any] else {
+        guard jsonNesting(of: config).depth <= maxJSONNestingDepth,
+              (try? JSONSerialization.jsonObject(with: Data(config))) is [String: Any] else {
             throw .notAnObject
         }
-        object["quantization_config"] = jsonObject
-        // Serializing what JSONSerialization just parsed, plus plain values, cannot fail.
-        return [UInt8](try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) + [0x0A]
+        // Serializing plain strings, numbers, arrays and objects cannot fail.
+        let entry = [UInt8](try! JSONSerialization.data(withJSONObject: jsonObject,
+                                                        options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+        return settingTopLevelMember("quantization_config", to: entry, in: config)
     }
 
     public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -9,9 +9,13 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
     case packedZeroPoints
     /// Scales and codes follow compressed-tensors' rounding rather than the reference rule.
     case compressedTensorsRounding
+    /// A language model whose output head is tied to its input embedding, in compressed-tensors
+    /// output: transformers 5.x loads it only when it dequantizes on load (the library's own
+    /// files fail the same way: the tied head loses its `weight` while loading).
+    case tiedHead
 
-    /// The notes of `plan` written in `layout`, in this order.
-    public static func notes(for plan: QuantizationPlan, layout: OutputLayout) -> [PlanNote] {
+    /// The notes of `plan` written in `layout` for a checkpoint of `roles`, in this order.
+    public static func notes(for plan: QuantizationPlan, layout: OutputLayout, roles: ModuleRoles? = nil) -> [PlanNote] {
         var notes: [PlanNote] = []
         var kept: [(role: ModuleRole, tensors: [String])] = []
         for step in plan.steps {
@@ -28,6 +32,9 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
             notes.append(.packedZeroPoints)
         }
         if schemes.contains(where: { $0.scaleRule == .compressedTensors }) { notes.append(.compressedTensorsRounding) }
+        if case .compressedTensors = layout, !schemes.isEmpty, roles?.config.hasTiedLanguageModelHead == true {
+            notes.append(.tiedHead)
+        }
         return notes
     }
 
@@ -41,6 +48,10 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
             "asymmetric pack-quantized zero points are packed as compressed-tensors writes them; vLLM reads them, but "
                 + "transformers 5.x loads them only with CompressedTensorsConfig(dequantize=True); for a plain from_pretrained, "
                 + "write int-quantized or use a symmetric scheme"
+        case .tiedHead:
+            "the output head is tied to the input embedding (tie_word_embeddings): transformers 5.x loads compressed-tensors "
+                + "checkpoints of tied models only with CompressedTensorsConfig(dequantize=True) (the library's own files fail "
+                + "the same way); vLLM reads them"
         case .compressedTensorsRounding:
             "scales and codes follow compressed-tensors' rounding (symmetric scale max|x| / ((2^b - 1) / 2), the zero point "
                 + "added before rounding, arithmetic in the weight's dtype), not the reference rule"

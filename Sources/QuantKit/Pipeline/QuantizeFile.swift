@@ -94,7 +94,7 @@ public func quantizeFile(
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start),
-                              notes: PlanNote.notes(for: plan, layout: layout).map(\.description))
+                              notes: PlanNote.notes(for: plan, layout: layout, roles: rules.moduleRoles).map(\.description))
 }
 
 /// Where a `quantizeFile` run is: about to read tensor `index` of `count`, after `bytesDone`
