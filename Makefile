@@ -38,8 +38,8 @@ faults: release
 # The real client (issue #11): transformers + compressed-tensors load what we write, and our
 # inspect/dequantize read what the library writes, on the real all-MiniLM-L6-v2 (see the
 # docstring of Tests/interop/hf_interop.py); then the Linear-only defaults on random-weight
-# Llama, Qwen2, GPT-2 and T5 models that transformers makes (Tests/interop/hf_architectures.py). The packages are pinned and installed only when the
-# pinned version does not import. torch goes first, as the CPU wheel pip finds through its
+# Llama, Qwen2, GPT-2 and T5 models that transformers makes (Tests/interop/hf_architectures.py).
+# The packages are pinned and installed only when the pinned version does not import. torch goes first, as the CPU wheel pip finds through its
 # configured find-links (PyPI's default torch is a multi-GB CUDA build), and is named again in the
 # second install so that no dependency can swap it. The work folder is a mktemp folder, removed
 # afterwards.
