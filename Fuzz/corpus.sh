@@ -22,6 +22,7 @@ add FuzzZip Fixtures/zip/*.zip Fixtures/zip/*.npz Fixtures/npz/*.npz Fixtures/ex
 add FuzzSafetensors Fixtures/safetensors/*/*.safetensors
 add FuzzArchiveMetadata
 add FuzzCommandLine
-for target in FuzzNPY FuzzZip FuzzSafetensors FuzzArchiveMetadata FuzzCommandLine; do
+add FuzzQuantizationConfig Fixtures/compressed_tensors/library/*/config.json
+for target in FuzzNPY FuzzZip FuzzSafetensors FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig; do
     add "$target" Fuzz/seeds/"$target"/* Fixtures/fuzz/"$target"/*
 done

@@ -41,11 +41,8 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Reads the `config.json` at `path`.
     public static func load(path: String) throws -> ModelConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, FileReadError.systemError(operation: "read", errno: errno))
-        }
         do {
-            return try ModelConfig(json: [UInt8](data))
+            return try ModelConfig(json: try ReadOnlyFile.contents(of: path, limit: maxBytes))
         } catch {
             throw FileError(path: path, error)
         }

@@ -69,9 +69,9 @@ public struct CompressedTensorsCheckpoint: Sendable {
     /// The `config.json` beside `path`, parsed, when it describes a compressed-tensors checkpoint.
     public static func beside(_ path: String) throws -> CompressedTensorsCheckpoint? {
         let config = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("config.json").path
-        guard let data = FileManager.default.contents(atPath: config) else { return nil }
+        guard FileManager.default.fileExists(atPath: config) else { return nil }
         do {
-            return try CompressedTensorsCheckpoint(config: [UInt8](data))
+            return try CompressedTensorsCheckpoint(config: try ReadOnlyFile.contents(of: config, limit: ModelConfig.maxBytes))
         } catch {
             throw FileError(path: config, error)
         }
