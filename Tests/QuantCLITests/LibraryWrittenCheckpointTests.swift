@@ -86,6 +86,30 @@ import Testing
         }
     }
 
+    /// Written as a folder, our `quantization_config` is the library's, key for key (but for the
+    /// dynamic per-token input activations our int-quantized groups declare, for vLLM's W8A8).
+    @Test(arguments: kinds)
+    func quantizationConfigIsTheLibrarys(kind: String) throws {
+        let folder = try TemporaryFolder()
+        let input = folder.path("mlp")
+        try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture("compressed_tensors/digits-float.safetensors"),
+                                         toPath: input + "/model.safetensors")
+        try Data(#"{"architectures": ["MLP"], "model_type": "mlp"}"#.utf8).write(to: URL(fileURLWithPath: input + "/config.json"))
+        let result = cli([input, "-o", folder.path("out"), "--report", "none"] + Self.options(kind))
+        #expect(result.status == .success, "\(result.err)")
+        func quantizationConfig(_ path: String) throws -> NSMutableDictionary {
+            let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? NSDictionary)
+            let entry = try #require((config["quantization_config"] as? NSDictionary)?.mutableCopy() as? NSMutableDictionary)
+            let group = try #require(((entry["config_groups"] as? NSDictionary)?["group_0"] as? NSDictionary)?.mutableCopy() as? NSMutableDictionary)
+            group.removeObject(forKey: "input_activations")
+            entry["config_groups"] = ["group_0": group]
+            return entry
+        }
+        #expect(try quantizationConfig(folder.path("out") + "/config.json")
+                == quantizationConfig(Self.root + "/" + kind + "/config.json"))
+    }
+
     /// eval runs the library's quantized MLP against the float one.
     @Test func evalRunsALibraryCheckpoint() throws {
         let result = cli(["eval", fixture("digits/mlp.npz"), Self.root + "/pack-sym-channel-8/model.safetensors",
