@@ -20,7 +20,7 @@ WORK=$(mktemp -d)
 chmod 755 "$WORK"
 MOUNTS=()
 cleanup() {
-    for mount in "${MOUNTS[@]}"; do umount "$mount" 2>/dev/null; done
+    for mount in "${MOUNTS[@]}"; do umount "$mount"; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -56,13 +56,12 @@ expect_failure() {  # NAME STATUS TEXT [FOLDER-THAT-MUST-BE-EMPTY]
     [ -z "$why" ] && [ -n "${4:-}" ] && [ -n "$(leftovers "$4" all)" ] && why="left behind: $(leftovers "$4" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$1"; else fail "$1" "$why"; fi
 }
-# A tmpfs of SIZE at a new folder, echoed; root only.
+# Mounts a tmpfs of SIZE at a new folder, left in $TMPFS (not echoed: the mount must be
+# recorded in this shell, for the cleanup); root only.
 tmpfs() {
-    local dir
-    dir=$(mktemp -d -p "$WORK" tmpfs.XXXX)
-    mount -t tmpfs -o "size=$1" tmpfs "$dir" || return 1
-    MOUNTS+=("$dir")
-    echo "$dir"
+    TMPFS=$(mktemp -d -p "$WORK" tmpfs.XXXX)
+    mount -t tmpfs -o "size=$1" tmpfs "$TMPFS" || return 1
+    MOUNTS+=("$TMPFS")
 }
 # Peak RSS in KiB and wall seconds of the last `timed` run.
 timed() {
@@ -97,12 +96,15 @@ signal_file_case() {  # NAME SIGNAL DELAY STATUS [options]
     "$BIN" "$W/big.npz" -o "$out/out.npz" --report none "${SLOW[@]}" "$@" 2>"$WORK/stderr" &
     local pid=$!
     sleep "$delay"
+    local writing
+    writing=$(leftovers "$out")
     kill "-$signal" "$pid" 2>/dev/null
     wait "$pid"
     RC=$?
     ERR=$(cat "$WORK/stderr")
     local why
     why=$(problem_with_failure "$want" "interrupted; nothing written")
+    [ -z "$why" ] && [ -z "$writing" ] && why="no temporary file yet when the signal was sent (not mid-write)"
     [ -z "$why" ] && [ -n "$(leftovers "$out" all)" ] && why="left behind: $(leftovers "$out" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$name"; else fail "$name" "$why"; fi
     rm -rf "$out"
@@ -123,12 +125,15 @@ shard_signal_case() {  # NAME SIGNAL DELAY STATUS
     "$BIN" "$WORK/bigshards" -o "$out/new/folder" --report none "${SLOW[@]}" 2>"$WORK/stderr" &
     local pid=$!
     sleep "$3"
+    local writing
+    writing=$(leftovers "$out")
     kill "-$2" "$pid"
     wait "$pid"
     RC=$?
     ERR=$(cat "$WORK/stderr")
     local why
     why=$(problem_with_failure "$4" "interrupted; nothing written")
+    [ -z "$why" ] && [ -z "$writing" ] && why="no temporary file yet when the signal was sent (not mid-write)"
     [ -z "$why" ] && [ -n "$(leftovers "$out" all)" ] && why="left behind: $(leftovers "$out" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$1"; else fail "$1" "$why"; fi
     rm -rf "$out"
@@ -323,7 +328,8 @@ expect_failure "shard errors echo the output path as typed" 1 "quantize: rel/out
 
 # --- 7. Disk full and read-only folders ------------------------------------------------------
 if $ROOT; then
-    full=$(tmpfs 1M)
+    tmpfs 1M
+    full=$TMPFS
     run "$W/mid.npz" -o "$full/o.npz"
     expect_failure "disk full: npz stored" 1 "No space left on device" "$full"
     run "$W/mid.npz" -o "$full/o.npz" --compress
@@ -336,7 +342,9 @@ if $ROOT; then
     expect_failure "disk full: dequantize" 1 "No space left on device" "$full"
     run dequantize "$W/mid.q.npz" -o "$full/d.safetensors"
     expect_failure "disk full: dequantize to safetensors" 1 "No space left on device" "$full"
-    readonly=$(tmpfs 4M) && mount -o remount,ro "$readonly"
+    tmpfs 4M
+    readonly=$TMPFS
+    mount -o remount,ro "$readonly"
     run "$W/mid.npz" -o "$readonly/o.npz"
     expect_failure "read-only output folder" 1 "Read-only file system" "$readonly"
     run "$W/shards" -o "$readonly/out"

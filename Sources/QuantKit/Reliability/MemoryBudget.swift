@@ -79,6 +79,8 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
 public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Quantizing or converting the tensor of `tensorBytes` would take `needed` bytes.
     case overBudget(operation: String, needed: Int, tensorBytes: Int, budget: MemoryBudget)
+    /// Evaluating a model of `modelBytes` would take `needed` bytes.
+    case modelOverBudget(needed: Int, modelBytes: Int, budget: MemoryBudget)
     /// An allocation of `byteCount` bytes failed (the budget was above what the system gives).
     case allocationFailed(byteCount: Int)
 
@@ -86,6 +88,9 @@ public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case .overBudget(let operation, let needed, let tensorBytes, let budget):
             "\(operation) this \(formatBytes(tensorBytes)) tensor needs \(formatBytes(needed)) of memory at once, "
+                + "over the memory budget of \(budget)"
+        case .modelOverBudget(let needed, let modelBytes, let budget):
+            "evaluating this model (\(formatBytes(modelBytes)) of tensors) needs \(formatBytes(needed)) of memory, "
                 + "over the memory budget of \(budget)"
         case .allocationFailed(let byteCount):
             "out of memory: could not allocate \(formatBytes(byteCount))"
