@@ -55,7 +55,7 @@ public enum CLI {
     static func hint(for error: any Error) -> String {
         guard let located = error as? FileError, let budget = located.underlying as? MemoryBudgetError else { return "" }
         switch budget {
-        case .overBudget(let operation, _, _, _) where operation == "quantizing":
+        case .overBudget(.quantizing, _, _, _):
             return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
         case .overBudget, .modelOverBudget:
             return " (raise it with --max-memory SIZE)"

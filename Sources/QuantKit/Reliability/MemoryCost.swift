@@ -65,7 +65,7 @@ extension MemoryBudget {
             let needed = whole ? MemoryCost.quantizing(step.tensor) : MemoryCost.passthrough(step.tensor)
             guard needed <= bytes else {
                 throw FileError(path: path, member: step.tensor.name, MemoryBudgetError.overBudget(
-                    operation: whole ? "quantizing" : "copying", needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
+                    operation: whole ? .quantizing : .copying, needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
             }
         }
     }
