@@ -161,23 +161,25 @@ fuzz-run-%:
 # Thread Sanitizer over the concurrent paths: the binary's threaded commands on the fixtures and
 # a generated 16 MiB workload (Fuzz/sanitizers/tsan-runs.sh), then the whole test suite (whose
 # tests run in parallel, several of them on several threads, the CLI tests running the TSan
-# binary); the first report fails the target.
+# binary); the first report fails the target. The sanitizer's allocator returns null for an
+# impossible size, as malloc does, because the tests check that such a failure is a typed error.
 TSAN_SCRATCH := .build-tsan
 tsan: deps
 	$(SWIFT) build --build-tests --scratch-path $(TSAN_SCRATCH) --sanitize=thread
 	@[ -f $(TSAN_SCRATCH)/workload/deflated.npz ] || python3 Fuzz/sanitizers/workload.py $(TSAN_SCRATCH)/workload
 	Fuzz/sanitizers/tsan-runs.sh $(TSAN_SCRATCH)/debug/quantize $(TSAN_SCRATCH)/workload
-	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS="halt_on_error=1 exitcode=66 allocator_may_return_null=1" \
 		QUANTIZE_BIN=$(CURDIR)/$(TSAN_SCRATCH)/debug/quantize \
 		$(SWIFT) test --skip-build --scratch-path $(TSAN_SCRATCH) --sanitize=thread
 
 # Address Sanitizer (and LeakSanitizer) over the whole test suite, the CLI tests running the
 # ASan-built binary. Leaks inside the toolchain's XCTest and Foundation are suppressed
-# (Fuzz/sanitizers/lsan.supp); any other report fails the target.
+# (Fuzz/sanitizers/lsan.supp); any other report fails the target. As under make tsan, an
+# impossible allocation returns null (the tests check it becomes a typed error).
 ASAN_SCRATCH := .build-asan
 asan: deps
 	$(SWIFT) build --build-tests --scratch-path $(ASAN_SCRATCH) --sanitize=address
-	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/sanitizers/lsan.supp \
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/sanitizers/lsan.supp ASAN_OPTIONS=allocator_may_return_null=1 \
 		QUANTIZE_BIN=$(CURDIR)/$(ASAN_SCRATCH)/debug/quantize \
 		$(SWIFT) test --skip-build --scratch-path $(ASAN_SCRATCH) --sanitize=address
 

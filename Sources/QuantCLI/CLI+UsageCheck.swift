@@ -4,8 +4,8 @@ import QuantKit
 extension CLI {
     /// What `run` decides about `arguments` before it opens a file: the command and its parsed
     /// options, every option's value read through its typed getter, and the scheme, bits, axis,
-    /// group size, clipping, method and its calibration, regular expressions, thread count and
-    /// eval choices checked as the command checks them.
+    /// group size, clipping, method and its calibration, regular expressions, thread count,
+    /// output path, memory budget and eval choices checked as the command checks them.
     ///
     /// A usage error is thrown as `run` would report it; anything else (a trap) is a bug. The
     /// command-line fuzzer calls this, since `run` itself would go on to read and write files.
@@ -16,6 +16,11 @@ extension CLI {
             if option.isFlag { _ = parsed.flag(option.name) } else { _ = parsed.strings(option.name) }
         }
         for argument in parsed.command.arguments { _ = parsed.arguments(argument.name) }
+        if parsed.command.options.contains(where: { $0.name == "output" }) { _ = try QuantizeCommand.outputPath(parsed) }
+        // Only a given size: the default reads /proc and /sys, which a fuzzer need not repeat.
+        if parsed.command.options.contains(where: { $0.name == "max-memory" }), parsed.contains("max-memory") {
+            _ = try QuantizeCommand.memoryBudget(parsed)
+        }
         switch parsed.command.name {
         case QuantizeCommand.spec.name:
             _ = try QuantizeCommand.selectionRules(parsed)

@@ -53,9 +53,14 @@ public enum CLI {
     /// What the user can do about `error` in this program's options, where the library's words
     /// (which know no options) leave it out.
     static func hint(for error: any Error) -> String {
-        guard let located = error as? FileError, case .overBudget(let operation, _, _, _)? = located.underlying as? MemoryBudgetError
-        else { return "" }
-        return operation == "quantizing" ? " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
-            : " (raise it with --max-memory SIZE)"
+        guard let located = error as? FileError, let budget = located.underlying as? MemoryBudgetError else { return "" }
+        switch budget {
+        case .overBudget(.quantizing, _, _, _):
+            return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
+        case .overBudget, .modelOverBudget:
+            return " (raise it with --max-memory SIZE)"
+        case .allocationFailed:
+            return ""
+        }
     }
 }

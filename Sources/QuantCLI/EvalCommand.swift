@@ -33,6 +33,7 @@ enum EvalCommand {
             .flag("compare", help: "Evaluate every scheme at 8, 4, 3 and 2 bits (and every method, with --calibration)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json"], defaultValue: "table"),
+            QuantizeCommand.maxMemoryOption,
         ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -55,7 +56,10 @@ enum EvalCommand {
         let json = arguments.string("report") == "json"
 
         let modelPath = arguments.argument("model")!
-        let float = try FloatNetwork(source: openTensorSource(path: modelPath))
+        let budget = try QuantizeCommand.memoryBudget(arguments)
+        let source = try openTensorSource(path: modelPath)
+        try budget.checkEvaluation(of: source.tensors, path: modelPath)
+        let float = try FloatNetwork(source: source)
         let data = try arguments.string("input").map { input in
             try EvaluationData(inputPath: input, labelsPath: arguments.string("labels"), width: float.layout.inFeatures,
                                classes: float.layout.outFeatures)

@@ -20,7 +20,7 @@ WORK=$(mktemp -d)
 chmod 755 "$WORK"
 MOUNTS=()
 cleanup() {
-    for mount in "${MOUNTS[@]}"; do umount "$mount" 2>/dev/null; done
+    for mount in "${MOUNTS[@]}"; do umount "$mount"; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -56,21 +56,22 @@ expect_failure() {  # NAME STATUS TEXT [FOLDER-THAT-MUST-BE-EMPTY]
     [ -z "$why" ] && [ -n "${4:-}" ] && [ -n "$(leftovers "$4" all)" ] && why="left behind: $(leftovers "$4" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$1"; else fail "$1" "$why"; fi
 }
-# A tmpfs of SIZE at a new folder, echoed; root only.
+# Mounts a tmpfs of SIZE at a new folder, left in $TMPFS (not echoed: the mount must be
+# recorded in this shell, for the cleanup); root only.
 tmpfs() {
-    local dir
-    dir=$(mktemp -d -p "$WORK" tmpfs.XXXX)
-    mount -t tmpfs -o "size=$1" tmpfs "$dir" || return 1
-    MOUNTS+=("$dir")
-    echo "$dir"
+    TMPFS=$(mktemp -d -p "$WORK" tmpfs.XXXX)
+    mount -t tmpfs -o "size=$1" tmpfs "$TMPFS" || return 1
+    MOUNTS+=("$TMPFS")
 }
-# Peak RSS in KiB and wall seconds of the last `timed` run.
+# Runs the binary under GNU time: peak RSS in KiB (RSS_KB), wall seconds (WALL) and CPU
+# seconds, user plus system (CPU).
 timed() {
     /usr/bin/time -v -o "$WORK/time" "$BIN" "$@" >"$WORK/stdout" 2>"$WORK/stderr" </dev/null
     RC=$?
     ERR=$(cat "$WORK/stderr")
     RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time")
     WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+    CPU=$(awk -F': ' '/(User|System) time/ { s += $2 } END { print s }' "$WORK/time")
 }
 
 echo "generating workloads in $WORK"
@@ -97,12 +98,15 @@ signal_file_case() {  # NAME SIGNAL DELAY STATUS [options]
     "$BIN" "$W/big.npz" -o "$out/out.npz" --report none "${SLOW[@]}" "$@" 2>"$WORK/stderr" &
     local pid=$!
     sleep "$delay"
+    local writing
+    writing=$(leftovers "$out")
     kill "-$signal" "$pid" 2>/dev/null
     wait "$pid"
     RC=$?
     ERR=$(cat "$WORK/stderr")
     local why
     why=$(problem_with_failure "$want" "interrupted; nothing written")
+    [ -z "$why" ] && [ -z "$writing" ] && why="no temporary file yet when the signal was sent (not mid-write)"
     [ -z "$why" ] && [ -n "$(leftovers "$out" all)" ] && why="left behind: $(leftovers "$out" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$name"; else fail "$name" "$why"; fi
     rm -rf "$out"
@@ -123,12 +127,15 @@ shard_signal_case() {  # NAME SIGNAL DELAY STATUS
     "$BIN" "$WORK/bigshards" -o "$out/new/folder" --report none "${SLOW[@]}" 2>"$WORK/stderr" &
     local pid=$!
     sleep "$3"
+    local writing
+    writing=$(leftovers "$out")
     kill "-$2" "$pid"
     wait "$pid"
     RC=$?
     ERR=$(cat "$WORK/stderr")
     local why
     why=$(problem_with_failure "$4" "interrupted; nothing written")
+    [ -z "$why" ] && [ -z "$writing" ] && why="no temporary file yet when the signal was sent (not mid-write)"
     [ -z "$why" ] && [ -n "$(leftovers "$out" all)" ] && why="left behind: $(leftovers "$out" all | tr '\n' ' ')"
     if [ -z "$why" ]; then ok "$1"; else fail "$1" "$why"; fi
     rm -rf "$out"
@@ -215,7 +222,14 @@ a = z['w']
 assert a.shape == (536870912,) and a.dtype == np.float32 and not a[::4096].any()
 " "$out/kept.npz" 2>"$WORK/pyerr" && ok "the kept 2 GiB tensor reads back in NumPy" || fail "the kept 2 GiB tensor reads back in NumPy" "$(tail -1 "$WORK/pyerr")"
 rm -f "$out/kept.npz"
-timed "$W/quant-2g.npz" -o "$out/q.npz" --max-memory 1G
+# The best of three runs: on a machine shared with other work a single wall time measures the
+# scheduler as much as the program.
+best=9
+for attempt in 1 2 3; do
+    timed "$W/quant-2g.npz" -o "$out/q.npz" --max-memory 1G
+    best=$(awk -v a="$best" -v b="$WALL" 'BEGIN { print (b < a ? b : a) }')
+done
+WALL=$best
 why=$(problem_with_failure 1 "'w': quantizing this 2.0 GiB tensor needs 2.0 GiB of memory at once, over the memory budget of 1.0 GiB")
 [ -z "$why" ] && [ -n "$(leftovers "$out" all)" ] && why="left behind: $(leftovers "$out" all)"
 [ -z "$why" ] && awk -v w="$WALL" 'BEGIN { exit !(w >= 0.1) }' && why="took ${WALL}s"
@@ -323,7 +337,8 @@ expect_failure "shard errors echo the output path as typed" 1 "quantize: rel/out
 
 # --- 7. Disk full and read-only folders ------------------------------------------------------
 if $ROOT; then
-    full=$(tmpfs 1M)
+    tmpfs 1M
+    full=$TMPFS
     run "$W/mid.npz" -o "$full/o.npz"
     expect_failure "disk full: npz stored" 1 "No space left on device" "$full"
     run "$W/mid.npz" -o "$full/o.npz" --compress
@@ -336,7 +351,9 @@ if $ROOT; then
     expect_failure "disk full: dequantize" 1 "No space left on device" "$full"
     run dequantize "$W/mid.q.npz" -o "$full/d.safetensors"
     expect_failure "disk full: dequantize to safetensors" 1 "No space left on device" "$full"
-    readonly=$(tmpfs 4M) && mount -o remount,ro "$readonly"
+    tmpfs 4M
+    readonly=$TMPFS
+    mount -o remount,ro "$readonly"
     run "$W/mid.npz" -o "$readonly/o.npz"
     expect_failure "read-only output folder" 1 "Read-only file system" "$readonly"
     run "$W/shards" -o "$readonly/out"
@@ -373,9 +390,11 @@ fi
 # --- 8. Many tensors --------------------------------------------------------------------------
 timed "$W/many.npz" -o "$WORK/many.q.npz" --report none
 rss_mb=$((RSS_KB / 1024))
-if [ "$RC" = 0 ] && awk -v w="$WALL" 'BEGIN { exit !(w < 5) }' && [ "$rss_mb" -lt 200 ]; then
-    ok "10,000 tensors in ${WALL}s, peak RSS ${rss_mb} MiB"
-else fail "10,000 tensors in under 5 s and 200 MiB" "exit $RC, ${WALL}s, ${rss_mb} MiB: $ERR"; fi
+# CPU time is the bound (wall time on a shared machine waits for other work); wall time has a
+# looser one.
+if [ "$RC" = 0 ] && awk -v c="$CPU" -v w="$WALL" 'BEGIN { exit !(c < 3 && w < 10) }' && [ "$rss_mb" -lt 200 ]; then
+    ok "10,000 tensors in ${CPU}s of CPU (${WALL}s wall), peak RSS ${rss_mb} MiB"
+else fail "10,000 tensors in under 3 s of CPU and 200 MiB" "exit $RC, ${CPU}s CPU, ${WALL}s wall, ${rss_mb} MiB: $ERR"; fi
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"

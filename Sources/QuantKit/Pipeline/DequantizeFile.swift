@@ -19,7 +19,7 @@ public func dequantizeFile(
         let needed = entry.map { MemoryCost.dequantizing(shape: $0.shape) } ?? MemoryCost.passthrough(info)
         guard needed <= memoryBudget.bytes else {
             throw FileError(path: source.path, member: info.name, MemoryBudgetError.overBudget(
-                operation: "dequantizing", needed: needed, tensorBytes: info.storedByteCount, budget: memoryBudget))
+                operation: .dequantizing, needed: needed, tensorBytes: info.storedByteCount, budget: memoryBudget))
         }
     }
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])

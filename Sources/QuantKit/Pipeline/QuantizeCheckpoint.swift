@@ -122,8 +122,19 @@ private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool,
     try run.createFolder((path as NSString).deletingLastPathComponent)
     let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input], run: run)
     defer { output.discard() }
-    guard FileManager.default.createFile(atPath: output.temporaryPath, contents: Data(bytes)) else {
-        throw OutputError.cannotCreate(path, "cannot write the temporary file")
+    let descriptor = open(output.temporaryPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
+    guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
+    var done = 0
+    var failure: Int32 = 0
+    bytes.withUnsafeBytes { raw in
+        while done < raw.count {
+            let count = write(descriptor, raw.baseAddress! + done, raw.count - done)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { failure = count == 0 ? EIO : errno; return }
+            done += count
+        }
     }
+    if close(descriptor) != 0, failure == 0 { failure = errno }
+    guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
     try output.commit()
 }

@@ -76,7 +76,8 @@ public func quantizeFile(
             lines.append(try writeOverride(override, info: info, original: bytes, scheme: step.scheme, layout: layout, writer: writer))
             continue
         }
-        guard let scheme = step.scheme else { continue }
+        // Not overridden, so not passthrough either: the plan chose a scheme.
+        let scheme = step.scheme!
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, threads: threads,
                                               source: source.path, writer: writer)
         let stored = layout.members(of: info, scheme: scheme).reduce(0) { $0 + $1.storedByteCount }

@@ -77,15 +77,25 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
 
 /// Why a tensor cannot be processed within the memory budget, or memory ran out anyway.
 public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Quantizing or converting the tensor of `tensorBytes` would take `needed` bytes.
-    case overBudget(operation: String, needed: Int, tensorBytes: Int, budget: MemoryBudget)
+    /// What was to be done with the tensor (see `MemoryCost` for each one's cost).
+    public enum Operation: String, Sendable {
+        case quantizing, copying, dequantizing
+    }
+
+    /// `operation` on the tensor of `tensorBytes` would take `needed` bytes.
+    case overBudget(operation: Operation, needed: Int, tensorBytes: Int, budget: MemoryBudget)
+    /// Evaluating a model of `modelBytes` would take `needed` bytes.
+    case modelOverBudget(needed: Int, modelBytes: Int, budget: MemoryBudget)
     /// An allocation of `byteCount` bytes failed (the budget was above what the system gives).
     case allocationFailed(byteCount: Int)
 
     public var description: String {
         switch self {
         case .overBudget(let operation, let needed, let tensorBytes, let budget):
-            "\(operation) this \(formatBytes(tensorBytes)) tensor needs \(formatBytes(needed)) of memory at once, "
+            "\(operation.rawValue) this \(formatBytes(tensorBytes)) tensor needs \(formatBytes(needed)) of memory at once, "
+                + "over the memory budget of \(budget)"
+        case .modelOverBudget(let needed, let modelBytes, let budget):
+            "evaluating this model (\(formatBytes(modelBytes)) of tensors) needs \(formatBytes(needed)) of memory, "
                 + "over the memory budget of \(budget)"
         case .allocationFailed(let byteCount):
             "out of memory: could not allocate \(formatBytes(byteCount))"

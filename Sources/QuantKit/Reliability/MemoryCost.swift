@@ -10,6 +10,8 @@
 ///   (`TensorPrefetcher`), the pair is charged together; the prefetcher reads them one at a
 ///   time instead when the pair would not fit.
 /// - Dequantizing a tensor holds its codes and two float32 copies (`9 * elements` bytes).
+/// - Evaluating holds the whole model: every tensor as float32, its codes and a dequantized
+///   copy (`9 * elements` bytes summed over the model; the evaluation rows are not counted).
 ///
 /// Not charged (the quarter of memory the default leaves): code batches and write buffers (a
 /// few MiB), per-channel and per-group scales, zlib's state.
@@ -29,6 +31,14 @@ public enum MemoryCost {
         return info.storedByteCount.addingReportingOverflow(converted).partialValue
     }
 
+    /// A model of `tensors` evaluated (see the type).
+    public static func evaluating(_ tensors: [TensorInfo]) -> Int {
+        tensors.reduce(0) { total, info in
+            let elements = info.dtype.byteSize == 0 ? 0 : info.storedByteCount / info.dtype.byteSize
+            return total.addingReportingOverflow(elements.multipliedReportingOverflow(by: 9).partialValue).partialValue
+        }
+    }
+
     /// A quantized tensor of `shape` dequantized to float32.
     public static func dequantizing(shape: [Int]) -> Int {
         let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
@@ -37,6 +47,15 @@ public enum MemoryCost {
 }
 
 extension MemoryBudget {
+    /// Refuses evaluating the model of `tensors` read from `path` when it does not fit.
+    public func checkEvaluation(of tensors: [TensorInfo], path: String) throws(FileError) {
+        let needed = MemoryCost.evaluating(tensors)
+        guard needed <= bytes else {
+            throw FileError(path: path, MemoryBudgetError.modelOverBudget(
+                needed: needed, modelBytes: tensors.reduce(0) { $0 + $1.storedByteCount }, budget: self))
+        }
+    }
+
     /// Refuses the first step of `plan` that cannot run within the budget, naming `path` and
     /// the tensor; nothing has been read or written yet. `overridden` tensors (computed by a
     /// whole-network method) are charged as quantized ones.
@@ -46,7 +65,7 @@ extension MemoryBudget {
             let needed = whole ? MemoryCost.quantizing(step.tensor) : MemoryCost.passthrough(step.tensor)
             guard needed <= bytes else {
                 throw FileError(path: path, member: step.tensor.name, MemoryBudgetError.overBudget(
-                    operation: whole ? "quantizing" : "copying", needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
+                    operation: whole ? .quantizing : .copying, needed: needed, tensorBytes: step.tensor.storedByteCount, budget: self))
             }
         }
     }
