@@ -32,7 +32,7 @@ public func quantizeCheckpoint(
     let run = OutputRun()
     do {
         if plan.sharded, let first = plan.jobs.first {
-            try run.createFolder((first.output as NSString).deletingLastPathComponent)
+            try run.createFolder(OutputRun.parentFolder(of: first.output))
         }
         var reports: [QuantizationReport] = []
         for (index, (job, source)) in zip(plan.jobs, sources).enumerated() {
@@ -119,7 +119,7 @@ private func readCompanion(_ path: String) throws -> [UInt8] {
 /// Writes `bytes` to `path` through an `AtomicOutput`, creating its folder if needed (recorded
 /// in `run`).
 private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool, input: String, run: OutputRun) throws {
-    try run.createFolder((path as NSString).deletingLastPathComponent)
+    try run.createFolder(OutputRun.parentFolder(of: path))
     let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input], run: run)
     defer { output.discard() }
     let descriptor = open(output.temporaryPath, O_WRONLY | O_TRUNC | O_CLOEXEC)

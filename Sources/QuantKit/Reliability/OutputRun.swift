@@ -23,7 +23,7 @@ public final class OutputRun: @unchecked Sendable {
         var status = stat()
         while !path.isEmpty, path != "/", path != ".", lstat(path, &status) != 0 {
             missing.append(path)
-            path = (path as NSString).deletingLastPathComponent
+            path = Self.parentFolder(of: path)
         }
         for path in missing.reversed() {
             let created: Bool = InterruptCleanup.shared.withLock {
@@ -34,6 +34,19 @@ public final class OutputRun: @unchecked Sendable {
             }
             guard created || errno == EEXIST else { throw .cannotCreate(path, String(cString: strerror(errno))) }
         }
+    }
+
+    /// The folder part of `path`, trailing slashes ignored: "" for a bare name ("a", "q/"), "/"
+    /// for a name at the root. (Foundation's `deletingLastPathComponent` traps on a
+    /// one-character relative path.)
+    static func parentFolder(of path: String) -> String {
+        let slash = UInt8(ascii: "/")
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == slash { bytes.removeLast() }
+        guard let last = bytes.lastIndex(of: slash) else { return "" }
+        var parent = Array(bytes[..<last])
+        while parent.count > 1, parent.last == slash { parent.removeLast() }
+        return parent.isEmpty ? "/" : String(decoding: parent, as: UTF8.self)
     }
 
     /// Removes the committed outputs, then the created folders (newest first, only if empty).
