@@ -1,63 +1,26 @@
 /// `json` (the text of a JSON object that `JSONSerialization` accepted) with the top-level
 /// member `key` set to `value` (JSON text), every other byte kept as it was: the value replaces
-/// an existing member's value in place, or a new member is appended before the closing brace.
+/// the member's value in place (its last occurrence, the one JSON readers keep), or a new
+/// member is appended after the last one.
 ///
 /// Re-serializing a parsed document would not keep it: Foundation writes the float `1.0` as the
 /// integer `1`, and transformers' typed configs then refuse the field (T5's
-/// `initializer_factor`). One pass over the bytes tracks string literals and bracket depth only,
-/// so keys are compared as written (a key spelled with escapes is not recognised, and gets a
-/// second member, which JSON readers resolve to the last one: ours).
+/// `initializer_factor`).
 func settingTopLevelMember(_ key: String, to value: [UInt8], in json: [UInt8]) -> [UInt8] {
-    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
-    let keyBytes = Array("\"\(key)\"".utf8)
-    var depth = 0
-    var lastMemberEnd: Int?
-    var index = 0
-    // Where the value of the wanted key starts (after its colon), once seen.
-    var valueStart: Int?
-    var expectingKey = false
-    while index < json.count {
-        let byte = json[index]
-        switch byte {
-        case quote:
-            let start = index
-            index += 1
-            while json[index] != quote {
-                if json[index] == backslash { index += 1 }
-                index += 1
-            }
-            if depth == 1, expectingKey, Array(json[start ... index]) == keyBytes {
-                var colon = index + 1
-                while json[colon] != UInt8(ascii: ":") { colon += 1 }
-                valueStart = colon + 1
-            }
-            if depth == 1 { expectingKey = false; lastMemberEnd = index + 1 }
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            depth += 1
-            if depth == 1 { expectingKey = true }
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
-            depth -= 1
-            if depth == 1 { lastMemberEnd = index + 1 }
-            if depth == 0 {
-                if let start = valueStart, let end = lastMemberEnd {
-                    return Array(json[..<start]) + Array(" ".utf8) + value + Array(json[end...])
-                }
-                let separator = lastMemberEnd == nil ? "\n  " : ",\n  "
-                let insertAt = lastMemberEnd ?? index
-                return Array(json[..<insertAt]) + Array((separator + "\"\(key)\": ").utf8) + value + Array("\n".utf8)
-                    + Array(json[index...])
-            }
-        case UInt8(ascii: ","):
-            if depth == 1 {
-                if let start = valueStart, let end = lastMemberEnd, end > start {
-                    return Array(json[..<start]) + Array(" ".utf8) + value + Array(json[end...])
-                }
-                expectingKey = true
-            }
-        default:
-            if depth == 1, !expectingKey, byte > 0x20 { lastMemberEnd = index + 1 }
-        }
-        index += 1
+    let members = topLevelMembers(ofJSON: json)
+    func valueEnd(_ slice: ArraySlice<UInt8>) -> Int {
+        var end = slice.endIndex
+        while end > slice.startIndex, [0x20, 0x09, 0x0A, 0x0D].contains(json[end - 1]) { end -= 1 }
+        return end
     }
-    return json
+    if let existing = members.last(where: { ExactName($0.key) == ExactName(key) }) {
+        return Array(json[..<existing.value.startIndex]) + Array(" ".utf8) + value + Array(json[valueEnd(existing.value)...])
+    }
+    let member = Array("\"\(key)\": ".utf8) + value
+    if let last = members.last {
+        let end = valueEnd(last.value)
+        return Array(json[..<end]) + Array(",\n  ".utf8) + member + Array(json[end...])
+    }
+    guard let close = json.lastIndex(of: UInt8(ascii: "}")) else { return json }
+    return Array(json[..<close]) + Array("\n  ".utf8) + member + Array("\n".utf8) + Array(json[close...])
 }
