@@ -13,14 +13,14 @@ public struct QuantizedArchive {
     /// The `quantization_config` the metadata was derived from, for a checkpoint another tool wrote.
     public let foreignConfig: CompressedTensorsCheckpoint?
     /// The source's tensors by name.
-    private let tensorInfo: [String: TensorInfo]
+    private let tensorInfo: [ExactName: TensorInfo]
 
     public init(source: any TensorSource) throws {
         self.source = source
-        tensorInfo = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        foreignConfig = source.headerMetadata[ArchiveMetadata.safetensorsKey] == nil && tensorInfo[ArchiveLayout.metadataName] == nil
+        tensorInfo = Dictionary(source.tensors.map { (ExactName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+        foreignConfig = source.headerMetadata[ArchiveMetadata.safetensorsKey] == nil && tensorInfo[ExactName(ArchiveLayout.metadataName)] == nil
             && source is SafetensorsSource ? try CompressedTensorsCheckpoint.beside(source.path) : nil
-        metadata = try Self.readMetadata(source, tensorInfo[ArchiveLayout.metadataName], foreignConfig: foreignConfig)
+        metadata = try Self.readMetadata(source, tensorInfo[ExactName(ArchiveLayout.metadataName)], foreignConfig: foreignConfig)
     }
 
     /// The record in a safetensors header or an .npz member, or the one a foreign checkpoint's
@@ -78,11 +78,12 @@ public struct QuantizedArchive {
 
     /// Names of the members that belong to the quantized form (codes under another name,
     /// scales, zero points, shapes, the metadata) rather than standing for a tensor of their own.
-    public var auxiliaryMembers: Set<String> {
+    public var auxiliaryMembers: Set<ExactName> {
         guard let metadata else { return [] }
-        var names: Set<String> = metadata.layout.metadataMember.map { [$0] } ?? []
+        var names: Set<ExactName> = metadata.layout.metadataMember.map { [ExactName($0)] } ?? []
         for entry in metadata.tensors {
-            names.formUnion((members(of: entry) + outlierMembers(of: entry)).map(\.name).filter { $0 != entry.name })
+            names.formUnion((members(of: entry) + outlierMembers(of: entry)).map { ExactName($0.name) }
+                .filter { $0 != ExactName(entry.name) })
         }
         return names
     }
@@ -92,20 +93,20 @@ public struct QuantizedArchive {
     /// tensor that is not part of a quantized form, with none.
     public var logicalTensors: [(info: TensorInfo, entry: ArchiveMetadata.Entry?)] {
         let entries = metadata?.tensors ?? []
-        var byCodes: [String: ArchiveMetadata.Entry] = [:]
+        var byCodes: [ExactName: ArchiveMetadata.Entry] = [:]
         for entry in entries {
-            byCodes[members(of: entry).first?.name ?? entry.name] = entry
+            byCodes[ExactName(members(of: entry).first?.name ?? entry.name)] = entry
         }
         let auxiliary = auxiliaryMembers
         return source.tensors.compactMap { info in
-            if let entry = byCodes[info.name] { return (TensorInfo(name: entry.name, dtype: info.dtype, shape: entry.shape), entry) }
-            return auxiliary.contains(info.name) ? nil : (info, nil)
+            if let entry = byCodes[ExactName(info.name)] { return (TensorInfo(name: entry.name, dtype: info.dtype, shape: entry.shape), entry) }
+            return auxiliary.contains(ExactName(info.name)) ? nil : (info, nil)
         }
     }
 
     /// The bytes `entry`'s members take in the file.
     public func storedByteCount(of entry: ArchiveMetadata.Entry) -> Int {
-        (members(of: entry) + outlierMembers(of: entry)).reduce(0) { $0 + (tensorInfo[$1.name]?.storedByteCount ?? 0) }
+        (members(of: entry) + outlierMembers(of: entry)).reduce(0) { $0 + (tensorInfo[ExactName($1.name)]?.storedByteCount ?? 0) }
     }
 
     /// Loads the quantized tensor `entry` describes, refusing members that are missing or whose
@@ -235,7 +236,7 @@ public struct QuantizedArchive {
     }
 
     private func member(_ name: String, of tensor: String, dtype: DType, shape: [Int]) throws -> Tensor {
-        guard let info = tensorInfo[name] else {
+        guard let info = tensorInfo[ExactName(name)] else {
             throw ArchiveError.missingMember(tensor: tensor, member: name)
         }
         guard info.dtype == dtype else { throw ArchiveError.wrongDType(member: name, expected: dtype, actual: info.dtype) }

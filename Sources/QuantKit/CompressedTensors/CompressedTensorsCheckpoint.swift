@@ -79,18 +79,20 @@ public struct CompressedTensorsCheckpoint: Sendable {
 
     /// The group that quantizes `module`, by the precedence in the type's description.
     func group(of module: String) -> Group? {
-        if let exact = groups.first(where: { $0.targets.contains(module) }) { return exact }
+        if let exact = groups.first(where: { $0.targets.contains { $0.isSameName(as: module) } }) { return exact }
         if let pattern = groups.first(where: { $0.targets.contains { Self.patternMatches($0, module) } }) { return pattern }
         return groups.first { $0.targets.contains { !$0.hasPrefix("re:") && !$0.contains(".") } }
     }
 
     func isIgnored(_ module: String) -> Bool {
-        ignore.contains { $0 == module || Self.patternMatches($0, module) }
+        ignore.contains { $0.isSameName(as: module) || Self.patternMatches($0, module) }
     }
 
     /// Whether `target` is a `re:` pattern matching `module` from its start.
     static func patternMatches(_ target: String, _ module: String) -> Bool {
-        guard target.hasPrefix("re:"), let regex = try? Regex(String(target.dropFirst(3))) else { return false }
+        guard target.hasPrefix("re:"), let regex = try? Regex(String(target.dropFirst(3))).matchingSemantics(.unicodeScalar) else {
+            return false
+        }
         return (try? regex.prefixMatch(in: module)) != nil
     }
 
@@ -102,7 +104,7 @@ public struct CompressedTensorsCheckpoint: Sendable {
         case "int-quantized", "naive-quantized": layout = .intQuantized
         default: throw .invalidMetadata("quantization_config format '\(format)' is not read (pack-quantized, int-quantized)")
         }
-        let infos = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let infos = Dictionary(source.tensors.map { (ExactName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         var entries: [ArchiveMetadata.Entry] = []
         for scale in source.tensors where scale.name.hasSuffix(".weight_scale") {
             let module = String(scale.name.dropLast(".weight_scale".count))
@@ -116,13 +118,13 @@ public struct CompressedTensorsCheckpoint: Sendable {
             let scheme = try Self.scheme(weights, group: group.name)
             let shape: [Int]
             if layout == .packQuantized {
-                guard let info = infos[module + ".weight_shape"], info.dtype == .int64, info.shape == [2],
+                guard let info = infos[ExactName(module + ".weight_shape")], info.dtype == .int64, info.shape == [2],
                       let values = try? source.load(info.name).int64Values() else {
                     throw .missingMember(tensor: module + ".weight", member: module + ".weight_shape")
                 }
                 shape = values.map { Int(clamping: $0) }
             } else {
-                guard let codes = infos[module + ".weight"] else {
+                guard let codes = infos[ExactName(module + ".weight")] else {
                     throw .missingMember(tensor: module + ".weight", member: module + ".weight")
                 }
                 shape = codes.shape
