@@ -1,7 +1,13 @@
 import Foundation
 
 /// The package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path), url.path != "/" {
+        url.deleteLastPathComponent()
+    }
+    return url
+}()
 
 /// A fixture file under `Fixtures/`.
 func fixture(_ relativePath: String) -> String {

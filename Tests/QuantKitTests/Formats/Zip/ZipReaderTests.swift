@@ -3,9 +3,7 @@ import Testing
 @testable import QuantKit
 
 /// The directory of the zip fixtures, found from this file's path.
-let zipFixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/zip")
+let zipFixtures = fixturesFolder.appendingPathComponent("zip")
 
 func zipFixture(_ name: String) -> String {
     zipFixtures.appendingPathComponent(name).path

@@ -5,9 +5,7 @@ import Testing
 /// Every input the fuzzers (`make fuzz`) found crashing `quantize`, kept under `Fixtures/fuzz/<target>/`
 /// and read through the normal readers: each must now be refused with an error (or read), never trap.
 @Suite struct FuzzRegressionTests {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/fuzz")
+    static let directory = fixturesFolder.appendingPathComponent("fuzz")
 
     static func files(of target: String) -> [String] {
         let folder = directory.appendingPathComponent(target)

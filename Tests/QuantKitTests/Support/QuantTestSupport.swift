@@ -158,9 +158,7 @@ struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
 
     static func loadAll() throws -> [QuantReferenceCase] {
         struct File: Decodable { let cases: [QuantReferenceCase] }
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/reference/quantization.json")
+        let url = fixturesFolder.appendingPathComponent("reference/quantization.json")
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }
 }

@@ -5,9 +5,7 @@ import Testing
 /// The files under `Fixtures/npy`, written by `Fixtures/npy/generate.py`.
 enum NPYFixtures {
     /// `Fixtures/npy` in the package, found from this source file (`Tests/QuantKitTests/`).
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/npy")
+    static let directory = fixturesFolder.appendingPathComponent("npy")
 
     static func path(_ relative: String) -> String {
         directory.appendingPathComponent(relative).path

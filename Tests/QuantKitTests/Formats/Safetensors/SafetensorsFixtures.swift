@@ -5,9 +5,7 @@ import Testing
 /// The files under `Fixtures/safetensors`, written by `Fixtures/safetensors/generate.py`.
 enum SafetensorsFixtures {
     /// `Fixtures/safetensors` in the package, found from this source file (`Tests/QuantKitTests/`).
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/safetensors")
+    static let directory = fixturesFolder.appendingPathComponent("safetensors")
 
     static func path(_ relative: String) -> String {
         directory.appendingPathComponent(relative).path

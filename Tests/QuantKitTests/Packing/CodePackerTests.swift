@@ -24,8 +24,7 @@ struct PackingCase: Decodable, Sendable, CustomTestStringConvertible {
     var unsignedCodes: [UInt8] { signedCodes.map { UInt8(Int($0) + (1 << (bits - 1))) } }
 
     static let all: [PackingCase] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/compressed_tensors/packing.json")
+        let url = fixturesFolder.appendingPathComponent("compressed_tensors/packing.json")
         struct File: Decodable { let cases: [PackingCase] }
         return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }()

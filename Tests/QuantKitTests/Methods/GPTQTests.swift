@@ -56,8 +56,7 @@ struct GPTQFixture: Decodable {
     var inputValues: [Float] { inputs.map(Float.init) }
 
     static let layer: GPTQFixture = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/gptq/layer.json")
+        let url = fixturesFolder.appendingPathComponent("gptq/layer.json")
         return try! JSONDecoder().decode(GPTQFixture.self, from: Data(contentsOf: url))
     }()
 }
@@ -205,8 +204,7 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
     }
 
     @Test func digitsFirstLayerWithDeadPixelsBeatsRoundToNearest() throws {
-        let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/digits")
+        let digits = fixturesFolder.appendingPathComponent("digits")
         let weight = try #require(try NPZSource(path: digits.appendingPathComponent("mlp.npz").path).load("fc1.weight").floatValues())
         let allInputs = try #require(try readNPY(bytes: Array(Data(contentsOf: digits.appendingPathComponent("test_inputs.npy"))))
             .floatValues())

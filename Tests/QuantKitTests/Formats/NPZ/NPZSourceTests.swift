@@ -5,8 +5,7 @@ import Testing
 
 /// `Fixtures/npz/<name>`.
 private func npzFixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/npz").appendingPathComponent(name).path
+    fixturesFolder.appendingPathComponent("npz").appendingPathComponent(name).path
 }
 
 
