@@ -53,7 +53,16 @@ public enum CLI {
     /// What the user can do about `error` in this program's options, where the library's words
     /// (which know no options) leave it out.
     static func hint(for error: any Error) -> String {
-        guard let located = error as? FileError, let budget = located.underlying as? MemoryBudgetError else { return "" }
+        let underlying = (error as? FileError)?.underlying ?? error
+        switch underlying {
+        case OutputError.exists: return "; pass --force to replace it"
+        case PlanError.groupSizeMismatch: return " (choose a divisor, or keep them in float with --exclude)"
+        case PlanError.notInLayout: return "; keep it in float (--exclude) or write .npz"
+        case is ComputePathError: return "; use --compute dequant"
+        case GPTQError.notPositiveDefinite: return "; try a larger --damp, such as 0.1"
+        default: break
+        }
+        guard let budget = underlying as? MemoryBudgetError else { return "" }
         switch budget {
         case .overBudget(.quantizing, _, _, _):
             return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"

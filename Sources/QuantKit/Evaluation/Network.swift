@@ -11,8 +11,7 @@ public enum ComputePathError: Error, Equatable, Sendable, CustomStringConvertibl
     case groupWiseWeightsInInt8
 
     public var description: String {
-        "group-wise scales and float16 outlier columns change along each dot product, so the int8 path cannot run them; "
-            + "use --compute dequant"
+        "group-wise scales and float16 outlier columns change along each dot product, so the int8 path cannot run them"
     }
 }
 

@@ -41,7 +41,7 @@ public enum GPTQError: Error, Equatable, Sendable, CustomStringConvertible {
             "GPTQ needs a finite damp >= 0 and a block size >= 1 (got damp \(options.damp), block size \(options.blockSize))"
         case .notPositiveDefinite(let damp):
             "the calibration Hessian is not positive definite with damp \(damp) "
-                + "(too few or linearly dependent calibration samples); try a larger --damp, such as 0.1"
+                + "(too few or linearly dependent calibration samples)"
         }
     }
 }

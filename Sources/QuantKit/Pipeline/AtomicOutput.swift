@@ -144,7 +144,7 @@ public enum OutputError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .emptyPath: "the output path is empty"
-        case .exists(let path): "\(path.escapedForMessage): output exists; pass --force to replace it"
+        case .exists(let path): "\(path.escapedForMessage): output exists"
         case .isDirectory(let path): "\(path.escapedForMessage): output is a directory"
         case .notRegularFile(let path, let kind):
             "\(path.escapedForMessage): output is \(kind), not a regular file; refusing to replace it"

@@ -92,13 +92,13 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
         case .groupSizeMismatch(let size, let tensors):
             "group size \(size) does not divide the last dimension of \(tensors.count) selected tensor"
                 + (tensors.count == 1 ? "" : "s") + ": " + tensors.joined(separator: ", ")
-                + " (choose a divisor, or keep them in float with --exclude)"
+
         case .notLoadable(let tensor, let role):
             "tensor '\(tensor)' is \(role.description); compressed-tensors loaders quantize Linear modules only and "
                 + "cannot load it quantized: keep it in float, or write .npz to quantize it"
         case .notInLayout(let tensor, let reason):
             "tensor '\(tensor)': the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or "
-                + "per output channel, and \(reason); keep it in float (--exclude) or write .npz"
+                + "per output channel, and \(reason)"
         }
     }
 }

@@ -288,7 +288,8 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
             try gptqQuantize(weight: weight, outFeatures: 3, inFeatures: 8, inputs: inputs, samples: 4,
                              scheme: scheme4, options: GPTQOptions(damp: 0))
         }
-        #expect(GPTQError.notPositiveDefinite(damp: 0).description.contains("try a larger --damp"))
+        // The library names no option; the command line adds the hint (CLIHintTests).
+        #expect(!GPTQError.notPositiveDefinite(damp: 0).description.contains("--"))
         _ = try gptqQuantize(weight: weight, outFeatures: 3, inFeatures: 8, inputs: inputs, samples: 4, scheme: scheme4)
     }
 
