@@ -3,12 +3,21 @@ import QuantKit
 
 /// The `quantize` program: its commands, and the mapping from outcomes to exit statuses.
 public enum CLI {
+    /// The commands, in the order `--help` lists them; the first is the default.
+    static let commands: [any Command.Type] = [QuantizeCommand.self, InspectCommand.self, DequantizeCommand.self, EvalCommand.self]
+
     public static let program = Program(
         name: "quantize",
         version: QuantKitVersion.toolName,
         abstract: "Quantize float weight files (.npy/.npz) to int8 archives; inspect, dequantize and evaluate them.",
-        commands: [QuantizeCommand.spec, InspectCommand.spec, DequantizeCommand.spec, EvalCommand.spec],
-        defaultCommand: QuantizeCommand.spec.name)
+        commands: commands.map { $0.spec },
+        defaultCommand: commands[0].spec.name)
+
+    /// The command type the parser resolved `parsed` to.
+    static func command(of parsed: ParsedArguments) -> any Command.Type {
+        // The parser resolves only the specs `program` was built from, so one always matches.
+        commands.first { $0.spec.name == parsed.command.name }!
+    }
 
     /// Exit statuses: 0 success, 1 a file or data problem, 2 a usage error.
     public enum ExitStatus: Int32 {
@@ -27,16 +36,7 @@ public enum CLI {
             case .version(let text):
                 console.out(text + "\n")
             case .run(let parsed):
-                switch parsed.command.name {
-                case InspectCommand.spec.name:
-                    return try InspectCommand.run(parsed, console: console) ? .success : .failure
-                case DequantizeCommand.spec.name:
-                    try DequantizeCommand.run(parsed, console: console)
-                case EvalCommand.spec.name:
-                    try EvalCommand.run(parsed, console: console)
-                default:
-                    try QuantizeCommand.run(parsed, console: console)
-                }
+                return try command(of: parsed).parseAndRun(parsed, console: console) ? .success : .failure
             }
             return .success
         } catch let error as UsageError {

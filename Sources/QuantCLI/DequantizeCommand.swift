@@ -2,7 +2,7 @@ import ArgKit
 import QuantKit
 
 /// `quantize dequantize ARCHIVE -o OUTPUT`.
-enum DequantizeCommand {
+enum DequantizeCommand: Command {
     static let spec = CommandSpec(
         name: "dequantize",
         abstract: "Write the float32 tensors an archive stands for: (codes - zero_point) * scale.",
@@ -18,17 +18,31 @@ enum DequantizeCommand {
             QuantizeCommand.maxMemoryOption,
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws {
-        let output = try QuantizeCommand.outputPath(arguments)
-        let budget = try QuantizeCommand.memoryBudget(arguments)
-        let archive = try QuantizedArchive(source: openTensorSource(path: arguments.argument("archive")!))
-        let format = arguments.string("format").flatMap(OutputFormat.init(rawValue:))
-            ?? (output.hasSuffix(".safetensors") ? .safetensors : .npz)
-        if format == .safetensors, arguments.flag("compress") {
+    /// Every option of a dequantize run, typed.
+    struct Options {
+        var output: String
+        var maxMemory: MemoryBudget?
+        var archive: String
+        var format: OutputFormat?
+        var compress: Bool
+        var force: Bool
+    }
+
+    static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
+        Options(output: try QuantizeCommand.outputPath(arguments), maxMemory: try QuantizeCommand.maxMemory(arguments),
+                archive: arguments.argument("archive")!, format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)),
+                compress: arguments.flag("compress"), force: arguments.flag("force"))
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Bool {
+        let archive = try QuantizedArchive(source: openTensorSource(path: options.archive))
+        let format = options.format ?? (options.output.hasSuffix(".safetensors") ? .safetensors : .npz)
+        if format == .safetensors, options.compress {
             throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
         }
-        let counts = try dequantizeFile(archive: archive, outputPath: output, format: format, compress: arguments.flag("compress"),
-                                        overwrite: arguments.flag("force"), memoryBudget: budget)
-        console.out("\(output): \(counts.dequantized) tensors dequantized to float32, \(counts.copied) copied\n")
+        let counts = try dequantizeFile(archive: archive, outputPath: options.output, format: format, compress: options.compress,
+                                        overwrite: options.force, memoryBudget: options.maxMemory ?? .systemDefault())
+        console.out("\(options.output): \(counts.dequantized) tensors dequantized to float32, \(counts.copied) copied\n")
+        return true
     }
 }

@@ -2,7 +2,7 @@ import ArgKit
 import QuantKit
 
 /// `quantize eval MODEL [QUANTIZED] [options]`.
-enum EvalCommand {
+enum EvalCommand: Command {
     static let spec = CommandSpec(
         name: "eval",
         abstract: "Compare a model's float and quantized outputs on real or random inputs.",
@@ -36,65 +36,89 @@ enum EvalCommand {
             QuantizeCommand.maxMemoryOption,
         ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws {
-        let quantizedPath = arguments.argument("quantized")
-        if quantizedPath != nil {
-            if arguments.flag("compare") { throw UsageError.conflicting("--compare", "<quantized>") }
+    /// Every option of an eval run, typed.
+    struct Options {
+        var model: String
+        var quantized: String?
+        var input: String?
+        var labels: String?
+        var samples: Int
+        var seed: Int
+        var rules: SelectionRules
+        var axis: Int
+        var method: MethodChoice
+        var activation: Activation
+        var compute: ComputePath
+        var compare: Bool
+        var report: ReportFormat
+        var maxMemory: MemoryBudget?
+    }
+
+    static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
+        let quantized = arguments.argument("quantized")
+        if quantized != nil {
+            if arguments.flag("compare") { throw .conflicting("--compare", "<quantized>") }
             for option in (QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions).map(\.name)
                 where arguments.contains(option) {
-                throw UsageError.conflicting("--" + option, "<quantized>")
+                throw .conflicting("--" + option, "<quantized>")
             }
         }
-        if arguments.contains("labels"), !arguments.contains("input") { throw UsageError.requires("--labels", "--input") }
-        if arguments.contains("input"), arguments.contains("samples") { throw UsageError.conflicting("--input", "--samples") }
-        let samples = try arguments.int("samples", in: 1 ... 10_000_000)!
-        let seed = try arguments.int("seed", in: 0 ... Int.max)!
-        let rules = try QuantizeCommand.selectionRules(arguments)
-        let (method, calibrationPath, gptq, keepOutliers) = try QuantizeCommand.methodChoice(arguments, comparing: arguments.flag("compare"))
-        let activation = arguments.choice("activation", as: Activation.self)!
-        let compute = arguments.choice("compute", as: ComputePath.self)!
-        let json = arguments.string("report") == "json"
+        if arguments.contains("labels"), !arguments.contains("input") { throw .requires("--labels", "--input") }
+        if arguments.contains("input"), arguments.contains("samples") { throw .conflicting("--input", "--samples") }
+        return Options(model: arguments.argument("model")!, quantized: quantized, input: arguments.string("input"),
+                       labels: arguments.string("labels"), samples: try arguments.int("samples", in: 1 ... 10_000_000)!,
+                       seed: try arguments.int("seed", in: 0 ... Int.max)!, rules: try QuantizeCommand.selectionRules(arguments),
+                       axis: try arguments.int("axis", in: -64 ... 63)!,
+                       method: try MethodChoice(arguments, comparing: arguments.flag("compare")),
+                       activation: arguments.choice("activation", as: Activation.self)!,
+                       compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
+                       report: arguments.choice("report", as: ReportFormat.self)!,
+                       maxMemory: try QuantizeCommand.maxMemory(arguments))
+    }
 
-        let modelPath = arguments.argument("model")!
-        let budget = try QuantizeCommand.memoryBudget(arguments)
+    static func run(_ options: Options, console: Console) throws -> Bool {
+        let (rules, activation, compute, choice) = (options.rules, options.activation, options.compute, options.method)
+        let json = options.report == .json
+        let modelPath = options.model
         let source = try openTensorSource(path: modelPath)
-        try budget.checkEvaluation(of: source.tensors, path: modelPath)
+        try (options.maxMemory ?? .systemDefault()).checkEvaluation(of: source.tensors, path: modelPath)
         let float = try FloatNetwork(source: source)
-        let data = try arguments.string("input").map { input in
-            try EvaluationData(inputPath: input, labelsPath: arguments.string("labels"), width: float.layout.inFeatures,
+        let data = try options.input.map { input in
+            try EvaluationData(inputPath: input, labelsPath: options.labels, width: float.layout.inFeatures,
                                classes: float.layout.outFeatures)
-        } ?? EvaluationData(samples: samples, width: float.layout.inFeatures, seed: UInt64(seed))
-        let calibration = try calibrationPath.map { path in
+        } ?? EvaluationData(samples: options.samples, width: float.layout.inFeatures, seed: UInt64(options.seed))
+        let calibration = try choice.calibration.map { path in
             try EvaluationData(inputPath: path, labelsPath: nil, width: float.layout.inFeatures, classes: float.layout.outFeatures)
         }
 
-        if arguments.flag("compare") {
+        if options.compare {
             let comparison = try SchemeComparison(float: float, activation: activation, data: data, compute: compute,
-                                                  axis: try arguments.int("axis", in: -64 ... 63)!,
-                                                  include: rules.include, exclude: rules.exclude, path: modelPath,
-                                                  calibration: calibration, gptq: gptq)
+                                                  axis: options.axis, include: rules.include, exclude: rules.exclude,
+                                                  path: modelPath, calibration: calibration, gptq: choice.gptq)
             console.out(json ? comparison.renderedJSON() : comparison.renderedTable())
-            return
+            return true
         }
         let quantized: QuantizedNetwork
         let origin: String
-        if let quantizedPath {
+        if let quantizedPath = options.quantized {
             quantized = try QuantizedNetwork(float: float, archive: QuantizedArchive(source: openTensorSource(path: quantizedPath)))
             origin = quantizedPath
         } else {
-            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: method, calibration: calibration,
-                                             activation: activation, gptq: gptq, keepOutliers: keepOutliers)
+            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: choice.method,
+                                             calibration: calibration, activation: activation, gptq: choice.gptq,
+                                             keepOutliers: choice.keepOutliers)
             origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
-                + (method == .rtn ? "" : ", \(method.rawValue) on \(calibration!.rows) calibration rows")
-                + (keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
+                + (choice.method == .rtn ? "" : ", \(choice.method.rawValue) on \(calibration!.rows) calibration rows")
+                + (choice.keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }
         if compute == .int8, !quantized.runsInInt8 {
-            throw FileError(path: quantizedPath ?? modelPath, ComputePathError.groupWiseWeightsInInt8)
+            throw FileError(path: options.quantized ?? modelPath, ComputePathError.groupWiseWeightsInInt8)
         }
         let evaluation = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
         let report = EvaluationReport(model: modelPath, quantized: origin, data: data.origin, activation: activation,
                                       layout: float.layout, evaluation: evaluation)
         console.out(json ? report.renderedJSON() : report.renderedTable())
+        return true
     }
 }

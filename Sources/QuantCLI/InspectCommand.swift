@@ -3,7 +3,7 @@ import ArgKit
 import QuantKit
 
 /// `quantize inspect FILE [--json]`.
-enum InspectCommand {
+enum InspectCommand: Command {
     static let spec = CommandSpec(
         name: "inspect",
         abstract: "Describe the tensors of a .npy/.npz/.safetensors file, archive or model folder and check its consistency.",
@@ -18,15 +18,25 @@ enum InspectCommand {
         arguments: [ArgumentSpec("file", help: "The file or model folder to describe.")],
         options: [.flag("json", help: "Print one JSON object instead of a table.")])
 
+    /// Every option of an inspect run, typed.
+    struct Options {
+        var path: String
+        var json: Bool
+    }
+
+    static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
+        Options(path: arguments.argument("file")!, json: arguments.flag("json"))
+    }
+
     /// Returns false when the file has problems.
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Bool {
-        let path = arguments.argument("file")!
+    static func run(_ options: Options, console: Console) throws -> Bool {
+        let path = options.path
         if let temporary = TemporaryOutputName(fileName: (path as NSString).lastPathComponent), !ShardPlan.isFolder(path) {
             throw FileError(path: path, LeftoverTemporaryFile(name: temporary))
         }
         let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
         let inspections = try files.map { try Inspection(archive: QuantizedArchive(source: openTensorSource(path: $0))) }
-        if arguments.flag("json") {
+        if options.json {
             console.out(inspections.count == 1 ? inspections[0].renderedJSON()
                         : "[" + inspections.map { $0.renderedJSON().trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "]\n")
         } else {

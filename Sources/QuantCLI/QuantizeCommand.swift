@@ -3,7 +3,7 @@ import Foundation
 import QuantKit
 
 /// `quantize INPUT -o OUTPUT [options]`: the default command.
-enum QuantizeCommand {
+enum QuantizeCommand: Command {
     /// The values of `--scheme`: every scheme, and `none` (keep float).
     static let schemeChoices = QuantScheme.names + ["none"]
 
@@ -52,9 +52,10 @@ enum QuantizeCommand {
         help: "Memory for tensor data (e.g. 512M, 1.5GiB; default 3/4 of the smallest of RAM, cgroup limit and ulimit -v); "
             + "a tensor needing more is refused before anything is read.")
 
-    /// The budget `--max-memory` sets, or this machine's default.
-    static func memoryBudget(_ arguments: ParsedArguments) throws(UsageError) -> MemoryBudget {
-        guard let text = arguments.string("max-memory") else { return .systemDefault() }
+    /// The budget `--max-memory` sets; nil for this machine's default (`MemoryBudget.systemDefault()`,
+    /// which reads /proc and /sys, so a run asks for it and the usage check does not).
+    static func maxMemory(_ arguments: ParsedArguments) throws(UsageError) -> MemoryBudget? {
+        guard let text = arguments.string("max-memory") else { return nil }
         guard let budget = MemoryBudget(parsing: text) else {
             throw .invalidValue(option: "--max-memory", value: text, expected: "a size such as 512M, 2G, 1.5GiB or a number of bytes")
         }
@@ -101,40 +102,6 @@ enum QuantizeCommand {
                    help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only)."),
     ]
 
-    /// The method, its calibration file and GPTQ's options; refuses a method without
-    /// calibration and, unless `comparing` (which runs every method), calibration without a
-    /// method that uses it.
-    static func methodChoice(_ arguments: ParsedArguments, comparing: Bool = false) throws(UsageError)
-        -> (method: QuantizationMethod, calibration: String?, gptq: GPTQOptions, keepOutliers: Float?) {
-        let method = arguments.choice("method", as: QuantizationMethod.self)!
-        let calibration = arguments.string("calibration")
-        var keepOutliers: Float?
-        if let text = arguments.string("keep-outliers") {
-            guard let threshold = Float(text), threshold.isFinite, threshold >= 0 else {
-                throw .invalidValue(option: "--keep-outliers", value: text, expected: "a non-negative activation magnitude")
-            }
-            guard calibration != nil else { throw .requires("--keep-outliers", "--calibration (calibration input rows)") }
-            keepOutliers = threshold
-        }
-        if arguments.choice("scale-rule", as: ScaleRule.self) != .reference, method != .rtn || (comparing && calibration != nil) {
-            throw .conflicting("--scale-rule compressed-tensors", "--method gptq or awq (they choose their own scales)")
-        }
-        if method.needsCalibration, calibration == nil {
-            throw .requires("--method \(method.rawValue)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
-        }
-        if !method.needsCalibration, calibration != nil, !comparing, keepOutliers == nil {
-            throw .requires("--calibration", "--method gptq or --method awq, or --keep-outliers (or eval --compare)")
-        }
-        let dampText = arguments.string("damp")!
-        guard let damp = Float(dampText), damp >= 0, damp.isFinite else {
-            throw .invalidValue(option: "--damp", value: dampText, expected: "a non-negative number")
-        }
-        var gptq = GPTQOptions()
-        gptq.damp = damp
-        gptq.activationOrder = arguments.flag("act-order")
-        return (method, calibration, gptq, keepOutliers)
-    }
-
     /// The selection rules `selectionOptions` describe.
     static func selectionRules(_ arguments: ParsedArguments) throws(UsageError) -> SelectionRules {
         let bits = try arguments.int("bits", in: QuantScheme.bitRange)!
@@ -160,34 +127,56 @@ enum QuantizeCommand {
             })
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws {
-        var rules = try selectionRules(arguments)
-        let threads = try arguments.int("threads", in: 1 ... 1024)!
-        let budget = try memoryBudget(arguments)
-        let plan = try ShardPlan(inputs: arguments.arguments("input"), output: outputPath(arguments),
-                                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)))
+    /// Every option of a quantize run, typed.
+    struct Options {
+        var rules: SelectionRules
+        var threads: Int
+        var maxMemory: MemoryBudget?
+        var inputs: [String]
+        var output: String
+        var format: OutputFormat?
+        var compress: Bool
+        var ctFormat: CompressedTensorsFormat
+        var method: MethodChoice
+        var activation: Activation
+        var force: Bool
+        var report: ReportFormat
+    }
+
+    static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
+        Options(rules: try selectionRules(arguments), threads: try arguments.int("threads", in: 1 ... 1024)!,
+                maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
+                format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
+                ctFormat: arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized,
+                method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
+                force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!)
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Bool {
+        var rules = options.rules
+        let plan = try ShardPlan(inputs: options.inputs, output: options.output, format: options.format)
         rules.moduleRoles = try plan.moduleRoles()
         let layout: OutputLayout
         switch plan.format {
         case .npz:
-            layout = .npz(compressed: arguments.flag("compress"))
+            layout = .npz(compressed: options.compress)
         case .safetensors:
-            guard !arguments.flag("compress") else {
+            guard !options.compress else {
                 throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
             }
-            layout = .compressedTensors(arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized)
+            layout = .compressedTensors(options.ctFormat)
         }
-        let (method, calibration, gptq, keepOutliers) = try methodChoice(arguments)
-        if keepOutliers != nil, plan.format == .safetensors {
+        let choice = options.method
+        if choice.keepOutliers != nil, plan.format == .safetensors {
             throw UsageError.conflicting("--keep-outliers", "safetensors output (compressed-tensors has no float16 outlier columns)")
         }
         var overrides: [String: TensorOverride] = [:]
-        if let calibration {
-            guard !plan.sharded else { throw UsageError.conflicting("--method \(method.rawValue)", "several shards or a folder") }
+        if let calibration = choice.calibration {
+            guard !plan.sharded else { throw UsageError.conflicting("--method \(choice.method.rawValue)", "several shards or a folder") }
             overrides = try CalibratedQuantization.overrides(
-                source: openTensorSource(path: plan.jobs[0].input, threads: threads), rules: rules, layout: layout,
-                method: method, calibrationPath: calibration, activation: arguments.choice("activation", as: Activation.self)!,
-                gptq: gptq, keepOutliers: keepOutliers)
+                source: openTensorSource(path: plan.jobs[0].input, threads: options.threads), rules: rules, layout: layout,
+                method: choice.method, calibrationPath: calibration, activation: options.activation,
+                gptq: choice.gptq, keepOutliers: choice.keepOutliers)
         }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
@@ -197,17 +186,18 @@ enum QuantizeCommand {
             console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
                         + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
         } : nil
-        let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: arguments.flag("force"),
-                                             threads: threads, overrides: overrides, memoryBudget: budget,
-                                             progress: progress)
+        let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: options.force,
+                                             threads: options.threads, overrides: overrides,
+                                             memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
-        let json = arguments.string("report") == "json"
-        switch (arguments.string("report"), plan.sharded) {
-        case ("none", _): break
+        let json = options.report == .json
+        switch (options.report, plan.sharded) {
+        case (.none, _): break
         case (_, false): console.out(json ? reports[0].renderedJSON() : reports[0].renderedTable())
         case (_, true):
             let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
             console.out(json ? combined.renderedJSON() : combined.renderedTable())
         }
+        return true
     }
 }

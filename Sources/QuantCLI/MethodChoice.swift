@@ -1,0 +1,41 @@
+import ArgKit
+import QuantKit
+
+/// The whole-network method options (`QuantizeCommand.methodOptions`), typed: the method, its
+/// calibration file, GPTQ's options and the outlier threshold.
+struct MethodChoice {
+    var method: QuantizationMethod
+    var calibration: String?
+    var gptq: GPTQOptions
+    var keepOutliers: Float?
+
+    /// Reads the method options, refusing a method without calibration and, unless `comparing`
+    /// (which runs every method), calibration without a method that uses it.
+    init(_ arguments: ParsedArguments, comparing: Bool = false) throws(UsageError) {
+        method = arguments.choice("method", as: QuantizationMethod.self)!
+        calibration = arguments.string("calibration")
+        if let text = arguments.string("keep-outliers") {
+            guard let threshold = Float(text), threshold.isFinite, threshold >= 0 else {
+                throw .invalidValue(option: "--keep-outliers", value: text, expected: "a non-negative activation magnitude")
+            }
+            guard calibration != nil else { throw .requires("--keep-outliers", "--calibration (calibration input rows)") }
+            keepOutliers = threshold
+        }
+        if arguments.choice("scale-rule", as: ScaleRule.self) != .reference, method != .rtn || (comparing && calibration != nil) {
+            throw .conflicting("--scale-rule compressed-tensors", "--method gptq or awq (they choose their own scales)")
+        }
+        if method.needsCalibration, calibration == nil {
+            throw .requires("--method \(method.rawValue)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
+        }
+        if !method.needsCalibration, calibration != nil, !comparing, keepOutliers == nil {
+            throw .requires("--calibration", "--method gptq or --method awq, or --keep-outliers (or eval --compare)")
+        }
+        let dampText = arguments.string("damp")!
+        guard let damp = Float(dampText), damp >= 0, damp.isFinite else {
+            throw .invalidValue(option: "--damp", value: dampText, expected: "a non-negative number")
+        }
+        gptq = GPTQOptions()
+        gptq.damp = damp
+        gptq.activationOrder = arguments.flag("act-order")
+    }
+}
