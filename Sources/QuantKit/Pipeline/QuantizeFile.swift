@@ -28,27 +28,12 @@ public func quantizeFile(
         throw FileError(path: source.path, error)
     }
     try memoryBudget.check(plan, path: source.path, overridden: { overrides[$0] != nil })
-    let entries = plan.steps.compactMap { step in
-        step.scheme.map { scheme in
-            ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
-                                  axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
-                                  shape: step.tensor.shape, originalDType: step.tensor.dtype,
-                                  packed: layout.packsCodesIntoBytes(bits: scheme.bits),
-                                  method: overrides[step.tensor.name]?.method,
-                                  outlierColumns: overrides[step.tensor.name]?.outliers?.columns.count)
-        }
-    }
-    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: entries, layout: layout)
+    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: archiveEntries(plan, layout: layout, overrides: overrides),
+                                   layout: layout)
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path], run: run)
     defer { output.discard() }
-    let writer: any TensorFileWriter
-    switch layout {
-    case .npz(let compressed):
-        writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compressed, threads: threads)
-    case .compressedTensors:
-        writer = try SafetensorsWriter(path: output.temporaryPath, displayPath: outputPath, tensors: plan.outputTensors,
-                                       metadata: metadata.safetensorsMetadata)
-    }
+    let writer = try tensorWriter(for: layout, output: output, displayPath: outputPath, plan: plan, metadata: metadata,
+                                  threads: threads)
     // Only the tensors read whole go through the prefetcher; the rest are copied in pieces.
     let whole = plan.steps.filter { $0.scheme != nil || overrides[$0.tensor.name] != nil }.map(\.tensor)
     let reader = TensorPrefetcher(source: source, tensors: whole, threads: threads, memoryBudget: memoryBudget)
@@ -60,14 +45,7 @@ public func quantizeFile(
         progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count, bytesDone: bytesDone))
         bytesDone += step.tensor.storedByteCount
         guard step.scheme != nil || overrides[step.tensor.name] != nil else {
-            let info = step.tensor
-            try writer.add(name: info.name, dtype: info.dtype, shape: info.shape) { write in
-                try source.copy(info.name, pieceSize: MemoryCost.pieceSize) { try write($0) }
-            }
-            let stored = info.storedByteCount / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
-            lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
-                               bits: nil, axis: nil, bytesBefore: info.storedByteCount, bytesAfter: stored,
-                               mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description))
+            lines.append(try copyKept(step, from: source, layout: layout, writer: writer))
             continue
         }
         let (info, bytes) = try reader.read(wholeRead)
@@ -83,8 +61,8 @@ public func quantizeFile(
         let stored = layout.members(of: info, scheme: scheme).reduce(0) { $0 + $1.storedByteCount }
         lines.append(.init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
                            bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count, bytesAfter: stored,
-                           mse: quantized.metrics.mse, maxAbsError: quantized.metrics.maxAbsError,
-                           sqnrDB: quantized.metrics.sqnrDB,
+                           mse: quantized.metrics?.mse, maxAbsError: quantized.metrics?.maxAbsError,
+                           sqnrDB: quantized.metrics?.sqnrDB,
                            sqnrGainDB: quantized.clippingGainDB))
     }
     if case .npz = layout {
@@ -96,6 +74,48 @@ public func quantizeFile(
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start),
                               notes: PlanNote.notes(for: plan, layout: layout, roles: rules.moduleRoles).map(\.description))
+}
+
+/// The metadata entry of every tensor `plan` quantizes (a whole-network method's name and
+/// outlier count from `overrides`).
+func archiveEntries(_ plan: QuantizationPlan, layout: OutputLayout, overrides: [String: TensorOverride]) -> [ArchiveMetadata.Entry] {
+    plan.steps.compactMap { step in
+        step.scheme.map { scheme in
+            ArchiveMetadata.Entry(name: step.tensor.name, scheme: scheme,
+                                  axis: (try? scheme.granularity.resolvedAxis(rank: step.tensor.shape.count)) ?? nil,
+                                  shape: step.tensor.shape, originalDType: step.tensor.dtype,
+                                  packed: layout.packsCodesIntoBytes(bits: scheme.bits),
+                                  method: overrides[step.tensor.name]?.method,
+                                  outlierColumns: overrides[step.tensor.name]?.outliers?.columns.count)
+        }
+    }
+}
+
+/// The writer `layout` needs, writing to `output`'s temporary file: an `.npz` appends members
+/// as they come; safetensors needs every tensor's size up front (`plan.outputTensors`).
+func tensorWriter(for layout: OutputLayout, output: AtomicOutput, displayPath: String, plan: QuantizationPlan,
+                  metadata: ArchiveMetadata, threads: Int) throws -> any TensorFileWriter {
+    switch layout {
+    case .npz(let compressed):
+        try NPZWriter(path: output.temporaryPath, displayPath: displayPath, compressed: compressed, threads: threads)
+    case .compressedTensors:
+        try SafetensorsWriter(path: output.temporaryPath, displayPath: displayPath, tensors: plan.outputTensors,
+                              metadata: metadata.safetensorsMetadata)
+    }
+}
+
+/// Copies the kept tensor of `step` from `source` to `writer` in pieces of
+/// `MemoryCost.pieceSize`, and returns its report line (with why it stayed in float).
+func copyKept(_ step: QuantizationPlan.Step, from source: any TensorSource, layout: OutputLayout,
+              writer: any TensorFileWriter) throws -> QuantizationReport.TensorLine {
+    let info = step.tensor
+    try writer.add(name: info.name, dtype: info.dtype, shape: info.shape) { write in
+        try source.copy(info.name, pieceSize: MemoryCost.pieceSize) { try write($0) }
+    }
+    let stored = info.storedByteCount / info.dtype.byteSize * layout.storedDType(info.dtype).byteSize
+    return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none",
+                 bits: nil, axis: nil, bytesBefore: info.storedByteCount, bytesAfter: stored,
+                 mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description)
 }
 
 /// Where a `quantizeFile` run is: about to read tensor `index` of `count`, after `bytesDone`
@@ -116,13 +136,12 @@ public struct QuantizeProgress: Sendable {
 /// NaN and infinity are refused as `NonFiniteValue` before anything is written.
 func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, layout: OutputLayout,
                        threads: Int, source: String, writer: any TensorFileWriter)
-    throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics, clippingGainDB: Double?) {
+    throws -> QuantizedParameters {
     let members = layout.members(of: info, scheme: scheme)
     var scaleStorage = DType.float32
     if case .compressedTensors = layout, info.dtype == .float16 || info.dtype == .bfloat16 { scaleStorage = info.dtype }
-    func run(_ floats: UnsafeRawBufferPointer) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics,
-                                                          clippingGainDB: Double?) {
-        var result: (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?, clippingGainDB: Double?)?
+    func run(_ floats: UnsafeRawBufferPointer) throws -> QuantizedParameters {
+        var result: QuantizedParameters?
         let encoder = CodeEncoder(layout: layout, scheme: scheme, shape: info.shape)
         try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
             do {
@@ -144,7 +163,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         for (member, tensor) in zip(members.dropFirst(), auxiliary) {
             try writer.add(name: member.name, tensor: tensor)
         }
-        return (done.scales, done.zeroPoints, done.axis, done.metrics!, done.clippingGainDB)
+        return done
     }
     guard info.dtype != .float32 else { return try run(bytes) }
     let converted = ScratchBuffer()

@@ -200,7 +200,7 @@ func quantizeFloat32(
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
-) throws -> (scales: [Float], zeroPoints: [Int32], axis: Int?, metrics: ErrorMetrics?, clippingGainDB: Double?) {
+) throws -> QuantizedParameters {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
@@ -252,5 +252,17 @@ func quantizeFloat32(
     try emit(UnsafeRawBufferPointer(start: nil, count: 0))
     // The clipping's gain over min-max scales: both squared errors over the same signal.
     let gain = minmaxNoise.map { 10 * log10($0 / sums.noise) }
-    return (scales, zeroPoints, axis, measure ? ErrorMetrics(sums: sums, count: count) : nil, measure ? gain : nil)
+    return QuantizedParameters(scales: scales, zeroPoints: zeroPoints, axis: axis,
+                               metrics: measure ? ErrorMetrics(sums: sums, count: count) : nil, clippingGainDB: measure ? gain : nil)
+}
+
+/// What quantizing one tensor chose besides its codes: the scales and zero points (unsigned,
+/// empty when symmetric), the resolved channel axis, and, when measured, the reconstruction
+/// error and a clipping search's SQNR gain over min-max scales in dB.
+struct QuantizedParameters {
+    var scales: [Float]
+    var zeroPoints: [Int32]
+    var axis: Int?
+    var metrics: ErrorMetrics?
+    var clippingGainDB: Double?
 }
