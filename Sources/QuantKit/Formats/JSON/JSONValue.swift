@@ -43,7 +43,7 @@ indirect enum JSONValue: Decodable, Equatable {
 /// `json` must be text `JSONDecoder` accepted: one pass tracks only brackets, commas and string
 /// literals, and decodes a key's escapes only when it has any (`"a"` and `"\u0061"` are one key).
 func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? {
-    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    let quote = UInt8(ascii: "\"")
     // One level per open object (its keys so far) or array (nil).
     var levels: [(keys: Set<ExactName>?, expectingKey: Bool)] = []
     var topLevelKey: String?
@@ -59,17 +59,10 @@ func firstDuplicateKey(inJSON json: [UInt8]) -> (key: String, object: String?)? 
         case UInt8(ascii: ","):
             if levels[levels.count - 1].keys != nil { levels[levels.count - 1].expectingKey = true }
         case quote:
-            let start = index
-            var escaped = false
-            index += 1
-            while json[index] != quote {
-                if json[index] == backslash { escaped = true; index += 1 }
-                index += 1
-            }
+            let literal = JSONStringLiteral(in: json, at: index)
+            index = literal.end
             guard let level = levels.last, level.keys != nil, level.expectingKey else { break }
-            let key = escaped
-                ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
-                : String(decoding: json[start + 1 ..< index], as: UTF8.self)
+            let key = literal.decoded(from: json)
             guard !level.keys!.contains(ExactName(key)) else { return (key, levels.count == 1 ? nil : topLevelKey) }
             levels[levels.count - 1].keys!.insert(ExactName(key))
             levels[levels.count - 1].expectingKey = false
@@ -136,7 +129,7 @@ let maxJSONNestingDepth = 64
 /// `json` must be an object `JSONDecoder` accepted: only brackets, commas, colons and string
 /// literals are tracked.
 func topLevelMembers(ofJSON json: [UInt8]) -> [(key: String, value: ArraySlice<UInt8>)] {
-    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    let quote = UInt8(ascii: "\"")
     var members: [(key: String, value: ArraySlice<UInt8>)] = []
     var depth = 0
     var key: String?
@@ -158,17 +151,10 @@ func topLevelMembers(ofJSON json: [UInt8]) -> [(key: String, value: ArraySlice<U
         case UInt8(ascii: ","):
             endValue(at: index)
         case quote:
-            let start = index
-            var escaped = false
-            index += 1
-            while json[index] != quote {
-                if json[index] == backslash { escaped = true; index += 1 }
-                index += 1
-            }
+            let literal = JSONStringLiteral(in: json, at: index)
+            index = literal.end
             guard depth == 1, key == nil else { break }
-            key = escaped
-                ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... index]))) ?? ""
-                : String(decoding: json[start + 1 ..< index], as: UTF8.self)
+            key = literal.decoded(from: json)
             while json[index] != UInt8(ascii: ":") { index += 1 }
             valueStart = index + 1
         default:
@@ -177,4 +163,31 @@ func topLevelMembers(ofJSON json: [UInt8]) -> [(key: String, value: ArraySlice<U
         index += 1
     }
     return members
+}
+
+/// A string literal of JSON text that `JSONDecoder` accepted: from its opening quote at
+/// `start` to its closing quote at `end`.
+struct JSONStringLiteral {
+    let start: Int
+    let end: Int
+    /// Whether it holds a backslash escape (only then is it decoded by `JSONDecoder`).
+    let escaped: Bool
+
+    init(in json: [UInt8], at start: Int) {
+        var index = start + 1
+        var escaped = false
+        while json[index] != UInt8(ascii: "\"") {
+            if json[index] == UInt8(ascii: "\\") { escaped = true; index += 1 }
+            index += 1
+        }
+        self.start = start
+        self.end = index
+        self.escaped = escaped
+    }
+
+    /// The string it stands for.
+    func decoded(from json: [UInt8]) -> String {
+        escaped ? (try? JSONDecoder().decode(String.self, from: Data(json[start ... end]))) ?? ""
+            : String(decoding: json[start + 1 ..< end], as: UTF8.self)
+    }
 }
