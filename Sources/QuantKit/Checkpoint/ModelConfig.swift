@@ -31,12 +31,17 @@ public struct ModelConfig: Sendable, Equatable {
     /// field of the wrong type counts as absent (the file is the model's, not ours to judge).
     public init(json bytes: [UInt8]) throws(ModelConfigError) {
         guard bytes.count <= Self.maxBytes else { throw .tooLarge(bytes.count) }
-        guard jsonNesting(of: bytes).depth <= maxJSONNestingDepth,
-              let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
-        else { throw .notAnObject }
+        guard let object = Self.jsonObject(bytes) else { throw .notAnObject }
         self.init(modelType: object["model_type"] as? String,
                   architectures: (object["architectures"] as? [Any])?.compactMap { $0 as? String } ?? [],
                   tieWordEmbeddings: object["tie_word_embeddings"] as? Bool)
+    }
+
+    /// The top-level object of a `config.json`'s bytes, or nil when they are not a JSON object
+    /// (or nest deeper than `maxJSONNestingDepth`, checked before parsing).
+    static func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
+        guard jsonNesting(of: bytes).depth <= maxJSONNestingDepth else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
     }
 
     /// Reads the `config.json` at `path`.

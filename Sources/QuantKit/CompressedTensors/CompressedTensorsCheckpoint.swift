@@ -36,9 +36,9 @@ public struct CompressedTensorsCheckpoint: Sendable {
 
     /// Parses a `config.json`; nil when it has no compressed-tensors `quantization_config`.
     public init?(config bytes: [UInt8]) throws(ArchiveError) {
-        guard bytes.count <= ModelConfig.maxBytes, jsonNesting(of: bytes).depth <= maxJSONNestingDepth,
-              let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
-        else { throw .invalidMetadata("config.json is not a JSON object") }
+        guard bytes.count <= ModelConfig.maxBytes, let object = ModelConfig.jsonObject(bytes) else {
+            throw .invalidMetadata("config.json is not a JSON object")
+        }
         guard let config = object["quantization_config"] as? [String: Any],
               config["quant_method"] as? String == "compressed-tensors" else { return nil }
         guard let format = config["format"] as? String, let groups = config["config_groups"] as? [String: Any] else {

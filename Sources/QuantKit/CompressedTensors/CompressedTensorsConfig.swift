@@ -94,8 +94,7 @@ public struct CompressedTensorsConfig: Sendable, Equatable {
     /// (pretty-printed, keys sorted); every other byte of the file is kept as written, so its
     /// floats stay floats (`settingTopLevelMember`).
     public func merged(into config: [UInt8]) throws(ConfigError) -> [UInt8] {
-        guard jsonNesting(of: config).depth <= maxJSONNestingDepth,
-              (try? JSONSerialization.jsonObject(with: Data(config))) is [String: Any] else {
+        guard ModelConfig.jsonObject(config) != nil else {
             throw .notAnObject
         }
         // Serializing plain strings, numbers, arrays and objects cannot fail.
