@@ -33,7 +33,7 @@ enum QuantizeCommand: Command {
                        allowedValues: OutputFormat.allCases.map(\.rawValue)),
             OptionSpec("ct-format", valueName: "K",
                        help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16) or 'int' (int-quantized, served as W8A8).",
-                       allowedValues: ["pack", "int"], defaultValue: "pack"),
+                       allowedValues: QuantizedLayouts.builtIn.variants(of: .safetensors), defaultValue: "pack"),
         ] + selectionOptions + methodOptions + [
             OptionSpec("activation", valueName: "A", help: "Between layers, to run the calibration rows (gptq, awq).",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
@@ -136,7 +136,8 @@ enum QuantizeCommand: Command {
         var output: String
         var format: OutputFormat?
         var compress: Bool
-        var ctFormat: CompressedTensorsFormat
+        /// The layout of safetensors output, by its variant name (`--ct-format`).
+        var safetensorsLayout: String
         var method: MethodChoice
         var activation: Activation
         var force: Bool
@@ -147,7 +148,7 @@ enum QuantizeCommand: Command {
         Options(rules: try selectionRules(arguments), threads: try arguments.int("threads", in: 1 ... 1024)!,
                 maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
-                ctFormat: arguments.string("ct-format") == "int" ? .intQuantized : .packQuantized,
+                safetensorsLayout: arguments.string("ct-format")!,
                 method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!)
     }
@@ -156,18 +157,13 @@ enum QuantizeCommand: Command {
         var rules = options.rules
         let plan = try ShardPlan(inputs: options.inputs, output: options.output, format: options.format)
         rules.moduleRoles = try plan.moduleRoles()
-        let layout: OutputLayout
-        switch plan.format {
-        case .npz:
-            layout = .npz(compressed: options.compress)
-        case .safetensors:
-            guard !options.compress else {
-                throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
-            }
-            layout = .compressedTensors(options.ctFormat)
+        if options.compress, plan.format != .npz {
+            throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
         }
+        // Both lookups succeed: every file format has a layout, and --ct-format allows only the variants.
+        let layout = QuantizedLayouts.builtIn.output(plan.format, variant: plan.format == .safetensors ? options.safetensorsLayout : nil)!
         let choice = options.method
-        if choice.keepOutliers != nil, plan.format == .safetensors {
+        if choice.keepOutliers != nil, !layout.holdsOutlierColumns {
             throw UsageError.conflicting("--keep-outliers", "safetensors output (compressed-tensors has no float16 outlier columns)")
         }
         var overrides: [String: TensorOverride] = [:]
@@ -186,7 +182,8 @@ enum QuantizeCommand: Command {
             console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
                         + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
         } : nil
-        let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, overwrite: options.force,
+        let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, compress: options.compress,
+                                             overwrite: options.force,
                                              threads: options.threads, overrides: overrides,
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }

@@ -75,7 +75,7 @@ extension FuzzSupport {
         switch metadata.layout {
         case .npz:
             let record = metadata.encoded()
-            let info = TensorInfo(name: ArchiveLayout.metadataName, dtype: .uint8, shape: [record.count])
+            let info = TensorInfo(name: NPZLayout.metadataName, dtype: .uint8, shape: [record.count])
             members.append((info, try! Tensor(dtype: .uint8, shape: [record.count], bytes: record)))
         case .compressedTensors:
             headerMetadata = metadata.safetensorsMetadata

@@ -1,7 +1,8 @@
 /// A file read back as an archive written by `quantize`: its metadata and, for each
 /// quantized tensor, the codes, scales and zero points checked against that metadata, in
-/// either layout (`ArchiveLayout` in an `.npz`, `CompressedTensorsFormat` in a safetensors
-/// file, whose header's `__metadata__` holds the record under `quantize`).
+/// any layout of `layouts` (`QuantizedLayouts.builtIn`: `NPZLayout` in an `.npz`, a
+/// compressed-tensors layout in a safetensors file, whose header's `__metadata__` holds the
+/// record under `quantize`).
 ///
 /// A safetensors file without that record whose folder's `config.json` has a compressed-tensors
 /// `quantization_config` (a checkpoint another tool wrote) is read through that config
@@ -12,24 +13,29 @@ public struct QuantizedArchive {
     public let metadata: ArchiveMetadata?
     /// The `quantization_config` the metadata was derived from, for a checkpoint another tool wrote.
     public let foreignConfig: CompressedTensorsCheckpoint?
+    /// The layout the metadata names (nil without metadata).
+    public let layout: (any QuantizedLayout)?
     /// The source's tensors by name.
     private let tensorInfo: [ExactName: TensorInfo]
 
-    public init(source: any TensorSource) throws {
+    /// Reads the record of `source`, refusing one that names none of `layouts`.
+    public init(source: any TensorSource, layouts: QuantizedLayouts = .builtIn) throws {
         self.source = source
         tensorInfo = Dictionary(source.tensors.map { (ExactName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
-        foreignConfig = source.headerMetadata[ArchiveMetadata.safetensorsKey] == nil && tensorInfo[ExactName(ArchiveLayout.metadataName)] == nil
+        let recordMember = tensorInfo[ExactName(NPZLayout.metadataName)]
+        foreignConfig = source.headerMetadata[ArchiveMetadata.safetensorsKey] == nil && recordMember == nil
             && source is SafetensorsSource ? try CompressedTensorsCheckpoint.beside(source.path) : nil
-        metadata = try Self.readMetadata(source, tensorInfo[ExactName(ArchiveLayout.metadataName)], foreignConfig: foreignConfig)
+        metadata = try Self.readMetadata(source, recordMember, foreignConfig: foreignConfig, layouts: layouts)
+        layout = metadata?.layout(in: layouts)
     }
 
     /// The record in a safetensors header or an .npz member, or the one a foreign checkpoint's
     /// `quantization_config` implies; nil for a plain tensor file.
-    private static func readMetadata(_ source: any TensorSource, _ member: TensorInfo?,
-                                     foreignConfig: CompressedTensorsCheckpoint?) throws -> ArchiveMetadata? {
+    private static func readMetadata(_ source: any TensorSource, _ member: TensorInfo?, foreignConfig: CompressedTensorsCheckpoint?,
+                                     layouts: QuantizedLayouts) throws -> ArchiveMetadata? {
         if let record = source.headerMetadata[ArchiveMetadata.safetensorsKey] {
             do {
-                return try ArchiveMetadata.decode(Array(record.utf8))
+                return try ArchiveMetadata.decode(Array(record.utf8), layouts: layouts)
             } catch {
                 throw FileError(path: source.path, member: "__metadata__.\(ArchiveMetadata.safetensorsKey)", error)
             }
@@ -47,40 +53,31 @@ public struct QuantizedArchive {
                             ArchiveError.invalidMetadata("expected a 1-D uint8 array, found \(info.dtype.rawValue) \(formatShape(info.shape))"))
         }
         do {
-            return try ArchiveMetadata.decode(try source.load(info.name).bytes)
+            return try ArchiveMetadata.decode(try source.load(info.name).bytes, layouts: layouts)
         } catch let error as ArchiveError {
             throw FileError(path: source.path, member: info.name, error)
         }
     }
 
     /// The members `entry`'s tensor occupies, codes first (empty for an entry without a valid
-    /// scheme or dtype).
+    /// scheme or dtype, or one its layout could not have written).
     package func members(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
-        guard let scheme = entry.quantScheme, let dtype = DType(rawValue: entry.dtype), let metadata else { return [] }
-        if case .compressedTensors = metadata.layout,
-           CompressedTensorsFormat.unsupported(TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme) != nil {
-            return []
-        }
-        var members = metadata.layout.members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
-        if case .npz = metadata.layout, entry.packing == nil {
-            // Written unpacked (by a version before packing, or at more than 4 bits).
-            members[0] = TensorInfo(name: entry.name, dtype: scheme.codeDType, shape: entry.shape)
-        }
-        return members
+        guard let scheme = entry.quantScheme, let layout else { return [] }
+        return (try? layout.recordedMembers(of: entry, scheme: scheme)) ?? []
     }
 
     /// The float16 outlier members of `entry` (`--keep-outliers`), empty without outliers.
     func outlierMembers(of entry: ArchiveMetadata.Entry) -> [TensorInfo] {
         guard let count = entry.outlierColumns, entry.shape.count == 2 else { return [] }
-        return [TensorInfo(name: ArchiveLayout.outlierColumnsName(for: entry.name), dtype: .int32, shape: [count]),
-                TensorInfo(name: ArchiveLayout.outliersName(for: entry.name), dtype: .float16, shape: [entry.shape[0], count])]
+        return [TensorInfo(name: NPZLayout.outlierColumnsName(for: entry.name), dtype: .int32, shape: [count]),
+                TensorInfo(name: NPZLayout.outliersName(for: entry.name), dtype: .float16, shape: [entry.shape[0], count])]
     }
 
     /// Names of the members that belong to the quantized form (codes under another name,
     /// scales, zero points, shapes, the metadata) rather than standing for a tensor of their own.
     public var auxiliaryMembers: Set<ExactName> {
-        guard let metadata else { return [] }
-        var names: Set<ExactName> = metadata.layout.metadataMember.map { [ExactName($0)] } ?? []
+        guard let metadata, let layout else { return [] }
+        var names: Set<ExactName> = layout.fileFormat.recordMember.map { [ExactName($0)] } ?? []
         for entry in metadata.tensors {
             names.formUnion((members(of: entry) + outlierMembers(of: entry)).map { ExactName($0.name) }
                 .filter { $0 != ExactName(entry.name) })

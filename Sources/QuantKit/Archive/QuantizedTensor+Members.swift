@@ -1,10 +1,10 @@
 extension QuantizedTensor {
     /// Bytes the quantized form takes in an `.npz` archive: one per code (packed rows at 4 bits
-    /// or fewer, `ArchiveLayout.packsCodes`), four per scale and per zero point.
+    /// or fewer, `NPZLayout.packsCodes`), four per scale and per zero point.
     public var storedByteCount: Int {
         var codeBytes = codes.count
-        if ArchiveLayout.packsCodes(bits: scheme.bits) {
-            let packed = ArchiveLayout.packedShape(of: shape, bits: scheme.bits)
+        if NPZLayout.packsCodes(bits: scheme.bits) {
+            let packed = NPZLayout.packedShape(of: shape, bits: scheme.bits)
             codeBytes = codes.isEmpty ? 0 : packed.reduce(1, *)
         }
         return codeBytes + 4 * scales.count + 4 * zeroPoints.count + (outliers?.storedByteCount ?? 0)

@@ -146,7 +146,7 @@ public struct CalibratedQuantization: Sendable {
     /// What `quantizeFile` writes for the MLP in `source` (its layers read from the tensor
     /// names, as for `eval`) quantized under `rules` by `method` from the calibration rows in
     /// `calibrationPath` (see `overrides(for:method:schemes:)`).
-    public static func overrides(source: any TensorSource, rules: SelectionRules, layout: OutputLayout,
+    public static func overrides(source: any TensorSource, rules: SelectionRules, layout: any QuantizedLayout,
                                  method: QuantizationMethod, calibrationPath: String, activation: Activation,
                                  gptq: GPTQOptions, keepOutliers: Float?) throws -> [String: TensorOverride] {
         let float = try FloatNetwork(source: source)

@@ -38,7 +38,7 @@ public struct NetworkLayout: Sendable, Equatable {
                                 outFeatures: info.shape[0], inFeatures: info.shape[1]))
         }
         guard !layers.isEmpty else {
-            throw byName[ArchiveLayout.metadataName] == nil ? .noLayers : .quantizedArchive
+            throw byName[NPZLayout.metadataName] == nil ? .noLayers : .quantizedArchive
         }
         layers.sort { naturallyPrecedes($0.prefix, $1.prefix) }
         for index in layers.indices.dropFirst() where layers[index].inFeatures != layers[index - 1].outFeatures {

@@ -12,7 +12,7 @@ public func dequantizeFile(
     let source = archive.source
     guard archive.metadata != nil else {
         throw FileError(path: source.path, ArchiveError.invalidMetadata(
-            "no '\(ArchiveLayout.metadataName)' member: not an archive written by quantize"))
+            "no '\(NPZLayout.metadataName)' member: not an archive written by quantize"))
     }
     let tensors = archive.logicalTensors
     for (info, entry) in tensors {
@@ -24,17 +24,9 @@ public func dequantizeFile(
     }
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path])
     defer { output.discard() }
-    let writer: any TensorFileWriter
-    switch format {
-    case .npz:
-        writer = try NPZWriter(path: output.temporaryPath, displayPath: outputPath, compressed: compress)
-    case .safetensors:
-        let infos = tensors.map { info, entry in
-            entry.map { TensorInfo(name: $0.name, dtype: .float32, shape: $0.shape) } ?? info
-        }
-        writer = try SafetensorsWriter(path: output.temporaryPath, displayPath: outputPath, tensors: infos,
-                                       metadata: ["format": "pt"])
-    }
+    let infos = tensors.map { info, entry in entry.map { TensorInfo(name: $0.name, dtype: .float32, shape: $0.shape) } ?? info }
+    let writer = try format.makeWriter(path: output.temporaryPath, displayPath: outputPath, tensors: infos, record: nil,
+                                       compressed: compress)
     var counts = (dequantized: 0, copied: 0)
     for (info, entry) in tensors {
         if let entry {

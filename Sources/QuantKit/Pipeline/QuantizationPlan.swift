@@ -8,23 +8,38 @@ public struct QuantizationPlan: Sendable {
         /// Why a tensor the rank rule would have quantized stays in float: it is not a Linear
         /// weight (`SelectionRules.keptRole(of:)`); nil otherwise.
         public var keptRole: ModuleRole? = nil
+        /// What the output holds for it: the layout's members when quantized, else the tensor.
+        public let members: [TensorInfo]
     }
 
     public let steps: [Step]
 
     /// The tensors the output holds, in the order they are written.
-    public let outputTensors: [TensorInfo]
+    public var outputTensors: [TensorInfo] { steps.flatMap(\.members) }
+
+    /// Plans the tensors of `source`, the error naming its file.
+    public init(of source: any TensorSource, rules: SelectionRules, layout: any QuantizedLayout) throws(FileError) {
+        do {
+            try self.init(tensors: source.tensors, rules: rules, layout: layout)
+        } catch {
+            throw FileError(path: source.path, error)
+        }
+    }
+
+    /// The bytes step `index`'s members take in the output.
+    public func storedByteCount(of index: Int) -> Int {
+        steps[index].members.reduce(0) { $0 + $1.storedByteCount }
+    }
 
     /// Plans `tensors` under `rules` for `layout`, refusing per-channel axes outside a tensor's
     /// rank, tensors the layout cannot hold quantized, and output names that would be written
     /// twice (an input that already holds `fc1.weight_scale` beside a quantized `fc1.weight`,
     /// or a tensor called `__quantization__`).
-    public init(tensors: [TensorInfo], rules: SelectionRules, layout: OutputLayout = .npz(compressed: false)) throws(PlanError) {
+    public init(tensors: [TensorInfo], rules: SelectionRules, layout: any QuantizedLayout = NPZLayout()) throws(PlanError) {
         var steps: [Step] = []
-        var outputs: [TensorInfo] = []
         var owners: [ExactName: String] = [:]
         var ungroupable: [String] = []
-        if let metadata = layout.metadataMember { owners[ExactName(metadata)] = "the archive metadata" }
+        if let metadata = layout.fileFormat.recordMember { owners[ExactName(metadata)] = "the archive metadata" }
         for info in tensors {
             var scheme = rules.scheme(for: info)
             if case .perChannel(let axis)? = scheme?.granularity, !info.shape.isEmpty {
@@ -36,50 +51,41 @@ public struct QuantizationPlan: Sendable {
             if let size = scheme?.groupSize, let last = info.shape.last, last % size != 0 {
                 ungroupable.append("'\(info.name)' \(formatShape(info.shape))")
             }
-            if case .compressedTensors = layout, let scheme {
-                if let reason = CompressedTensorsFormat.unsupported(info, scheme: scheme) {
-                    throw .notInLayout(tensor: info.name, reason: reason)
+            if let scheme {
+                if let reason = layout.unsupportedReason(info, scheme: scheme) {
+                    throw .notInLayout(tensor: info.name, holds: layout.holdsDescription, reason: reason)
                 }
-                if let role = rules.moduleRoles?.role(of: info), !Self.compressedTensorsLoads(role) {
-                    throw .notLoadable(tensor: info.name, role: role)
+                if let role = rules.moduleRoles?.role(of: info), !layout.loadsQuantized(role) {
+                    throw .notLoadable(tensor: info.name, role: role, loaders: layout.loaderLimits)
                 }
             }
-            for member in layout.members(of: info, scheme: scheme) {
-                outputs.append(member)
+            let members = scheme.map { layout.members(of: info, scheme: $0) } ?? [info]
+            for member in members {
                 let owner = member.name == info.name ? "the input tensor '\(info.name)'" : "a quantization member of '\(info.name)'"
                 if let previous = owners[ExactName(member.name)] {
                     throw .nameCollision(name: member.name, first: previous, second: owner)
                 }
                 owners[ExactName(member.name)] = owner
             }
-            steps.append(Step(tensor: info, scheme: scheme, keptRole: scheme == nil ? rules.keptRole(of: info) : nil))
+            steps.append(Step(tensor: info, scheme: scheme, keptRole: scheme == nil ? rules.keptRole(of: info) : nil,
+                              members: members))
         }
         if !ungroupable.isEmpty, let size = steps.lazy.compactMap(\.scheme?.groupSize).first {
             throw .groupSizeMismatch(groupSize: size, tensors: ungroupable)
         }
         self.steps = steps
-        self.outputTensors = outputs
     }
 
-    /// Whether a compressed-tensors loader reads a quantized weight of a module of `role`:
-    /// Linear modules and an untied output head. An embedding (compressed-tensors replaces its
-    /// `weight`, which transformers' initialisation then reads), a tied head (it is the
-    /// embedding's storage) and a Conv1D (stored transposed) do not load.
-    static func compressedTensorsLoads(_ role: ModuleRole) -> Bool {
-        switch role {
-        case .linear, .outputHead(tied: false): true
-        case .embedding, .outputHead(tied: true), .conv1D, .other: false
-        }
-    }
 }
 
 /// Why a plan was refused.
 public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case axisOutOfRange(tensor: String, axis: Int, rank: Int)
     case nameCollision(name: String, first: String, second: String)
-    case notInLayout(tensor: String, reason: String)
-    /// A tensor selected for compressed-tensors output that no loader reads quantized.
-    case notLoadable(tensor: String, role: ModuleRole)
+    /// A tensor the layout cannot hold quantized: what it `holds`, and why not this tensor.
+    case notInLayout(tensor: String, holds: String, reason: String)
+    /// A tensor selected for a layout whose `loaders` do not read it quantized.
+    case notLoadable(tensor: String, role: ModuleRole, loaders: String)
     /// Selected tensors whose last dimension the group size does not divide.
     case groupSizeMismatch(groupSize: Int, tensors: [String])
 
@@ -93,12 +99,11 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
             "group size \(size) does not divide the last dimension of \(tensors.count) selected tensor"
                 + (tensors.count == 1 ? "" : "s") + ": " + tensors.joined(separator: ", ")
 
-        case .notLoadable(let tensor, let role):
-            "tensor '\(tensor)' is \(role.description); compressed-tensors loaders quantize Linear modules only and "
-                + "cannot load it quantized: keep it in float, or write .npz to quantize it"
-        case .notInLayout(let tensor, let reason):
-            "tensor '\(tensor)': the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or "
-                + "per output channel, and \(reason)"
+        case .notLoadable(let tensor, let role, let loaders):
+            "tensor '\(tensor)' is \(role.description); \(loaders) cannot load it quantized: keep it in float, or write "
+                + ".npz to quantize it"
+        case .notInLayout(let tensor, let holds, let reason):
+            "tensor '\(tensor)': \(holds), and \(reason)"
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs `plan`: every shard through `quantizeFile` in `layout`, then, for a folder, its
-/// companions copied, `config.json` given a `quantization_config` (compressed-tensors output)
+/// Runs `plan`: every shard through `quantizeFile` in `layout` (`.npz` members deflated when
+/// `compress`), then, for a folder, its companions copied, `config.json` changed as the layout
+/// asks (`QuantizedLayout.configUpdate`: compressed-tensors adds its `quantization_config`)
 /// and the safetensors index rewritten for the new tensor names.
 ///
 /// Every shard is opened and planned (headers only), and checked against `memoryBudget`,
@@ -14,18 +15,13 @@ import Foundation
 ///   - progress: called before each tensor with the shard's index and the bytes of tensor data
 ///     done in all shards so far.
 public func quantizeCheckpoint(
-    plan: ShardPlan, rules: SelectionRules, layout: OutputLayout, overwrite: Bool, threads: Int = defaultThreadCount,
+    plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout, compress: Bool = false, overwrite: Bool,
+    threads: Int = defaultThreadCount,
     overrides: [String: TensorOverride] = [:], memoryBudget: MemoryBudget = .unlimited,
     progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
-    let plans = try sources.map { source in
-        do {
-            return try QuantizationPlan(tensors: source.tensors, rules: rules, layout: layout)
-        } catch {
-            throw FileError(path: source.path, error)
-        }
-    }
+    let plans = try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) }
     for (source, sourcePlan) in zip(sources, plans) {
         try memoryBudget.check(sourcePlan, path: source.path, overridden: { overrides[$0] != nil })
     }
@@ -37,28 +33,12 @@ public func quantizeCheckpoint(
         var reports: [QuantizationReport] = []
         for (index, (job, source)) in zip(plan.jobs, sources).enumerated() {
             let before = reports.reduce(0) { $0 + $1.bytesBefore }
-            reports.append(try quantizeFile(source: source, outputPath: job.output, rules: rules, layout: layout,
-                                            overwrite: overwrite, threads: threads, overrides: overrides,
-                                            memoryBudget: memoryBudget, run: run,
-                                            progress: progress.map { report in
-                                                { report(index, $0, before + $0.bytesDone) }
-                                            }))
+            reports.append(try quantizePlanned(
+                plans[index], source: source, outputPath: job.output, roles: rules.moduleRoles, layout: layout,
+                compress: compress, overwrite: overwrite, threads: threads, overrides: overrides, memoryBudget: memoryBudget,
+                run: run, progress: progress.map { report in { report(index, $0, before + $0.bytesDone) } }))
         }
-        for companion in plan.companions {
-            var bytes = try readCompanion(companion.input)
-            if companion == plan.config, case .compressedTensors(let format) = layout {
-                do {
-                    bytes = try compressedTensorsConfig(format: format, plans: plans, roles: rules.moduleRoles).merged(into: bytes)
-                } catch {
-                    throw FileError(path: companion.input, error)
-                }
-            }
-            try writeAtomically(bytes, to: companion.output, overwrite: overwrite, input: companion.input, run: run)
-        }
-        if let index = plan.index {
-            try writeAtomically(safetensorsIndex(plan: plan, plans: plans), to: index.output, overwrite: overwrite,
-                                input: index.input, run: run)
-        }
+        try writeCompanions(of: plan, plans: plans, layout: layout, roles: rules.moduleRoles, overwrite: overwrite, run: run)
         run.keep()
         return reports
     } catch {
@@ -67,22 +47,27 @@ public func quantizeCheckpoint(
     }
 }
 
-/// The `quantization_config` for the modules `plans` quantize and keep: every quantized weight
-/// in its scheme's group, every Linear module kept in float (by `roles`; without roles, every
-/// 2-D floating weight) in `ignore`.
-func compressedTensorsConfig(format: CompressedTensorsFormat, plans: [QuantizationPlan], roles: ModuleRoles?)
-    -> CompressedTensorsConfig {
-    var config = CompressedTensorsConfig(format: format)
-    for step in plans.flatMap(\.steps) where step.tensor.name.hasSuffix(".weight") {
-        let module = CompressedTensorsFormat.moduleName(of: step.tensor.name)
-        if let scheme = step.scheme {
-            config.addQuantized(module: module, scheme: scheme)
-        } else if roles.map({ $0.role(of: step.tensor).isLinearClass })
-                    ?? (step.tensor.shape.count == 2 && step.tensor.dtype.isFloatingPoint) {
-            config.addIgnored(module: module)
+/// Copies the companions of a folder's `plan` (its shards planned as `plans`), `config.json`
+/// changed as `layout` asks (`QuantizedLayout.configUpdate`), and writes the safetensors index
+/// for the new tensor names.
+private func writeCompanions(of plan: ShardPlan, plans: [QuantizationPlan], layout: any QuantizedLayout, roles: ModuleRoles?,
+                             overwrite: Bool, run: OutputRun) throws {
+    for companion in plan.companions {
+        var bytes = try readCompanion(companion.input)
+        let tensors = plans.flatMap(\.steps).map { (info: $0.tensor, scheme: $0.scheme) }
+        if companion == plan.config, let update = layout.configUpdate(for: tensors, roles: roles) {
+            do {
+                bytes = try update.merged(into: bytes)
+            } catch {
+                throw FileError(path: companion.input, error)
+            }
         }
+        try writeAtomically(bytes, to: companion.output, overwrite: overwrite, input: companion.input, run: run)
     }
-    return config
+    if let index = plan.index {
+        try writeAtomically(safetensorsIndex(plan: plan, plans: plans), to: index.output, overwrite: overwrite,
+                            input: index.input, run: run)
+    }
 }
 
 /// A `model.safetensors.index.json` for the output shards: every output tensor mapped to its

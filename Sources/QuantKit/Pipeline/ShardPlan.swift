@@ -1,13 +1,5 @@
 import Foundation
 
-/// The file format a run writes.
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case npz, safetensors
-
-    /// The file extension, without the dot.
-    public var fileExtension: String { rawValue }
-}
-
 /// Which files a run reads and writes.
 ///
 /// One input file goes to the output path as given. Several inputs, or one folder, are shards

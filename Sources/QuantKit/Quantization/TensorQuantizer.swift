@@ -193,13 +193,15 @@ func quantizeFloat32(
 /// until its next call; after the last batch it is called once with no bytes, and must be done
 /// with every batch when that call returns.
 /// Scales are rounded to `scaleStorage` (float16, bfloat16) before any code is computed, when
-/// the output stores them in that type.
+/// the output stores them in that type; `prepared` gets them and the zero points before the
+/// first batch.
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales; throws `NonFiniteElement` for NaN or infinity (before any code
 /// is emitted) and `QuantizationError` for a bad axis.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
-    scaleStorage: DType = .float32, batchBytes: Int, emit: (UnsafeRawBufferPointer) throws -> Void
+    scaleStorage: DType = .float32, batchBytes: Int, prepared: (_ scales: [Float], _ zeroPoints: [Int32]) -> Void = { _, _ in },
+    emit: (UnsafeRawBufferPointer) throws -> Void
 ) throws -> QuantizedParameters {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
@@ -224,6 +226,7 @@ func quantizeFloat32(
     let scales = channelParameters.map(\.scale)
     let zeroPointValues = channelParameters.map(\.zeroPoint)
     let zeroPoints = scheme.symmetric ? [] : zeroPointValues.map { Int32($0) }
+    prepared(scales, zeroPoints)
     // Row pieces lie in flat order, so consecutive ones make a batch; interleaved pieces each
     // span the whole tensor, so they make one batch.
     let batch = quantizer.interleaved ? count : Swift.min(count, Swift.max(batchBytes, TensorQuantizer.pieceLength))

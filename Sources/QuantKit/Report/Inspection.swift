@@ -99,9 +99,6 @@ public struct Inspection: Sendable, Encodable {
         } else if schemes.contains(where: { $0.scaleRule == .compressedTensors }) {
             notes.append(PlanNote.compressedTensorsRounding.description)
         }
-        if metadata.layout == .compressedTensors(.packQuantized), schemes.contains(where: { !$0.symmetric && $0.granularity != .perTensor }) {
-            notes.append(PlanNote.packedZeroPoints.description)
-        }
-        return notes
+        return notes + (archive.layout?.notes(for: schemes, roles: nil).map(\.description) ?? [])
     }
 }

@@ -8,7 +8,7 @@ import Testing
 /// place (`CLI.hint(for:)`), so the final line reads as it always did.
 @Suite struct CLIHintTests {
     static let groupSize: any Error = FileError(path: "m.npz", PlanError.groupSizeMismatch(groupSize: 7, tensors: ["'a' (2, 3)"]))
-    static let layout: any Error = FileError(path: "m.safetensors", PlanError.notInLayout(tensor: "c.weight", reason: "it has rank 3"))
+    static let layout: any Error = FileError(path: "m.safetensors", PlanError.notInLayout(tensor: "c.weight", holds: PackQuantizedLayout().holdsDescription, reason: "it has rank 3"))
     static let compute: any Error = FileError(path: "q.npz", ComputePathError.groupWiseWeightsInInt8)
     static let cases: [(error: any Error, hint: String)] = [
         (OutputError.exists("o.npz"), "; pass --force to replace it"),

@@ -15,7 +15,7 @@ import Testing
         let ours = try loadAll(output)
         let reference = try loadAll(fixture("example/mlp.int8.reference.npz"))
         #expect(Set(ours.keys) == Set(reference.keys))
-        for (name, tensor) in reference where name != ArchiveLayout.metadataName {
+        for (name, tensor) in reference where name != NPZLayout.metadataName {
             #expect(ours[name] == tensor, "member \(name) differs from the NumPy reference")
         }
         #expect(try metadata(of: output) == metadata(of: fixture("example/mlp.int8.reference.npz")))
@@ -110,7 +110,7 @@ import Testing
         let weight = try #require(try loadAll(example)["fc2.weight"]?.floatValues())
         let reference = try quantize(weight, shape: [64, 128], scheme: QuantScheme(symmetric: true, granularity: .perChannel(axis: 0), bits: 4))
         #expect(unpacked == (0 ..< reference.codes.count).map { reference.code(at: $0) })
-        let metadata = try ArchiveMetadata.decode(try #require(stored[ArchiveLayout.metadataName]).bytes)
+        let metadata = try ArchiveMetadata.decode(try #require(stored[NPZLayout.metadataName]).bytes)
         let entry = try #require(metadata.tensors.first { $0.name == "fc2.weight" })
         #expect(entry.packing == "lsb-first" && entry.codesDtype == "uint8")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])

@@ -77,7 +77,8 @@ func describe(_ entry: RawSafetensorsHeader.Entry?) -> String {
             unpacked.codesDtype = entry.symmetric ? "int8" : "uint8"
             return unpacked
         })
-        #expect(safetensors.metadata?.compressedTensorsFormat == (ctFormat == "int" ? .intQuantized : .packQuantized))
+        #expect(safetensors.metadata?.layoutVariant == (ctFormat == "int" ? "int-quantized" : "pack-quantized"))
+        #expect(safetensors.layout?.name == (ctFormat == "int" ? "int-quantized" : "pack-quantized"))
         for (entry, npzEntry) in zip(entries, npzEntries) {
             let fromSafetensors = try safetensors.loadQuantized(entry)
             let fromNPZ = try npz.loadQuantized(npzEntry)

@@ -66,7 +66,7 @@ struct NumPyInteropTests {
         let ours = try loadAll(output)
         let expected = try loadAll(reference)
         #expect(Set(ours.keys) == Set(expected.keys))
-        for (name, tensor) in expected where name != ArchiveLayout.metadataName {
+        for (name, tensor) in expected where name != NPZLayout.metadataName {
             #expect(ours[name] == tensor, "\(name) differs from the NumPy reference")
         }
         let entries = try #require(try metadata(of: output)).tensors

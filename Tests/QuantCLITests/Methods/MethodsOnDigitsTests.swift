@@ -65,7 +65,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         #expect(report["accuracy_quantized"] as? Double == inMemory.accuracy)
         #expect(report["output_mse"] as? Double == inMemory.outputMSE)
-        let metadata = try ArchiveMetadata.decode(try #require(try loadAll(archive)[ArchiveLayout.metadataName]).bytes)
+        let metadata = try ArchiveMetadata.decode(try #require(try loadAll(archive)[NPZLayout.metadataName]).bytes)
         #expect(metadata.tensors.map(\.method) == ["gptq", "gptq", "gptq"])
     }
 }

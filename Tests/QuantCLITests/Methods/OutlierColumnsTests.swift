@@ -18,7 +18,7 @@ import Testing
         let written = cli([model, "-o", archive, "--report", "json"] + options)
         try #require(written.status == .success, "\(written.err)")
         let stored = try loadAll(archive)
-        let metadata = try ArchiveMetadata.decode(try #require(stored[ArchiveLayout.metadataName]).bytes)
+        let metadata = try ArchiveMetadata.decode(try #require(stored[NPZLayout.metadataName]).bytes)
         let original = try loadAll(model)
         let restored = folder.path("restored.npz")
         #expect(cli(["dequantize", archive, "-o", restored]).status == .success)

@@ -80,7 +80,7 @@ struct MemoryArchive: TensorSource {
 
     init(metadata: ArchiveMetadata) {
         let record = metadata.encoded()
-        var members = [(TensorInfo(name: ArchiveLayout.metadataName, dtype: .uint8, shape: [record.count]),
+        var members = [(TensorInfo(name: NPZLayout.metadataName, dtype: .uint8, shape: [record.count]),
                         try! Tensor(dtype: .uint8, shape: [record.count], bytes: record))]
         let skeleton = try! QuantizedArchive(source: MemorySource(members: members))
         for entry in metadata.tensors {

@@ -77,6 +77,6 @@ import Testing
         var bytes: [UInt8] = []
         q.codes.withUnsafeBytes { packer.pack($0, into: &bytes) }
         #expect(bytes.map { String(format: "%02x", $0) }.joined() == reference.packed)
-        #expect(bytes.count == ArchiveLayout.packedShape(of: reference.shape, bits: scheme.bits).reduce(1, *))
+        #expect(bytes.count == NPZLayout.packedShape(of: reference.shape, bits: scheme.bits).reduce(1, *))
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 /// in float (the output head among them); other modules (embeddings) are not targeted, so they
 /// need no entry. `int-quantized` groups also declare dynamic per-token int8 input activations
 /// (vLLM serves them as W8A8); `pack-quantized` groups are weight-only (W8A16, W4A16).
-public struct CompressedTensorsConfig: Sendable, Equatable {
+public struct CompressedTensorsConfig: ConfigUpdate, Equatable {
     public let format: CompressedTensorsFormat
     /// Schemes in order of first use, each with the modules it quantizes.
     public private(set) var groups: [(scheme: QuantScheme, modules: [String])] = []

@@ -9,8 +9,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
     /// safetensors file); readers refuse other values.
     public var format: String = ArchiveMetadata.formatName
     public var formatVersion: Int = 1
-    /// For `quantize.compressed-tensors`: `int-quantized` or `pack-quantized`.
-    public var compressedTensorsFormat: CompressedTensorsFormat?
+    /// The layout's variant of `format` (`QuantizedLayout.recordVariant`): for
+    /// `quantize.compressed-tensors`, `int-quantized` or `pack-quantized`.
+    public var layoutVariant: String?
     /// `quantize X.Y.Z`.
     public var tool: String
     /// One entry per quantized tensor, in archive order.
@@ -28,7 +29,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var axis: Int?
         /// The group size of group-wise schemes (`group`, `group-asymmetric`); nil otherwise.
         public var groupSize: Int?
-        /// `lsb-first` when the codes are packed (`ArchiveLayout.packsCodes`); nil otherwise.
+        /// How the codes are packed (`QuantizedLayout.packing`: `lsb-first` in an `.npz` at 4
+        /// bits or fewer); nil when they are not.
         public var packing: String?
         /// How the scales' ranges were chosen (`mse`, `percentile:P`); nil for min-max.
         public var clipping: String?
@@ -40,7 +42,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// How many input columns are kept in float16 (`--keep-outliers`); nil when none are.
         public var outlierColumns: Int?
         public var symmetric: Bool
-        /// The dtype of the codes member: `int8` or `uint8` (`uint8` when packed).
+        /// The dtype of the codes: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
         /// The original tensor's dtype and shape.
         public var dtype: String
@@ -51,20 +53,20 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         }
 
         /// The entry of a tensor of `shape` quantized under `scheme` over the resolved `axis`.
-        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packed: Bool = false,
+        public init(name: String, scheme: QuantScheme, axis: Int?, shape: [Int], originalDType: DType, packing: String? = nil,
                     method: String? = nil, outlierColumns: Int? = nil) {
             self.name = name
             self.scheme = scheme.name
             self.bits = scheme.bits
             self.axis = axis
             self.groupSize = scheme.groupSize
-            self.packing = packed ? ArchiveLayout.packingName : nil
+            self.packing = packing
             self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
             self.scaleRule = scheme.scaleRule == .reference ? nil : scheme.scaleRule.rawValue
             self.method = method
             self.outlierColumns = outlierColumns
             self.symmetric = scheme.symmetric
-            self.codesDtype = packed ? DType.uint8.rawValue : scheme.codeDType.rawValue
+            self.codesDtype = packing != nil ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
             self.shape = shape
         }
@@ -88,24 +90,23 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         }
     }
 
-    public init(tool: String, tensors: [Entry], layout: OutputLayout = .npz(compressed: false)) {
+    public init(tool: String, tensors: [Entry], layout: any QuantizedLayout = NPZLayout()) {
         self.tool = tool
         self.tensors = tensors
-        if case .compressedTensors(let format) = layout {
-            self.format = ArchiveMetadata.compressedTensorsFormatName
-            self.compressedTensorsFormat = format
-        }
+        self.format = layout.recordFormat
+        self.layoutVariant = layout.recordVariant
     }
 
-    /// The layout the tensors are stored in (deflation aside).
-    public var layout: OutputLayout {
-        compressedTensorsFormat.map { .compressedTensors($0) } ?? .npz(compressed: false)
+    /// The layout the tensors are stored in, among `layouts`; nil when none has this record's
+    /// `format` and variant (`decode` refuses such a record).
+    public func layout(in layouts: QuantizedLayouts = .builtIn) -> (any QuantizedLayout)? {
+        layouts.recorded(format: format, variant: layoutVariant)
     }
 
     enum CodingKeys: String, CodingKey {
         case format, tool, tensors
         case formatVersion = "format_version"
-        case compressedTensorsFormat = "compressed_tensors_format"
+        case layoutVariant = "compressed_tensors_format"
     }
 
     /// The JSON bytes, keys sorted so that the same archive always gets the same bytes.
@@ -125,9 +126,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
     /// The `__metadata__` key holding the record in a safetensors file.
     public static let safetensorsKey = "quantize"
 
-    /// Decodes `bytes`, refusing anything that is not this layout, and JSON nested deeper than
+    /// Decodes `bytes`, refusing a record of none of `layouts`, and JSON nested deeper than
     /// 64 levels before parsing it.
-    public static func decode(_ bytes: [UInt8]) throws(ArchiveError) -> ArchiveMetadata {
+    public static func decode(_ bytes: [UInt8], layouts: QuantizedLayouts = .builtIn) throws(ArchiveError) -> ArchiveMetadata {
         guard jsonNesting(of: bytes).depth <= maxJSONNestingDepth else {
             throw .invalidMetadata("JSON nests arrays or objects deeper than \(maxJSONNestingDepth) levels")
         }
@@ -137,16 +138,25 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         } catch {
             throw .invalidMetadata("not valid metadata JSON (\(error.localizedDescription))")
         }
-        switch (metadata.format, metadata.compressedTensorsFormat) {
-        case (formatName, nil), (compressedTensorsFormatName, _?): break
-        case (compressedTensorsFormatName, nil):
-            throw .invalidMetadata("format '\(compressedTensorsFormatName)' without compressed_tensors_format")
-        default:
-            throw .invalidMetadata("format is '\(metadata.format)', expected '\(formatName)' or '\(compressedTensorsFormatName)'")
-        }
+        try checkLayout(of: metadata, in: layouts)
         guard metadata.formatVersion == 1 else {
             throw .invalidMetadata("format_version \(metadata.formatVersion) is newer than this tool reads (1)")
         }
         return metadata
+    }
+
+    /// Refuses a record whose `format` and variant name none of `layouts`.
+    static func checkLayout(of metadata: ArchiveMetadata, in layouts: QuantizedLayouts) throws(ArchiveError) {
+        guard metadata.layout(in: layouts) == nil else { return }
+        let formats = layouts.all.map(\.recordFormat).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let variants = layouts.all.filter { $0.recordFormat == metadata.format }.compactMap(\.recordVariant)
+        switch metadata.layoutVariant {
+        case nil where !variants.isEmpty:
+            throw .invalidMetadata("format '\(metadata.format)' without compressed_tensors_format")
+        case let variant? where !variants.isEmpty:
+            throw .invalidMetadata("compressed_tensors_format '\(variant)' is not one of " + variants.joined(separator: ", "))
+        default:
+            throw .invalidMetadata("format is '\(metadata.format)', expected " + formats.map { "'\($0)'" }.joined(separator: " or "))
+        }
     }
 }

@@ -137,7 +137,7 @@ public struct CompressedTensorsCheckpoint: Sendable {
                                                  originalDType: scale.dtype))
         }
         return ArchiveMetadata(tool: "compressed-tensors" + (version.map { " " + $0 } ?? ""), tensors: entries,
-                               layout: .compressedTensors(layout))
+                               layout: layout.layout)
     }
 
     /// Our scheme for a group's weight arguments; its scale rule is the library's.

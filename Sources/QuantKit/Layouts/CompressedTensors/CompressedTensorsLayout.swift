@@ -1,0 +1,142 @@
+/// The checkpoint layouts of compressed-tensors (the format vLLM and transformers load
+/// quantized safetensors checkpoints in), for one quantized weight `M.weight` of shape
+/// `[out, in]` under a `b`-bit scheme: `int-quantized` (`IntQuantizedLayout`) and
+/// `pack-quantized` (`PackQuantizedLayout`) store the codes differently; both store
+/// `M.weight_scale` in the weight's own float type, shape `[1]` per tensor, `[out, 1]` per
+/// channel and `[out, in / g]` per group of `g`, and, for asymmetric schemes, a
+/// `M.weight_zero_point`.
+///
+/// compressed-tensors keeps codes in the signed domain: our asymmetric codes `q` in
+/// `[0, 2^b - 1]` and zero points `z` are stored as `q - 2^(b-1)` and `z - 2^(b-1)`, which leaves
+/// `(q - z) * scale` unchanged; symmetric codes are stored as they are. The scales are our
+/// reference scales (`max|x| / (2^(b-1) - 1)`, where compressed-tensors' own observer divides by
+/// `(2^b - 1) / 2`) unless the scheme's `ScaleRule` is the library's: a loader only multiplies,
+/// so it reproduces our values exactly.
+protocol CompressedTensorsLayout: QuantizedLayout {
+    /// The library's name for this layout (`format` in `quantization_config`).
+    var format: CompressedTensorsFormat { get }
+}
+
+extension CompressedTensorsLayout {
+    public var name: String { format.rawValue }
+    public var fileFormat: OutputFormat { .safetensors }
+    public var recordFormat: String { ArchiveMetadata.compressedTensorsFormatName }
+    public var recordVariant: String? { format.rawValue }
+
+    public var holdsDescription: String {
+        "the compressed-tensors layout holds 2-D '.weight' tensors quantized per tensor or per output channel"
+    }
+
+    /// The layout holds 2-D `*.weight` tensors quantized per tensor, per output channel
+    /// (axis 0) or per group along the input axis.
+    public func unsupportedReason(_ info: TensorInfo, scheme: QuantScheme) -> String? {
+        guard info.name.hasSuffix(".weight"), info.name.count > ".weight".count else {
+            return "its name does not end in '.weight'"
+        }
+        guard info.shape.count == 2 else { return "it has rank \(info.shape.count), not 2" }
+        guard info.shape[0] > 0, info.shape[1] > 0 else { return "it is empty" }
+        if case .perChannel(let axis) = scheme.granularity, axis != 0 {
+            return "its channels are on axis \(axis), not 0 (the output axis)"
+        }
+        return nil
+    }
+
+    public var loaderLimits: String { "compressed-tensors loaders quantize Linear modules only and" }
+
+    /// Linear modules and an untied output head. An embedding (compressed-tensors replaces its
+    /// `weight`, which transformers' initialisation then reads), a tied head (it is the
+    /// embedding's storage) and a Conv1D (stored transposed) do not load.
+    public func loadsQuantized(_ role: ModuleRole) -> Bool {
+        switch role {
+        case .linear, .outputHead(tied: false): true
+        case .embedding, .outputHead(tied: true), .conv1D, .other: false
+        }
+    }
+
+    /// The scales are stored in the weight's float type, so they are rounded to it first.
+    public func scaleStorage(for dtype: DType) -> DType {
+        dtype == .float16 || dtype == .bfloat16 ? dtype : .float32
+    }
+
+    /// A tied output head: transformers 5.x loads such checkpoints only when it dequantizes on
+    /// load (the library's own files fail the same way).
+    public func notes(for schemes: [QuantScheme], roles: ModuleRoles?) -> [LayoutNote] {
+        tiedHeadNote(for: schemes, roles: roles)
+    }
+
+    func tiedHeadNote(for schemes: [QuantScheme], roles: ModuleRoles?) -> [LayoutNote] {
+        !schemes.isEmpty && roles?.config.hasTiedLanguageModelHead == true ? [.tiedHead] : []
+    }
+
+    /// The `quantization_config`: every quantized weight in its scheme's group, every Linear
+    /// module kept in float (by `roles`; without roles, every 2-D floating weight) in `ignore`.
+    public func configUpdate(for tensors: [(info: TensorInfo, scheme: QuantScheme?)], roles: ModuleRoles?) -> (any ConfigUpdate)? {
+        var config = CompressedTensorsConfig(format: format)
+        for (info, scheme) in tensors where info.name.hasSuffix(".weight") {
+            let module = CompressedTensorsFormat.moduleName(of: info.name)
+            if let scheme {
+                config.addQuantized(module: module, scheme: scheme)
+            } else if roles.map({ $0.role(of: info).isLinearClass }) ?? (info.shape.count == 2 && info.dtype.isFloatingPoint) {
+                config.addIgnored(module: module)
+            }
+        }
+        return config
+    }
+
+    public func recordedMembers(of entry: ArchiveMetadata.Entry, scheme: QuantScheme) throws(ArchiveError) -> [TensorInfo] {
+        guard let dtype = DType(rawValue: entry.dtype) else {
+            throw .invalidMetadata("entry '\(entry.name)' has an unknown dtype '\(entry.dtype)'")
+        }
+        let info = TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape)
+        guard unsupportedReason(info, scheme: scheme) == nil else {
+            throw .invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
+        }
+        return members(of: info, scheme: scheme)
+    }
+
+    /// `M.weight_scale` of `info` (`M.weight`) under `scheme`.
+    func scaleMember(of info: TensorInfo, scheme: QuantScheme) -> TensorInfo {
+        let shape = switch scheme.granularity {
+        case .perTensor: [1]
+        case .perChannel: [info.shape[0], 1]
+        case .perGroup(let size): [info.shape[0], info.shape[1] / size]
+        }
+        return TensorInfo(name: CompressedTensorsFormat.moduleName(of: info.name) + ".weight_scale",
+                          dtype: info.dtype == .float64 ? .float64 : info.dtype, shape: shape)
+    }
+
+    /// The scales tensor, in the scale member's type.
+    func scaleTensor(of info: TensorInfo, scheme: QuantScheme, scales: [Float]) -> Tensor {
+        let member = scaleMember(of: info, scheme: scheme)
+        return Tensor(shape: member.shape, values: scales, storedAs: member.dtype)
+    }
+}
+
+extension LayoutNote {
+    /// A language model whose output head is tied to its input embedding, in compressed-tensors
+    /// output.
+    static let tiedHead = LayoutNote(
+        "the output head is tied to the input embedding (tie_word_embeddings): transformers 5.x loads compressed-tensors "
+            + "checkpoints of tied models only with CompressedTensorsConfig(dequantize=True) (the library's own files fail "
+            + "the same way); vLLM reads them")
+}
+
+/// The compressed-tensors library's names of its quantized formats (`format` in
+/// `quantization_config`), of which this tool writes and reads two.
+public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
+    case intQuantized = "int-quantized"
+    case packQuantized = "pack-quantized"
+
+    /// The layout storing this format.
+    var layout: any QuantizedLayout {
+        switch self {
+        case .intQuantized: IntQuantizedLayout()
+        case .packQuantized: PackQuantizedLayout()
+        }
+    }
+
+    /// `M` for a weight called `M.weight`.
+    static func moduleName(of weight: String) -> String {
+        String(weight.dropLast(".weight".count))
+    }
+}
