@@ -36,6 +36,7 @@ status.
 import argparse
 import collections
 import os
+import signal
 import sys
 
 sys.dont_write_bytecode = True  # keep Tests/style free of __pycache__
@@ -330,4 +331,5 @@ def main():
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quietly stop when piped into head
     sys.exit(main())

@@ -20,6 +20,7 @@ swift_tokens.py, so braces inside them never count.
 
 import argparse
 import os
+import signal
 import sys
 
 sys.dont_write_bytecode = True  # keep Tests/style free of __pycache__
@@ -176,4 +177,5 @@ def main():
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quietly stop when piped into head
     sys.exit(main())
