@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test faults interop-hf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release test style faults interop-hf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -22,6 +22,15 @@ release: deps
 # The CLI tests run the built binary, so build it first.
 test: build
 	$(SWIFT) test
+
+# Code shape (Tests/style/): no function, initializer, subscript or computed or closure-bodied
+# property in Sources/ spans more than 60 lines (long_functions.py), and the folders of
+# Sources/QuantKit depend on each other without cycles (folder_graph.py prints the edges and,
+# if any, the cycles with the names behind them). Python 3 only, no build needed.
+style:
+	@python3 Tests/style/long_functions.py; functions=$$?; \
+		python3 Tests/style/folder_graph.py; graph=$$?; \
+		[ $$functions = 0 ] && [ $$graph = 0 ]
 
 # Fault injection against the release binary (Tests/faults/run.sh): signals mid-run, disk full
 # on every output kind, special files, permission errors, concurrent runs, bombs under ulimit -v,

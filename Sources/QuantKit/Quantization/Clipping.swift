@@ -55,8 +55,90 @@ func clippedRanges(
     var newMins = mins
     var newMaxs = maxs
     var minmaxNoise = [Double](repeating: 0, count: blocks.channels)
+    newMins.withUnsafeMutableBufferPointer { newMins in
+        newMaxs.withUnsafeMutableBufferPointer { newMaxs in
+            minmaxNoise.withUnsafeMutableBufferPointer { minmaxNoise in
+                parallelFor(blocks.channels, threads: threads) { channel in
+                    let view = ClippedChannel(values: values, blocks: blocks, channel: channel, scheme: scheme,
+                                              scaleStorage: scaleStorage)
+                    guard let clipped = view.clippedRange(min: mins[channel], max: maxs[channel]) else { return }
+                    (newMins[channel], newMaxs[channel], minmaxNoise[channel]) = clipped
+                }
+            }
+        }
+    }
+    return (newMins, newMaxs, minmaxNoise.reduce(0, +))
+}
+
+/// One channel of a float32 tensor in block layout, and the searches `Clipping` makes over it.
+private struct ClippedChannel {
+    let values: UnsafeRawPointer
+    let blocks: ChannelBlocks
+    let channel: Int
+    let scheme: QuantScheme
+    let scaleStorage: DType
+
+    /// The channel's clipped range under `scheme.clipping`, from its min-max range
+    /// `[min, max]`, and the squared error of the min-max range; nil for `minmax`, which
+    /// keeps the range and measures nothing.
+    func clippedRange(min: Float, max: Float) -> (min: Float, max: Float, minmaxNoise: Double)? {
+        switch scheme.clipping {
+        case .minmax:
+            nil
+        case .mse:
+            mseRange(min: min, max: max)
+        case .percentile(let p):
+            percentileRange(p, min: min, max: max)
+        }
+    }
+
+    /// `mse`: the shrink factor `α` of `Clipping.mseGrid` whose range `[α · min, α · max]` has
+    /// the least `squaredError`; the first (largest α) wins ties. α = 1 is the first candidate,
+    /// so its error is the min-max one.
+    private func mseRange(min: Float, max: Float) -> (min: Float, max: Float, minmaxNoise: Double) {
+        var best = (noise: Double.infinity, alpha: Float(1))
+        var minmaxNoise = 0.0
+        for alpha in Clipping.mseGrid {
+            let noise = squaredError(min: alpha * min, max: alpha * max)
+            if alpha == 1 { minmaxNoise = noise }
+            if noise < best.noise { best = (noise, alpha) }
+        }
+        return (best.alpha * min, best.alpha * max, minmaxNoise)
+    }
+
+    /// `percentile(p)`: the range ending at the nearest-rank values `k = ceil(p · n / 100)`
+    /// (clamped to `1 ... n`) of the channel's `n` values: `±(k-th smallest |x|)` for symmetric
+    /// schemes, the `k`-th smallest and `k`-th largest `x` widened to contain 0 for asymmetric
+    /// ones. An empty channel keeps `[min, max]`.
+    private func percentileRange(_ p: Double, min: Float, max: Float) -> (min: Float, max: Float, minmaxNoise: Double) {
+        var sorted: [Float] = []
+        sorted.reserveCapacity(blocks.outer * blocks.inner)
+        forEachValue { sorted.append(scheme.symmetric ? abs($0) : $0) }
+        sorted.sort()
+        let minmaxNoise = squaredError(min: min, max: max)
+        guard !sorted.isEmpty else { return (min, max, minmaxNoise) }
+        let rank = Swift.min(Swift.max(Int((p * Double(sorted.count) / 100).rounded(.up)), 1), sorted.count)
+        if scheme.symmetric {
+            return (-sorted[rank - 1], sorted[rank - 1], minmaxNoise)
+        }
+        return (Swift.min(sorted[sorted.count - rank], 0), Swift.max(sorted[rank - 1], 0), minmaxNoise)
+    }
+
+    /// `Σ (x - (q - z) · s)²` in float64, in C order, for the range `[min, max]`.
+    private func squaredError(min: Float, max: Float) -> Double {
+        let (scale, zeroPoint) = parameters(min: min, max: max, scheme: scheme, storage: scaleStorage)
+        let (qmin, qmax) = (Float(scheme.qmin), Float(scheme.qmax))
+        var sum = 0.0
+        forEachValue { x in
+            let q = Swift.min(Swift.max((x / scale).rounded(.toNearestOrEven) + zeroPoint, qmin), qmax)
+            let error = Double(x - (q - zeroPoint) * scale)
+            sum += error * error
+        }
+        return sum
+    }
+
     /// The channel's values in C order: `inner` consecutive values in each of the `outer` slices.
-    func forEachValue(of channel: Int, _ body: (Float) -> Void) {
+    private func forEachValue(_ body: (Float) -> Void) {
         for outer in 0 ..< blocks.outer {
             let base = (outer * blocks.channels + channel) * blocks.inner
             for i in base ..< base + blocks.inner {
@@ -64,52 +146,4 @@ func clippedRanges(
             }
         }
     }
-    /// `Σ (x - (q - z) · s)²` in float64, in C order, for the range `[lo, hi]`.
-    func squaredError(of channel: Int, lo: Float, hi: Float) -> Double {
-        let (scale, zeroPoint) = parameters(min: lo, max: hi, scheme: scheme, storage: scaleStorage)
-        let (qmin, qmax) = (Float(scheme.qmin), Float(scheme.qmax))
-        var sum = 0.0
-        forEachValue(of: channel) { x in
-            let q = Swift.min(Swift.max((x / scale).rounded(.toNearestOrEven) + zeroPoint, qmin), qmax)
-            let error = Double(x - (q - zeroPoint) * scale)
-            sum += error * error
-        }
-        return sum
-    }
-    newMins.withUnsafeMutableBufferPointer { newMins in
-        newMaxs.withUnsafeMutableBufferPointer { newMaxs in
-            minmaxNoise.withUnsafeMutableBufferPointer { minmaxNoise in
-                parallelFor(blocks.channels, threads: threads) { channel in
-                    let (lo, hi) = (mins[channel], maxs[channel])
-                    switch scheme.clipping {
-                    case .minmax:
-                        return
-                    case .mse:
-                        var best = (noise: Double.infinity, alpha: Float(1))
-                        for alpha in Clipping.mseGrid {
-                            let noise = squaredError(of: channel, lo: alpha * lo, hi: alpha * hi)
-                            if alpha == 1 { minmaxNoise[channel] = noise }
-                            if noise < best.noise { best = (noise, alpha) }
-                        }
-                        (newMins[channel], newMaxs[channel]) = (best.alpha * lo, best.alpha * hi)
-                    case .percentile(let p):
-                        var sorted: [Float] = []
-                        sorted.reserveCapacity(blocks.outer * blocks.inner)
-                        forEachValue(of: channel) { sorted.append(scheme.symmetric ? abs($0) : $0) }
-                        sorted.sort()
-                        minmaxNoise[channel] = squaredError(of: channel, lo: lo, hi: hi)
-                        guard !sorted.isEmpty else { return }
-                        let rank = Swift.min(Swift.max(Int((p * Double(sorted.count) / 100).rounded(.up)), 1), sorted.count)
-                        if scheme.symmetric {
-                            (newMins[channel], newMaxs[channel]) = (-sorted[rank - 1], sorted[rank - 1])
-                        } else {
-                            (newMins[channel], newMaxs[channel]) = (Swift.min(sorted[sorted.count - rank], 0),
-                                                                    Swift.max(sorted[rank - 1], 0))
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return (newMins, newMaxs, minmaxNoise.reduce(0, +))
 }
