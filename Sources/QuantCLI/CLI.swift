@@ -68,8 +68,6 @@ public enum CLI {
             return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
         case .overBudget, .modelOverBudget:
             return " (raise it with --max-memory SIZE)"
-        case .allocationFailed:
-            return ""
         }
     }
 }

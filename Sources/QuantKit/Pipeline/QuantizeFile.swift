@@ -56,7 +56,7 @@ func quantizePlanned(
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start),
-                              notes: PlanNote.notes(for: plan, layout: layout, roles: roles).map(\.description))
+                              notes: plan.notes(layout: layout, roles: roles).map(\.description))
 }
 
 /// Writes the steps of a plan, in order, to a file's `writer`: each kept tensor copied, each

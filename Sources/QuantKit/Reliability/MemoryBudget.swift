@@ -75,7 +75,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
     public var description: String { bytes == .max ? "unlimited" : formatBytes(bytes) }
 }
 
-/// Why a tensor cannot be processed within the memory budget, or memory ran out anyway.
+/// Why a tensor cannot be processed within the memory budget.
 public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was to be done with the tensor (see `MemoryCost` for each one's cost).
     public enum Operation: String, Sendable {
@@ -86,8 +86,6 @@ public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertib
     case overBudget(operation: Operation, needed: Int, tensorBytes: Int, budget: MemoryBudget)
     /// Evaluating a model of `modelBytes` would take `needed` bytes.
     case modelOverBudget(needed: Int, modelBytes: Int, budget: MemoryBudget)
-    /// An allocation of `byteCount` bytes failed (the budget was above what the system gives).
-    case allocationFailed(byteCount: Int)
 
     public var description: String {
         switch self {
@@ -97,8 +95,6 @@ public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertib
         case .modelOverBudget(let needed, let modelBytes, let budget):
             "evaluating this model (\(formatBytes(modelBytes)) of tensors) needs \(formatBytes(needed)) of memory, "
                 + "over the memory budget of \(budget)"
-        case .allocationFailed(let byteCount):
-            "out of memory: could not allocate \(formatBytes(byteCount))"
         }
     }
 }

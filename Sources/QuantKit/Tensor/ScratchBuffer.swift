@@ -7,7 +7,7 @@ import Darwin
 /// A byte buffer reused from one tensor to the next, so that streaming a file tensor by tensor
 /// allocates once (the size of the largest tensor) instead of once per tensor, and never
 /// zero-fills what is about to be overwritten. Memory comes from `allocateLarge`, so running
-/// out is a thrown `MemoryBudgetError`.
+/// out is a thrown `OutOfMemory`.
 public final class ScratchBuffer {
     private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// What owns bytes handed out in place of the buffer (a file mapping), kept alive until the
@@ -20,7 +20,7 @@ public final class ScratchBuffer {
 
     /// The first `count` bytes of the buffer, grown (contents dropped) when it is smaller;
     /// valid until the next call. The bytes are uninitialized until the caller writes them.
-    public func prepare(count: Int) throws(MemoryBudgetError) -> UnsafeMutableRawBufferPointer {
+    public func prepare(count: Int) throws(OutOfMemory) -> UnsafeMutableRawBufferPointer {
         held = nil
         if storage.count < count {
             release()

@@ -38,7 +38,7 @@ final class PieceBuffers {
     private var turn = 0
 
     /// Buffers for copying `total` bytes in pieces of at most `pieceSize` bytes.
-    init(total: Int, pieceSize: Int) throws(MemoryBudgetError) {
+    init(total: Int, pieceSize: Int) throws(OutOfMemory) {
         let size = min(total, pieceSize)
         let first = try allocateLarge(byteCount: size)
         do {

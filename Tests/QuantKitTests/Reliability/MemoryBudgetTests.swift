@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func failedAllocationIsAnError() {
-        #expect(throws: MemoryBudgetError.allocationFailed(byteCount: Int.max / 2)) {
+        #expect(throws: OutOfMemory(byteCount: Int.max / 2)) {
             _ = try ScratchBuffer().prepare(count: Int.max / 2)
         }
     }

@@ -10,25 +10,6 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
     /// Scales and codes follow compressed-tensors' rounding rather than the reference rule.
     case compressedTensorsRounding
 
-    /// The notes of `plan` written in `layout` for a checkpoint of `roles`, in this order.
-    public static func notes(for plan: QuantizationPlan, layout: any QuantizedLayout, roles: ModuleRoles? = nil) -> [PlanNote] {
-        var notes: [PlanNote] = []
-        var kept: [(role: ModuleRole, tensors: [String])] = []
-        for step in plan.steps {
-            guard let role = step.keptRole else { continue }
-            if let index = kept.firstIndex(where: { $0.role == role }) {
-                kept[index].tensors.append(step.tensor.name)
-            } else {
-                kept.append((role, [step.tensor.name]))
-            }
-        }
-        if !kept.isEmpty { notes.append(.keptInFloat(kept)) }
-        let schemes = plan.steps.compactMap(\.scheme)
-        notes += layout.notes(for: schemes, roles: roles).map(PlanNote.layout)
-        if schemes.contains(where: { $0.scaleRule == .compressedTensors }) { notes.append(.compressedTensorsRounding) }
-        return notes
-    }
-
     public var description: String {
         switch self {
         case .keptInFloat(let groups):
