@@ -46,8 +46,10 @@ public struct SchemeComparison: Sendable {
     public init(float: FloatNetwork, activation: Activation, data: EvaluationData, compute: ComputePath, axis: Int,
                 include: [Regex<AnyRegexOutput>], exclude: [Regex<AnyRegexOutput>], path: String,
                 calibration: EvaluationData? = nil, gptq: GPTQOptions = GPTQOptions()) throws {
-        var methods: [(label: String, method: QuantizationMethod, clipping: Clipping)] = [("rtn", .rtn, .minmax), ("rtn+mse", .rtn, .mse)]
-        if calibration != nil { methods += [("gptq", .gptq, .minmax), ("awq", .awq, .minmax)] }
+        var methods: [(label: String, method: any QuantizationMethod, clipping: Clipping)] = [
+            ("rtn", RoundToNearest(), .minmax), ("rtn+mse", RoundToNearest(), .mse),
+        ]
+        if calibration != nil { methods += [("gptq", GPTQ(options: gptq), .minmax), ("awq", AWQ(), .minmax)] }
         var rows: [Row] = []
         for bits in SchemeComparison.bitWidths {
             var group: [Row] = []
@@ -57,8 +59,8 @@ public struct SchemeComparison: Sendable {
                     scheme?.clipping = clipping
                     let rules = SelectionRules(defaultScheme: scheme, include: include, exclude: exclude)
                     let quantized = try QuantizedNetwork(float: float, rules: rules, path: path, method: method,
-                                                         calibration: method == .rtn ? nil : calibration, activation: activation,
-                                                         gptq: gptq)
+                                                         calibration: method.needsCalibration ? calibration : nil,
+                                                         activation: activation)
                     let e = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
                     group.append(Row(method: label, scheme: name, bits: bits, bytes: e.quantizedBytes, compression: e.compression,
                                      agreement: e.output.agreement, accuracy: e.accuracyQuantized, accuracyFloat: e.accuracyFloat,
