@@ -104,11 +104,10 @@ enum EvalCommand: Command {
             quantized = try QuantizedNetwork(float: float, archive: QuantizedArchive(source: openTensorSource(path: quantizedPath)))
             origin = quantizedPath
         } else {
-            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: choice.method,
-                                             calibration: calibration, activation: activation, gptq: choice.gptq,
-                                             keepOutliers: choice.keepOutliers)
+            quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: choice.quantizationMethod,
+                                             calibration: calibration, activation: activation)
             origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
-                + (choice.method == .rtn ? "" : ", \(choice.method.rawValue) on \(calibration!.rows) calibration rows")
+                + (!choice.method.needsCalibration ? "" : ", \(choice.method.name) on \(calibration!.rows) calibration rows")
                 + (choice.keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
         }

@@ -94,7 +94,7 @@ enum QuantizeCommand: Command {
     static let methodOptions = [
         OptionSpec("method", valueName: "M",
                    help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration).",
-                   allowedValues: QuantizationMethod.allCases.map(\.rawValue), defaultValue: "rtn"),
+                   allowedValues: QuantizationMethods.names, defaultValue: "rtn"),
         OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq."),
         OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01"),
         .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
@@ -166,13 +166,8 @@ enum QuantizeCommand: Command {
         if choice.keepOutliers != nil, !layout.holdsOutlierColumns {
             throw UsageError.conflicting("--keep-outliers", "safetensors output (compressed-tensors has no float16 outlier columns)")
         }
-        var overrides: [String: TensorOverride] = [:]
-        if let calibration = choice.calibration {
-            guard !plan.sharded else { throw UsageError.conflicting("--method \(choice.method.rawValue)", "several shards or a folder") }
-            overrides = try CalibratedQuantization.overrides(
-                source: openTensorSource(path: plan.jobs[0].input, threads: options.threads), rules: rules, layout: layout,
-                method: choice.method, calibrationPath: calibration, activation: options.activation,
-                gptq: choice.gptq, keepOutliers: choice.keepOutliers)
+        if choice.calibration != nil, plan.sharded {
+            throw UsageError.conflicting("--method \(choice.method.name)", "several shards or a folder")
         }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
@@ -184,7 +179,9 @@ enum QuantizeCommand: Command {
         } : nil
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, compress: options.compress,
                                              overwrite: options.force,
-                                             threads: options.threads, overrides: overrides,
+                                             threads: options.threads,
+                                             method: MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
+                                                               activation: options.activation),
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = options.report == .json

@@ -30,48 +30,6 @@ public enum NetworkLayer: Sendable {
     }
 }
 
-/// An MLP read from a tensor file (see `NetworkLayout`), in float32.
-public struct FloatNetwork: Sendable {
-    public let layout: NetworkLayout
-    public let layers: [Linear]
-    /// The weight and bias tensors as the file describes them, layer by layer.
-    public let tensorInfos: [TensorInfo]
-    /// Parameter bytes at their stored dtypes.
-    public var byteCount: Int { tensorInfos.reduce(0) { $0 + $1.storedByteCount } }
-
-    /// Reads the layers of `source` (float16 and float64 become float32), refusing NaN and infinity.
-    public init(source: any TensorSource) throws {
-        do {
-            layout = try NetworkLayout(tensors: source.tensors)
-        } catch {
-            throw FileError(path: source.path, error)
-        }
-        let infos = Dictionary(source.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var layers: [Linear] = []
-        var tensorInfos: [TensorInfo] = []
-        for layer in layout.layers {
-            let weight = try loadFiniteValues(of: layer.weightName, in: source)
-            let bias = try layer.biasName.map { try loadFiniteValues(of: $0, in: source) }
-            layers.append(Linear(weight: weight, bias: bias, outFeatures: layer.outFeatures, inFeatures: layer.inFeatures))
-            tensorInfos += [layer.weightName, layer.biasName].compactMap { $0.flatMap { infos[$0] } }
-        }
-        self.layers = layers
-        self.tensorInfos = tensorInfos
-    }
-}
-
-/// The float32 values of the floating tensor `name` of `source`, refusing NaN and infinity.
-func loadFiniteValues(of name: String, in source: any TensorSource) throws -> [Float] {
-    let tensor = try source.load(name)
-    let values = tensor.floatValues()!
-    do {
-        try NonFiniteValue.check(values, shape: tensor.shape, storedDType: tensor.dtype)
-    } catch {
-        throw FileError(path: source.path, member: name, error)
-    }
-    return values
-}
-
 /// The quantized counterpart of a `FloatNetwork`: each layer's weight quantized (or kept), its
 /// bias kept, or quantized and dequantized back to float32 when the rules select it.
 public struct QuantizedNetwork: Sendable {
@@ -89,50 +47,43 @@ public struct QuantizedNetwork: Sendable {
         }
     }
 
-    /// Quantizes `float` in memory under `rules`, as `quantize` would write it; `method`s other
-    /// than `rtn` run on the `calibration` rows (see `CalibratedQuantization`).
-    public init(float: FloatNetwork, rules: SelectionRules, path: String, method: QuantizationMethod = .rtn,
-                calibration: EvaluationData? = nil, activation: Activation = .relu, gptq: GPTQOptions = GPTQOptions(),
-                keepOutliers: Float? = nil) throws {
-        let plan: QuantizationPlan
-        do {
-            plan = try QuantizationPlan(tensors: float.tensorInfos, rules: rules)
-        } catch {
-            throw FileError(path: path, error)
-        }
-        let schemes = Dictionary(plan.steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
+    /// Quantizes `float` in memory under `rules`, as `quantize` would write it: `method` runs
+    /// through `NetworkQuantization` (on the `calibration` rows captured with `activation`, when
+    /// given), and a bias the rules select but the method left alone is rounded to nearest and
+    /// dequantized back to float32, as `quantize` streams it.
+    public init(float: FloatNetwork, rules: SelectionRules, path: String, method: any QuantizationMethod = RoundToNearest(),
+                calibration: EvaluationData? = nil, activation: Activation = .relu) throws {
+        let run = try NetworkQuantization(float: float, rules: rules, path: path, method: method, calibration: calibration,
+                                          activation: activation)
         let floatBytes = Dictionary(float.tensorInfos.map { ($0.name, $0.storedByteCount) }, uniquingKeysWith: { first, _ in first })
-        let weightSchemesByLayer = float.layout.layers.map { schemes[$0.weightName] ?? nil }
-        let calibrated: CalibratedQuantization? = try calibration.map {
-            try CalibratedQuantization(float: float, schemes: weightSchemesByLayer, method: method, calibration: $0,
-                                       activation: activation, gptq: gptq, keepOutliers: keepOutliers)
-        }
         var layers: [NetworkLayer] = []
-        var weightSchemes: [QuantScheme?] = []
         var bytes = 0
-        for (index, (description, linear)) in zip(float.layout.layers, float.layers).enumerated() {
-            let shape = [linear.outFeatures, linear.inFeatures]
-            let floatWeight = calibrated?.floatWeights[index] ?? linear.weight
-            var bias = calibrated?.biases[index] ?? linear.bias
-            if let name = description.biasName, let scheme = schemes[name] ?? nil, let values = bias {
-                let quantized = try quantize(values, shape: [values.count], scheme: scheme)
-                bias = quantized.dequantized()
-                bytes += quantized.storedByteCount
-            } else if let name = description.biasName {
-                bytes += floatBytes[name] ?? 0
+        for (description, linear) in zip(float.layout.layers, float.layers) {
+            var bias = linear.bias
+            if let name = description.biasName, let values = linear.bias {
+                switch run.tensors[name] {
+                case .quantized(let quantized, _)?:
+                    (bias, bytes) = (quantized.dequantized(), bytes + quantized.storedByteCount)
+                case .float(let changed)?:
+                    (bias, bytes) = (changed, bytes + (floatBytes[name] ?? 0))
+                case .quantizedWhenRead?, nil:
+                    let rounded = try (run.schemes[name] ?? nil).map { try quantize(values, shape: [values.count], scheme: $0) }
+                    bias = rounded?.dequantized() ?? bias
+                    bytes += rounded?.storedByteCount ?? floatBytes[name] ?? 0
+                }
             }
-            if let scheme = schemes[description.weightName] ?? nil {
-                let weight = try calibrated?.weights[index] ?? quantize(floatWeight, shape: shape, scheme: scheme)
+            if case .quantized(let weight, _)? = run.tensors[description.weightName] {
                 layers.append(.quantized(QuantizedLinear(weight: weight, bias: bias)))
                 bytes += weight.storedByteCount
             } else {
-                layers.append(.float(Linear(weight: floatWeight, bias: bias, outFeatures: shape[0], inFeatures: shape[1])))
+                var weight = linear.weight
+                if case .float(let values)? = run.tensors[description.weightName] { weight = values }
+                layers.append(.float(Linear(weight: weight, bias: bias, outFeatures: linear.outFeatures, inFeatures: linear.inFeatures)))
                 bytes += floatBytes[description.weightName] ?? 0
             }
-            weightSchemes.append(schemes[description.weightName] ?? nil)
         }
         self.layers = layers
-        self.schemes = weightSchemes
+        self.schemes = float.layout.layers.map { run.schemes[$0.weightName] ?? nil }
         self.byteCount = bytes
     }
 

@@ -46,21 +46,25 @@ public struct SchemeComparison: Sendable {
     public init(float: FloatNetwork, activation: Activation, data: EvaluationData, compute: ComputePath, axis: Int,
                 include: [Regex<AnyRegexOutput>], exclude: [Regex<AnyRegexOutput>], path: String,
                 calibration: EvaluationData? = nil, gptq: GPTQOptions = GPTQOptions()) throws {
-        var methods: [(label: String, method: QuantizationMethod, clipping: Clipping)] = [("rtn", .rtn, .minmax), ("rtn+mse", .rtn, .mse)]
-        if calibration != nil { methods += [("gptq", .gptq, .minmax), ("awq", .awq, .minmax)] }
+        var methods = [ComparedMethod(label: "rtn", method: RoundToNearest(), clipping: .minmax),
+                       ComparedMethod(label: "rtn+mse", method: RoundToNearest(), clipping: .mse)]
+        if calibration != nil {
+            methods += [ComparedMethod(label: "gptq", method: GPTQ(options: gptq), clipping: .minmax),
+                        ComparedMethod(label: "awq", method: AWQ(), clipping: .minmax)]
+        }
         var rows: [Row] = []
         for bits in SchemeComparison.bitWidths {
             var group: [Row] = []
-            for (label, method, clipping) in methods {
+            for compared in methods {
                 for name in QuantScheme.names {
                     var scheme = QuantScheme(name: name, bits: bits, axis: axis)
-                    scheme?.clipping = clipping
+                    scheme?.clipping = compared.clipping
                     let rules = SelectionRules(defaultScheme: scheme, include: include, exclude: exclude)
-                    let quantized = try QuantizedNetwork(float: float, rules: rules, path: path, method: method,
-                                                         calibration: method == .rtn ? nil : calibration, activation: activation,
-                                                         gptq: gptq)
+                    let quantized = try QuantizedNetwork(float: float, rules: rules, path: path, method: compared.method,
+                                                         calibration: compared.method.needsCalibration ? calibration : nil,
+                                                         activation: activation)
                     let e = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
-                    group.append(Row(method: label, scheme: name, bits: bits, bytes: e.quantizedBytes, compression: e.compression,
+                    group.append(Row(method: compared.label, scheme: name, bits: bits, bytes: e.quantizedBytes, compression: e.compression,
                                      agreement: e.output.agreement, accuracy: e.accuracyQuantized, accuracyFloat: e.accuracyFloat,
                                      outputMSE: e.output.mse, cosine: e.output.cosine))
                 }
@@ -73,6 +77,14 @@ public struct SchemeComparison: Sendable {
         }
         self.rows = rows
         self.floatBytes = float.byteCount
+    }
+
+    /// A method as the comparison runs it: its row label, the method, and the clipping rule
+    /// its schemes use.
+    struct ComparedMethod {
+        let label: String
+        let method: any QuantizationMethod
+        let clipping: Clipping
     }
 
     /// One table; a blank line between bit widths.

@@ -37,8 +37,7 @@ public struct AWQSearch: Sendable {
             for k in 0 ..< inFeatures { magnitude[k] += Double(abs(inputs[row * inFeatures + k])) }
         }
         let means = magnitude.map { Float($0 / Double(samples)) }
-        var best: (mse: Double, ratio: Float, scales: [Float])?
-        var plain = 0.0
+        var candidates: [Candidate] = []
         for step in 0 ..< grid {
             let ratio = Float(step) / Float(grid)
             var scales = means.map { Swift.max(pow($0, ratio), 1e-4) }
@@ -46,13 +45,21 @@ public struct AWQSearch: Sendable {
             scales = scales.map { $0 / norm }
             let mse = try AWQSearch.outputMSE(weight: weight, scales: scales, outFeatures: outFeatures, inFeatures: inFeatures,
                                               inputs: inputs, samples: samples, scheme: scheme, reference: reference)
-            if step == 0 { plain = mse }
-            if best == nil || mse < best!.mse { best = (mse, ratio, scales) }
+            candidates.append(Candidate(ratio: ratio, scales: scales, mse: mse))
         }
-        scales = best!.scales
-        ratio = best!.ratio
-        roundToNearestMSE = plain
-        chosenMSE = best!.mse
+        // The first of equal errors: the smallest ratio.
+        let best = candidates.min { $0.mse < $1.mse }!
+        scales = best.scales
+        ratio = best.ratio
+        roundToNearestMSE = candidates[0].mse
+        chosenMSE = best.mse
+    }
+
+    /// One ratio tried: its scales and their output MSE on the calibration rows.
+    struct Candidate {
+        let ratio: Float
+        let scales: [Float]
+        let mse: Double
     }
 
     /// `W · diag(s)`: column `k` of the weight times `scales[k]`.

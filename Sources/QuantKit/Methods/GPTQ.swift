@@ -43,32 +43,12 @@
 /// - `quantize(_:shape:scheme:)`, the round-to-nearest baseline.
 public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
                          scheme: QuantScheme, options: GPTQOptions = GPTQOptions()) throws -> QuantizedTensor {
+    let groupSize = try checkedGPTQGroupSize(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures, inputs: inputs,
+                                             samples: samples, scheme: scheme, options: options)
     let (rows, n) = (outFeatures, inFeatures)
-    guard rows > 0, n > 0, samples > 0 else { throw GPTQError.emptyLayer(outFeatures: rows, inFeatures: n, samples: samples) }
-    let (weightCount, weightOverflow) = rows.multipliedReportingOverflow(by: n)
-    guard !weightOverflow, weight.count == weightCount else {
-        throw GPTQError.weightSizeMismatch(count: weight.count, outFeatures: rows, inFeatures: n)
-    }
-    let (inputCount, inputOverflow) = samples.multipliedReportingOverflow(by: n)
-    guard !inputOverflow, inputs.count == inputCount else {
-        throw GPTQError.inputSizeMismatch(count: inputs.count, samples: samples, inFeatures: n)
-    }
-    if let index = firstNonFiniteIndex(weight) { throw GPTQError.nonFiniteWeight(index: index) }
-    if let index = firstNonFiniteIndex(inputs) { throw GPTQError.nonFiniteInput(index: index) }
-    guard options.damp >= 0, options.damp.isFinite, options.blockSize >= 1 else { throw GPTQError.invalidOptions(options) }
-    var groupSize: Int?
-    switch scheme.granularity {
-    case .perTensor: break
-    case .perChannel(let axis):
-        guard axis == 0 || axis == -2 else { throw GPTQError.unsupportedAxis(axis) }
-    case .perGroup(let size):
-        guard size >= 1, n % size == 0 else { throw GPTQError.groupSizeMismatch(groupSize: size, inFeatures: n) }
-        groupSize = size
-    }
-
     var hessian = GPTQHessian(inputs: inputs, samples: samples, inFeatures: n)
     // Column-major: column c of the weight is `columns[c * rows ..< (c + 1) * rows]`, so every
-    // per-column step below runs over contiguous memory.
+    // per-column step runs over contiguous memory.
     var columns = [Float](repeating: 0, count: rows * n)
     for r in 0 ..< rows {
         for c in 0 ..< n { columns[c * rows + r] = weight[r * n + c] }
@@ -82,85 +62,56 @@ public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, inp
     let staticGroups: [GPTQGrid.Parameters]? = groupSize.flatMap { g in
         options.activationOrder ? stride(from: 0, to: n, by: g).map { grid.parameters(columns, columnRange: $0 ..< $0 + g) } : nil
     }
-
     var order = Array(0 ..< n)
     if options.activationOrder {
         let diagonal = hessian.diagonal
         order.sort { diagonal[$0] > diagonal[$1] || (diagonal[$0] == diagonal[$1] && $0 < $1) }
         hessian = hessian.permuted(order)
-        var permuted = columns
-        for p in 0 ..< n {
-            for r in 0 ..< rows { permuted[p * rows + r] = columns[order[p] * rows + r] }
-        }
-        columns = permuted
+        columns = permutedColumns(columns, order: order, rows: rows)
     }
-    let u = try hessian.inverseUpperFactor(damp: options.damp)
-
-    let groupCount = groupSize.map { n / $0 } ?? 0
-    var codes = [UInt8](repeating: 0, count: rows * n)
-    var groupScales = [Float](repeating: 0, count: rows * groupCount)
-    var groupZeroPoints = [Int32](repeating: 0, count: scheme.symmetric ? 0 : rows * groupCount)
+    var pass = GPTQColumnPass(grid: grid, columns: columns, order: order, inverseFactor: try hessian.inverseUpperFactor(damp: options.damp),
+                              groupSize: groupSize, staticGroups: staticGroups, fixedParameters: fixedParameters)
     var blockSize = options.blockSize
     if let g = groupSize, staticGroups == nil { blockSize = max(1, blockSize / g) * g }
-    var errors = [Float](repeating: 0, count: rows * min(blockSize, n))
-    var correction = [Float](repeating: 0, count: rows)
-    // Per group, replaced at each group's first column (or by its static parameters) before use.
-    var parameters = fixedParameters ?? grid.parameters(columns, columnRange: 0 ..< 0)
+    pass.run(blockSize: blockSize)
+    return pass.result()
+}
 
-    for blockStart in stride(from: 0, to: n, by: blockSize) {
-        let blockEnd = min(blockStart + blockSize, n)
-        for p in blockStart ..< blockEnd {
-            if let g = groupSize {
-                if let staticGroups {
-                    parameters = staticGroups[order[p] / g]
-                } else if p % g == 0 {
-                    parameters = grid.parameters(columns, columnRange: p ..< p + g)
-                    for r in 0 ..< rows { groupScales[r * groupCount + p / g] = parameters.scales[r] }
-                    if !scheme.symmetric {
-                        for r in 0 ..< rows { groupZeroPoints[r * groupCount + p / g] = parameters.zeroPoints[r] }
-                    }
-                }
-            }
-            let pivot = u[p * n + p]
-            let column = order[p]
-            let errorBase = (p - blockStart) * rows
-            for r in 0 ..< rows {
-                let x = columns[p * rows + r]
-                let (code, value) = grid.quantize(x, scale: parameters.scales[r], zeroPoint: parameters.zeroPointValues[r])
-                codes[r * n + column] = code
-                errors[errorBase + r] = (x - value) / pivot
-            }
-            for j in p + 1 ..< blockEnd {
-                let h = u[p * n + j]
-                for r in 0 ..< rows { columns[j * rows + r] -= errors[errorBase + r] * h }
-            }
-        }
-        for j in blockEnd ..< n {
-            for r in 0 ..< rows { correction[r] = 0 }
-            for k in blockStart ..< blockEnd {
-                let h = u[k * n + j]
-                let errorBase = (k - blockStart) * rows
-                for r in 0 ..< rows { correction[r] += errors[errorBase + r] * h }
-            }
-            for r in 0 ..< rows { columns[j * rows + r] -= correction[r] }
-        }
+/// Checks `gptqQuantize`'s arguments (see its `Throws`) and returns the scheme's group size
+/// (nil per channel or per tensor).
+func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
+                          scheme: QuantScheme, options: GPTQOptions) throws(GPTQError) -> Int? {
+    let (rows, n) = (outFeatures, inFeatures)
+    guard rows > 0, n > 0, samples > 0 else { throw .emptyLayer(outFeatures: rows, inFeatures: n, samples: samples) }
+    let (weightCount, weightOverflow) = rows.multipliedReportingOverflow(by: n)
+    guard !weightOverflow, weight.count == weightCount else {
+        throw .weightSizeMismatch(count: weight.count, outFeatures: rows, inFeatures: n)
     }
-
-    if let staticGroups {
-        for (group, groupParameters) in staticGroups.enumerated() {
-            for r in 0 ..< rows {
-                groupScales[r * groupCount + group] = groupParameters.scales[r]
-                if !scheme.symmetric { groupZeroPoints[r * groupCount + group] = groupParameters.zeroPoints[r] }
-            }
-        }
+    let (inputCount, inputOverflow) = samples.multipliedReportingOverflow(by: n)
+    guard !inputOverflow, inputs.count == inputCount else {
+        throw .inputSizeMismatch(count: inputs.count, samples: samples, inFeatures: n)
     }
-    let scales: [Float]
-    let zeroPoints: [Int32]
+    if let index = firstNonFiniteIndex(weight) { throw .nonFiniteWeight(index: index) }
+    if let index = firstNonFiniteIndex(inputs) { throw .nonFiniteInput(index: index) }
+    guard options.damp >= 0, options.damp.isFinite, options.blockSize >= 1 else { throw .invalidOptions(options) }
     switch scheme.granularity {
-    case .perGroup: (scales, zeroPoints) = (groupScales, groupZeroPoints)
-    case .perChannel: (scales, zeroPoints) = (fixedParameters!.scales, fixedParameters!.zeroPoints)
-    case .perTensor: (scales, zeroPoints) = (Array(fixedParameters!.scales.prefix(1)), Array(fixedParameters!.zeroPoints.prefix(1)))
+    case .perTensor:
+        return nil
+    case .perChannel(let axis):
+        guard axis == 0 || axis == -2 else { throw .unsupportedAxis(axis) }
+        return nil
+    case .perGroup(let size):
+        guard size >= 1, n % size == 0 else { throw .groupSizeMismatch(groupSize: size, inFeatures: n) }
+        return size
     }
-    let axis: Int? = if case .perChannel = scheme.granularity { 0 } else { nil }
-    return QuantizedTensor(scheme: scheme, shape: [rows, n], codes: codes, scales: scales, zeroPoints: zeroPoints, axis: axis)
+}
+
+/// The column-major weight `columns` (`rows` values per column) with column `p` taken from
+/// column `order[p]`.
+func permutedColumns(_ columns: [Float], order: [Int], rows: Int) -> [Float] {
+    var permuted = columns
+    for p in order.indices {
+        for r in 0 ..< rows { permuted[p * rows + r] = columns[order[p] * rows + r] }
+    }
+    return permuted
 }

@@ -1,15 +1,26 @@
-/// How weights are rounded to codes, beyond the scheme's scales.
+/// How the codes and scales of a network's weights are chosen: the seam every method
+/// (round-to-nearest, GPTQ, AWQ, outlier columns, ...) conforms to.
 ///
-/// - `rtn`: round to nearest with the scheme's scales (min-max or `--clip`), tensor by tensor.
-/// - `gptq`: each layer column by column, compensating each column's rounding error on the
-///   columns not yet quantized (`gptqQuantize`).
-/// - `awq`: per-input-channel scales searched from the activation magnitudes (`AWQSearch`),
-///   folded into the previous layer, then round to nearest.
+/// A method sees the whole network (`LayersToQuantize`: every layer's float weight and bias,
+/// the scheme each weight is quantized under, and, when given, the calibration rows captured at
+/// every layer's input) and returns each weight's `QuantizedTensor` plus the float weights and
+/// biases it changed (`MethodResult`). Most methods choose each weight alone and conform through
+/// `WeightQuantizationMethod`, which supplies the loop over the layers; a method that moves
+/// values between layers (AWQ's folding) implements `quantize(_:)` itself.
 ///
-/// `gptq` and `awq` need calibration rows run through the float network, so they need the
-/// network (an MLP whose tensor names describe its layers, as for `eval`).
-public enum QuantizationMethod: String, CaseIterable, Sendable, Codable {
-    case rtn, gptq, awq
+/// A new method is a conforming type plus one line in `QuantizationMethods.all`.
+public protocol QuantizationMethod: Sendable {
+    /// The word that names the method (`--method`), also recorded as the `method` of every
+    /// tensor the method wrote (see `TensorOverride`).
+    var name: String { get }
+    /// Whether `quantize(_:)` needs `LayersToQuantize.calibration` (it throws
+    /// `QuantizationMethodError.needsCalibration` without it).
+    var needsCalibration: Bool { get }
 
-    public var needsCalibration: Bool { self != .rtn }
+    /// Quantizes the weights of `layers` that have a scheme; weights without one stay float.
+    func quantize(_ layers: LayersToQuantize) throws -> MethodResult
+
+    /// This method with, in every quantized weight, the input columns whose calibration inputs
+    /// exceed `threshold` in magnitude kept in float16 beside the codes (`OutlierColumns`).
+    func keepingOutlierColumns(above threshold: Float) -> any QuantizationMethod
 }

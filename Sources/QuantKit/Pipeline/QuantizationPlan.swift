@@ -17,6 +17,11 @@ public struct QuantizationPlan: Sendable {
     /// The tensors the output holds, in the order they are written.
     public var outputTensors: [TensorInfo] { steps.flatMap(\.members) }
 
+    /// Each step's scheme by tensor name (nil: kept; the first of two equal names).
+    public var schemes: [String: QuantScheme?] {
+        Dictionary(steps.map { ($0.tensor.name, $0.scheme) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Plans the tensors of `source`, the error naming its file.
     public init(of source: any TensorSource, rules: SelectionRules, layout: any QuantizedLayout) throws(FileError) {
         do {

@@ -11,17 +11,19 @@ import Foundation
 /// is interrupted (`InterruptCleanup`), the files this run already wrote are removed again,
 /// and the folders it created.
 /// - Parameters:
-///   - overrides: tensors a whole-network method computed (see `quantizeFile`).
+///   - method: the method choosing the codes (`methodOverrides`), run on the inputs as opened
+///     and planned here; round to nearest by default, which streams.
 ///   - progress: called before each tensor with the shard's index and the bytes of tensor data
 ///     done in all shards so far.
 public func quantizeCheckpoint(
     plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout, compress: Bool = false, overwrite: Bool,
     threads: Int = defaultThreadCount,
-    overrides: [String: TensorOverride] = [:], memoryBudget: MemoryBudget = .unlimited,
+    method: MethodRun = MethodRun(), memoryBudget: MemoryBudget = .unlimited,
     progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
     let plans = try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) }
+    let overrides = try methodOverrides(sources: sources, plans: plans, run: method)
     for (source, sourcePlan) in zip(sources, plans) {
         try memoryBudget.check(sourcePlan, path: source.path, overridden: { overrides[$0] != nil })
     }

@@ -10,8 +10,8 @@ import Foundation
 /// has been written; on any error the temporary file is removed and the error, wrapped in a
 /// `FileError` naming the input and tensor, is rethrown.
 /// - Parameters:
-///   - overrides: tensors whose result a whole-network method computed already
-///     (`CalibratedQuantization`): written as given instead of being quantized here.
+///   - overrides: tensors a method other than streamed round-to-nearest quantizes (see
+///     `methodOverrides`): written as given, or quantized by the method when read.
 ///   - run: where the committed output is recorded (see `OutputRun`), for a caller that writes
 ///     several files and removes them all if one fails.
 ///   - progress: called before each tensor (for a terminal's progress line).
@@ -84,7 +84,7 @@ struct StepWriter {
             guard let override else { return try copyKept(step, from: source, layout: layout, writer: writer) }
             let (info, bytes) = try nextWhole()
             return try writeOverride(override, info: info, original: bytes, members: step.members, layout: layout,
-                                     writer: writer)
+                                     writer: writer, source: source.path)
         }
         let (info, bytes) = try nextWhole()
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, members: step.members,
@@ -194,32 +194,19 @@ func writeAuxiliary(of info: TensorInfo, scheme: QuantScheme, axis: Int?, scales
     }
 }
 
-/// What a whole-network method (`CalibratedQuantization`) made of one tensor.
-public enum TensorOverride: Sendable {
-    /// The quantized tensor `method` computed.
-    case quantized(QuantizedTensor, method: QuantizationMethod)
-    /// New float values for a tensor kept in float (a bias or weight AWQ divided by its scales).
-    case float([Float])
-
-    var method: String? {
-        if case .quantized(_, let method) = self { return method.rawValue }
-        return nil
-    }
-
-    var outliers: OutlierColumns? {
-        if case .quantized(let tensor, _) = self { return tensor.outliers }
-        return nil
-    }
-}
-
 /// Writes `override` for the tensor `info` (whose stored data is `original`, and whose output
 /// is `members`) in `layout`: a quantized tensor's encoded codes and auxiliary members, or the
-/// new float values in the tensor's dtype; returns its report line, the error measured
-/// against `original`.
+/// new float values in the tensor's dtype (a tensor a method quantizes when read is quantized
+/// from its float32 values first; errors name `source`); returns its report line, the error
+/// measured against `original`.
 func writeOverride(_ override: TensorOverride, info: TensorInfo, original: UnsafeRawBufferPointer, members: [TensorInfo],
-                   layout: any QuantizedLayout, writer: any TensorFileWriter) throws -> QuantizationReport.TensorLine {
+                   layout: any QuantizedLayout, writer: any TensorFileWriter, source: String) throws -> QuantizationReport.TensorLine {
     let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(original)).floatValues()!
     switch override {
+    case .quantizedWhenRead(let method, let methodScheme):
+        let quantized = try TensorOverride.quantize(values, info: info, scheme: methodScheme, by: method, source: source)
+        return try writeOverride(.quantized(quantized, method: method.name), info: info, original: original, members: members,
+                                 layout: layout, writer: writer, source: source)
     case .float(let replacement):
         let tensor = Tensor(shape: info.shape, values: replacement, storedAs: layout.fileFormat.storedDType(info.dtype))
         try writer.add(name: info.name, tensor: tensor)

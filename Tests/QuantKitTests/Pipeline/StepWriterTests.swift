@@ -84,7 +84,7 @@ import Testing
         var given = try quantize(values.map { $0 / 2 }, shape: [6, 32], scheme: QuantScheme(name: "per-channel", bits: 8)!)
         given.outliers = OutlierColumns(columns: [3], values: (0 ..< 6).map { Float($0) })
         let (writer, lines) = try Self.write(plan, of: source, layout: NPZLayout(),
-                                             overrides: ["fc1.weight": .quantized(given, method: .gptq),
+                                             overrides: ["fc1.weight": .quantized(given, method: "gptq"),
                                                          "fc1.bias": .float([1, 2, 3, 4, 5, 6])])
         let names = writer.members.map(\.info.name)
         #expect(names.prefix(5) == ["fc1.weight", "fc1.weight_scale", "fc1.weight_outlier_columns", "fc1.weight_outliers", "fc1.bias"])

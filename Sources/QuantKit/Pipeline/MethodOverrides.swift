@@ -1,0 +1,59 @@
+/// A quantization method to run over a checkpoint instead of streaming round-to-nearest, with
+/// the file of its calibration rows (nil: none) and the activation between layers they run
+/// through.
+public struct MethodRun: Sendable {
+    public var method: any QuantizationMethod
+    public var calibrationPath: String?
+    public var activation: Activation
+
+    public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu) {
+        self.method = method
+        self.calibrationPath = calibrationPath
+        self.activation = activation
+    }
+}
+
+/// What `quantizeCheckpoint` writes instead of streaming round-to-nearest when `run`'s method
+/// runs on `sources`, planned as `plans`:
+/// - round to nearest without calibration: nothing; `quantizeFile` streams every tensor, and
+///   memory follows the largest tensor;
+/// - another method that needs no calibration and chooses each weight alone
+///   (`WeightQuantizationMethod`): every selected tensor of every input, quantized by it when
+///   read (`TensorOverride.quantizedWhenRead`), on any file;
+/// - otherwise the method sees the whole network: the one input is read as an MLP
+///   (`FloatNetwork`) and run through `NetworkQuantization` under the plan's schemes.
+///
+/// Throws `MethodOverridesError.severalInputs` when a whole-network run is asked of several
+/// files, and what reading the network and calibration rows and the method throw.
+func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun) throws -> [String: TensorOverride] {
+    let method = run.method
+    if run.calibrationPath == nil, !method.needsCalibration {
+        if method is RoundToNearest { return [:] }
+        if let weightMethod = method as? any WeightQuantizationMethod {
+            return plans.flatMap(\.steps).reduce(into: [:]) { overrides, step in
+                guard let scheme = step.scheme, overrides[step.tensor.name] == nil else { return }
+                overrides[step.tensor.name] = .quantizedWhenRead(by: weightMethod, scheme: scheme)
+            }
+        }
+    }
+    guard sources.count == 1 else { throw MethodOverridesError.severalInputs(method: method.name) }
+    let float = try FloatNetwork(source: sources[0])
+    let rows = try run.calibrationPath.map { path in
+        try EvaluationData(inputPath: path, labelsPath: nil, width: float.layout.inFeatures, classes: float.layout.outFeatures)
+    }
+    return try NetworkQuantization(float: float, schemes: plans[0].schemes, method: method, calibration: rows,
+                                   activation: run.activation).tensors
+}
+
+/// Why `methodOverrides` could not run a method.
+public enum MethodOverridesError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A method that sees the whole network was given several files.
+    case severalInputs(method: String)
+
+    public var description: String {
+        switch self {
+        case .severalInputs(let method):
+            "the \(method) method reads the whole network from one file, not from several shards or a folder"
+        }
+    }
+}
