@@ -7,6 +7,16 @@ public struct FloatNetwork: Sendable {
     /// Parameter bytes at their stored dtypes.
     public var byteCount: Int { tensorInfos.reduce(0) { $0 + $1.storedByteCount } }
 
+    /// The float32 values of the weights and biases called `names`, by name.
+    public func values(of names: Set<String>) -> [String: [Float]] {
+        var values: [String: [Float]] = [:]
+        for (description, layer) in zip(layout.layers, layers) {
+            if names.contains(description.weightName) { values[description.weightName] = layer.weight }
+            if let name = description.biasName, names.contains(name), let bias = layer.bias { values[name] = bias }
+        }
+        return values
+    }
+
     /// Reads the layers of `source` (float16 and float64 become float32), refusing NaN and infinity.
     public init(source: any TensorSource) throws {
         do {

@@ -13,6 +13,18 @@ public struct MethodRun: Sendable {
     }
 }
 
+/// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
+/// streaming them through round-to-nearest: `overrides` by tensor name, and the float32 values
+/// the method read of them (`originals`), against which each one's error is measured without
+/// reading and converting the tensor again.
+public struct MethodOutput: Sendable {
+    public var overrides: [String: TensorOverride] = [:]
+    public var originals: [String: [Float]] = [:]
+
+    /// Round to nearest, streamed: nothing to override.
+    public static let streamed = MethodOutput()
+}
+
 /// What `quantizeCheckpoint` writes instead of streaming round-to-nearest when `run`'s method
 /// runs on `sources`, planned as `plans`:
 /// - round to nearest without calibration: nothing; `quantizeFile` streams every tensor, and
@@ -24,16 +36,18 @@ public struct MethodRun: Sendable {
 ///   (`FloatNetwork`) and run through `NetworkQuantization` under the plan's schemes.
 ///
 /// Throws `MethodOverridesError.severalInputs` when a whole-network run is asked of several
-/// files, and what reading the network and calibration rows and the method throw.
-func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun) throws -> [String: TensorOverride] {
+/// files, and what reading the network and calibration rows and the method throw. A network's
+/// float values come back as the output's `originals`.
+func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun) throws -> MethodOutput {
     let method = run.method
     if run.calibrationPath == nil, !method.needsCalibration {
-        if method is RoundToNearest { return [:] }
+        if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
-            return plans.flatMap(\.steps).reduce(into: [:]) { overrides, step in
+            let overrides: [String: TensorOverride] = plans.flatMap(\.steps).reduce(into: [:]) { overrides, step in
                 guard let scheme = step.scheme, overrides[step.tensor.name] == nil else { return }
                 overrides[step.tensor.name] = .quantizedWhenRead(by: weightMethod, scheme: scheme)
             }
+            return MethodOutput(overrides: overrides)
         }
     }
     guard sources.count == 1 else { throw MethodOverridesError.severalInputs(method: method.name) }
@@ -41,8 +55,9 @@ func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run
     let rows = try run.calibrationPath.map { path in
         try EvaluationData(inputPath: path, labelsPath: nil, width: float.layout.inFeatures, classes: float.layout.outFeatures)
     }
-    return try NetworkQuantization(float: float, schemes: plans[0].schemes, method: method, calibration: rows,
-                                   activation: run.activation).tensors
+    let overrides = try NetworkQuantization(float: float, schemes: plans[0].schemes, method: method, calibration: rows,
+                                            activation: run.activation).tensors
+    return MethodOutput(overrides: overrides, originals: float.values(of: Set(overrides.keys)))
 }
 
 /// Why `methodOverrides` could not run a method.

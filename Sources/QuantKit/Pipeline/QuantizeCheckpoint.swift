@@ -23,9 +23,9 @@ public func quantizeCheckpoint(
 ) throws -> [QuantizationReport] {
     let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
     let plans = try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) }
-    let overrides = try methodOverrides(sources: sources, plans: plans, run: method)
+    let output = try methodOverrides(sources: sources, plans: plans, run: method)
     for (source, sourcePlan) in zip(sources, plans) {
-        try memoryBudget.check(sourcePlan, path: source.path, overridden: { overrides[$0] != nil })
+        try memoryBudget.check(sourcePlan, path: source.path, overridden: { output.overrides[$0] != nil })
     }
     let run = OutputRun()
     do {
@@ -37,7 +37,7 @@ public func quantizeCheckpoint(
             let before = reports.reduce(0) { $0 + $1.bytesBefore }
             reports.append(try quantizePlanned(
                 plans[index], source: source, outputPath: job.output, roles: rules.moduleRoles, layout: layout,
-                compress: compress, overwrite: overwrite, threads: threads, overrides: overrides, memoryBudget: memoryBudget,
+                compress: compress, overwrite: overwrite, threads: threads, method: output, memoryBudget: memoryBudget,
                 run: run, progress: progress.map { report in { report(index, $0, before + $0.bytesDone) } }))
         }
         try writeCompanions(of: plan, plans: plans, layout: layout, roles: rules.moduleRoles, overwrite: overwrite, run: run)

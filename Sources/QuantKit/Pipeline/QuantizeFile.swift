@@ -1,50 +1,51 @@
 import Foundation
 
 /// Quantizes every tensor of `source` that `rules` select and writes the result to
-/// `outputPath` in `layout` (its `.npz` members deflated when `compress`), one tensor at a time (memory follows the largest quantized tensor,
-/// not the file; two tensors for compressed inputs, see `TensorPrefetcher`). Tensors kept as
-/// they are are copied in pieces of `MemoryCost.pieceSize`, whatever their size.
+/// `outputPath` in `layout` (its `.npz` members deflated when `compress`), one tensor at a
+/// time (memory follows the largest quantized tensor, not the file; two tensors for compressed
+/// inputs, see `TensorPrefetcher`). Tensors kept as they are are copied in pieces of
+/// `MemoryCost.pieceSize`, whatever their size.
 ///
 /// The plan, and every tensor's cost against `memoryBudget` (`MemoryCost`), are checked before
-/// any data is read. The output appears only when every tensor
-/// has been written; on any error the temporary file is removed and the error, wrapped in a
-/// `FileError` naming the input and tensor, is rethrown.
+/// any data is written. The output appears only when every tensor has been written; on any
+/// error the temporary file is removed and the error, wrapped in a `FileError` naming the
+/// input and tensor, is rethrown.
 /// - Parameters:
-///   - overrides: tensors a method other than streamed round-to-nearest quantizes (see
-///     `methodOverrides`): written as given, or quantized by the method when read.
+///   - method: the method choosing the codes, run on the plan (`methodOverrides`); round to
+///     nearest by default, which streams.
 ///   - run: where the committed output is recorded (see `OutputRun`), for a caller that writes
 ///     several files and removes them all if one fails.
 ///   - progress: called before each tensor (for a terminal's progress line).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules, layout: any QuantizedLayout,
-    compress: Bool = false, overwrite: Bool, threads: Int = defaultThreadCount, overrides: [String: TensorOverride] = [:],
+    compress: Bool = false, overwrite: Bool, threads: Int = defaultThreadCount, method: MethodRun = MethodRun(),
     memoryBudget: MemoryBudget = .unlimited, run: OutputRun? = nil, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let plan = try QuantizationPlan(of: source, rules: rules, layout: layout)
-    try memoryBudget.check(plan, path: source.path, overridden: { overrides[$0] != nil })
+    let output = try methodOverrides(sources: [source], plans: [plan], run: method)
+    try memoryBudget.check(plan, path: source.path, overridden: { output.overrides[$0] != nil })
     return try quantizePlanned(plan, source: source, outputPath: outputPath, roles: rules.moduleRoles, layout: layout,
-                               compress: compress, overwrite: overwrite, threads: threads, overrides: overrides,
+                               compress: compress, overwrite: overwrite, threads: threads, method: output,
                                memoryBudget: memoryBudget, run: run, progress: progress)
 }
 
 /// `quantizeFile` for a `plan` of `source` already made and checked against `memoryBudget`.
 func quantizePlanned(
     _ plan: QuantizationPlan, source: any TensorSource, outputPath: String, roles: ModuleRoles?, layout: any QuantizedLayout,
-    compress: Bool, overwrite: Bool, threads: Int, overrides: [String: TensorOverride], memoryBudget: MemoryBudget,
+    compress: Bool, overwrite: Bool, threads: Int, method: MethodOutput, memoryBudget: MemoryBudget,
     run: OutputRun?, progress: ((QuantizeProgress) -> Void)?
 ) throws -> QuantizationReport {
     let start = Date()
-    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: archiveEntries(plan, layout: layout, overrides: overrides),
+    let metadata = ArchiveMetadata(tool: QuantKitVersion.toolName, tensors: archiveEntries(plan, layout: layout, overrides: method.overrides),
                                    layout: layout)
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [source.path], run: run)
     defer { output.discard() }
     let writer = try layout.fileFormat.makeWriter(path: output.temporaryPath, displayPath: outputPath,
                                                   tensors: plan.outputTensors, record: metadata, compressed: compress,
                                                   threads: threads)
-    // Only the tensors read whole go through the prefetcher; the rest are copied in pieces.
-    let whole = plan.steps.filter { $0.scheme != nil || overrides[$0.tensor.name] != nil }.map(\.tensor)
-    var steps = StepWriter(source: source, layout: layout, writer: writer, overrides: overrides, threads: threads,
-                           reader: TensorPrefetcher(source: source, tensors: whole, threads: threads, memoryBudget: memoryBudget))
+    var steps = StepWriter(source: source, layout: layout, writer: writer, method: method, threads: threads,
+                           reader: TensorPrefetcher(source: source, tensors: StepWriter.readWhole(plan, method: method),
+                                                    threads: threads, memoryBudget: memoryBudget))
     var lines: [QuantizationReport.TensorLine] = []
     var bytesDone = 0
     for (position, step) in plan.steps.enumerated() {
@@ -60,30 +61,45 @@ func quantizePlanned(
 }
 
 /// Writes the steps of a plan, in order, to a file's `writer`: each kept tensor copied, each
-/// overridden one as given, each other quantized as it streams; tensors read whole come from
-/// `reader`, in the order of the steps that read them.
+/// tensor the method chose for written as it chose (measured against the values it read, or
+/// else read and converted here, once), each other quantized as it streams; tensors read whole
+/// come from `reader`, in the order of the steps that read them (`readWhole`).
 struct StepWriter {
     let source: any TensorSource
     let layout: any QuantizedLayout
     let writer: any TensorFileWriter
-    let overrides: [String: TensorOverride]
+    let method: MethodOutput
     let threads: Int
     let reader: TensorPrefetcher
     private var wholeRead = 0
 
-    init(source: any TensorSource, layout: any QuantizedLayout, writer: any TensorFileWriter,
-         overrides: [String: TensorOverride], threads: Int, reader: TensorPrefetcher) {
-        (self.source, self.layout, self.writer, self.overrides, self.threads, self.reader) =
-            (source, layout, writer, overrides, threads, reader)
+    init(source: any TensorSource, layout: any QuantizedLayout, writer: any TensorFileWriter, method: MethodOutput,
+         threads: Int, reader: TensorPrefetcher) {
+        (self.source, self.layout, self.writer, self.method, self.threads, self.reader) =
+            (source, layout, writer, method, threads, reader)
+    }
+
+    /// The tensors of `plan` read whole: those quantized here, and those overridden whose
+    /// values the method did not read already; the rest are copied in pieces.
+    static func readWhole(_ plan: QuantizationPlan, method: MethodOutput) -> [TensorInfo] {
+        plan.steps.filter { step in
+            let name = step.tensor.name
+            return method.overrides[name] == nil ? step.scheme != nil : method.originals[name] == nil
+        }.map(\.tensor)
     }
 
     /// Writes `step`'s members and returns its report line.
     mutating func write(_ step: QuantizationPlan.Step) throws -> QuantizationReport.TensorLine {
-        let override = overrides[step.tensor.name]
+        let override = method.overrides[step.tensor.name]
         guard let scheme = step.scheme, override == nil else {
             guard let override else { return try copyKept(step, from: source, layout: layout, writer: writer) }
+            if let values = method.originals[step.tensor.name] {
+                return try writeOverride(override, info: step.tensor, values: values, members: step.members, layout: layout,
+                                         writer: writer, source: source.path)
+            }
             let (info, bytes) = try nextWhole()
-            return try writeOverride(override, info: info, original: bytes, members: step.members, layout: layout,
+            let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!
+            return try writeOverride(override, info: info, values: values, members: step.members, layout: layout,
                                      writer: writer, source: source.path)
         }
         let (info, bytes) = try nextWhole()
@@ -194,31 +210,30 @@ func writeAuxiliary(of info: TensorInfo, scheme: QuantScheme, axis: Int?, scales
     }
 }
 
-/// Writes `override` for the tensor `info` (whose stored data is `original`, and whose output
+/// Writes `override` for the tensor `info` (whose float32 values are `values`, and whose output
 /// is `members`) in `layout`: a quantized tensor's encoded codes and auxiliary members, or the
 /// new float values in the tensor's dtype (a tensor a method quantizes when read is quantized
-/// from its float32 values first; errors name `source`); returns its report line, the error
-/// measured against `original`.
-func writeOverride(_ override: TensorOverride, info: TensorInfo, original: UnsafeRawBufferPointer, members: [TensorInfo],
+/// from `values` first; errors name `source`); returns its report line, the error measured
+/// against `values`.
+func writeOverride(_ override: TensorOverride, info: TensorInfo, values: [Float], members: [TensorInfo],
                    layout: any QuantizedLayout, writer: any TensorFileWriter, source: String) throws -> QuantizationReport.TensorLine {
-    let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(original)).floatValues()!
     switch override {
     case .quantizedWhenRead(let method, let methodScheme):
         let quantized = try TensorOverride.quantize(values, info: info, scheme: methodScheme, by: method, source: source)
-        return try writeOverride(.quantized(quantized, method: method.name), info: info, original: original, members: members,
+        return try writeOverride(.quantized(quantized, method: method.name), info: info, values: values, members: members,
                                  layout: layout, writer: writer, source: source)
     case .float(let replacement):
         let tensor = Tensor(shape: info.shape, values: replacement, storedAs: layout.fileFormat.storedDType(info.dtype))
         try writer.add(name: info.name, tensor: tensor)
         let metrics = ErrorMetrics(original: values, reconstructed: replacement)
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: "none", bits: nil, axis: nil,
-                     bytesBefore: original.count, bytesAfter: tensor.bytes.count, mse: metrics.mse,
+                     bytesBefore: info.storedByteCount, bytesAfter: tensor.bytes.count, mse: metrics.mse,
                      maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)
     case .quantized(let quantized, _):
         try writeQuantized(quantized, info: info, members: members, layout: layout, writer: writer)
         let metrics = ErrorMetrics(original: values, reconstructed: quantized.dequantized())
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.name,
-                     bits: quantized.scheme.bits, axis: quantized.axis, bytesBefore: original.count,
+                     bits: quantized.scheme.bits, axis: quantized.axis, bytesBefore: info.storedByteCount,
                      bytesAfter: members.reduce(0) { $0 + $1.storedByteCount } + (quantized.outliers?.storedByteCount ?? 0),
                      mse: metrics.mse, maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)
     }

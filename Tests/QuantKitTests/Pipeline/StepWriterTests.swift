@@ -37,9 +37,9 @@ import Testing
     static func write(_ plan: QuantizationPlan, of source: InMemoryTensorSource, layout: any QuantizedLayout,
                       overrides: [String: TensorOverride] = [:]) throws -> (MemoryWriter, [QuantizationReport.TensorLine]) {
         let writer = MemoryWriter()
-        let whole = plan.steps.filter { $0.scheme != nil || overrides[$0.tensor.name] != nil }.map(\.tensor)
-        var steps = StepWriter(source: source, layout: layout, writer: writer, overrides: overrides, threads: 2,
-                               reader: TensorPrefetcher(source: source, tensors: whole, threads: 2))
+        let method = MethodOutput(overrides: overrides)
+        var steps = StepWriter(source: source, layout: layout, writer: writer, method: method, threads: 2,
+                               reader: TensorPrefetcher(source: source, tensors: StepWriter.readWhole(plan, method: method), threads: 2))
         let lines = try plan.steps.map { try steps.write($0) }
         return (writer, lines)
     }
