@@ -44,10 +44,39 @@ final class ShiftedCodes: CodeEncoding {
     }
 }
 
-/// Codes offset to unsigned and packed into words, rows least significant bit first
-/// (`CodePacker`): int32 words in `pack-quantized`, bytes in a packed `.npz` member. Words are
-/// stored little-endian, as every supported machine holds them.
-final class PackedCodes<Word: FixedWidthInteger & UnsignedInteger>: CodeEncoding {
+/// Codes offset to unsigned and packed into bytes, rows least significant bit first
+/// (`CodePacker`): a packed `.npz` member.
+final class PackedBytes: CodeEncoding {
+    private var packing: DoubleBufferedPacking<UInt8>
+
+    init(bits: Int, rowLength: Int, offset: UInt8) {
+        packing = DoubleBufferedPacking(bits: bits, rowLength: rowLength, offset: offset)
+    }
+
+    func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
+        try packing.encode(batch, write)
+    }
+}
+
+/// Codes offset to unsigned and packed into int32 words, rows least significant bit first
+/// (`CodePacker`): `pack-quantized`. Words are stored little-endian, as every supported machine
+/// holds them.
+final class PackedWords: CodeEncoding {
+    private var packing: DoubleBufferedPacking<UInt32>
+
+    init(bits: Int, rowLength: Int, offset: UInt8) {
+        packing = DoubleBufferedPacking(bits: bits, rowLength: rowLength, offset: offset)
+    }
+
+    func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
+        try packing.encode(batch, write)
+    }
+}
+
+/// A `CodePacker` writing into two alternating buffers. Used from the concrete encoders above,
+/// so that it is specialized for its word type: called through `any CodeEncoding` as a generic
+/// class, the packing loop ran unspecialized, about 30 times slower.
+struct DoubleBufferedPacking<Word: FixedWidthInteger & UnsignedInteger> {
     private var packer: CodePacker<Word>
     private var buffers: [[Word]] = [[], []]
     private var round = 0
@@ -56,7 +85,7 @@ final class PackedCodes<Word: FixedWidthInteger & UnsignedInteger>: CodeEncoding
         packer = CodePacker(bits: bits, rowLength: rowLength, offset: offset)
     }
 
-    func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
+    mutating func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
         guard !batch.isEmpty else { return try write(batch) }
         let slot = round % 2
         round += 1

@@ -53,8 +53,8 @@ public struct NPZLayout: QuantizedLayout {
 
     public func codeEncoder(for tensor: TensorInfo, scheme: QuantScheme) -> any CodeEncoding {
         guard Self.packsCodes(bits: scheme.bits) else { return UnchangedCodes() }
-        return PackedCodes<UInt8>(bits: scheme.bits, rowLength: max(tensor.shape.last ?? 1, 1),
-                                  offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
+        return PackedBytes(bits: scheme.bits, rowLength: max(tensor.shape.last ?? 1, 1),
+                           offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
     }
 
     /// The float32 scales and, when asymmetric, the int32 zero points, both in the scale shape.

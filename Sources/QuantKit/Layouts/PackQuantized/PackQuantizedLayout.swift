@@ -28,8 +28,8 @@ public struct PackQuantizedLayout: CompressedTensorsLayout {
     }
 
     public func codeEncoder(for tensor: TensorInfo, scheme: QuantScheme) -> any CodeEncoding {
-        PackedCodes<UInt32>(bits: scheme.bits, rowLength: tensor.shape[tensor.shape.count - 1],
-                            offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
+        PackedWords(bits: scheme.bits, rowLength: tensor.shape[tensor.shape.count - 1],
+                    offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
     }
 
     public func auxiliaryTensors(of info: TensorInfo, scheme: QuantScheme, axis: Int?, scales: [Float],
