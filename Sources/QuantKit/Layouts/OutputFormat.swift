@@ -5,6 +5,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// The file extension, without the dot.
     public var fileExtension: String { rawValue }
 
+    /// The format whose extension `path` ends in; nil for any other.
+    public init?(path: String) {
+        guard let format = Self.allCases.first(where: { path.hasSuffix("." + $0.fileExtension) }) else { return nil }
+        self = format
+    }
+
     /// The member holding the metadata record, for a container that stores it as a tensor
     /// (`.npz`: `__quantization__`); nil when it goes in the header (safetensors' `__metadata__`).
     public var recordMember: String? {

@@ -36,13 +36,13 @@ public struct ShardPlan: Sendable, Equatable {
     static let weightExtensions: Set<String> = ["safetensors", "npz", "npy", "bin", "pt", "pth", "ckpt", "h5", "msgpack", "gguf", "onnx"]
 
     /// Plans `inputs` into `output` in `format`; nil picks the format from `output`'s extension
-    /// for one file (`.safetensors`, otherwise `.npz`) and from the inputs for shards
-    /// (safetensors when every shard is one).
+    /// for one file (`.npz` when it is none of the formats') and from the inputs for shards
+    /// (their format when they all have one and the same, else `.npz`).
     public init(inputs: [String], output: String, format: OutputFormat? = nil) throws(ShardError) {
         if inputs.count == 1, !Self.isFolder(inputs[0]) {
             jobs = [Job(input: inputs[0], output: output)]
             sharded = false
-            self.format = format ?? (output.hasSuffix(".safetensors") ? .safetensors : .npz)
+            self.format = format ?? OutputFormat(path: output) ?? .npz
             companions = []
             index = nil
             config = nil
@@ -66,7 +66,8 @@ public struct ShardPlan: Sendable, Equatable {
                 companions += Self.files(under: folder.appendingPathComponent(name), relative: name)
             }
         }
-        let format = format ?? (files.allSatisfy { $0.hasSuffix(".safetensors") } ? .safetensors : .npz)
+        let formats = Set(files.map { OutputFormat(path: $0) })
+        let format = format ?? (formats.count == 1 ? formats.first! : nil) ?? .npz
         var outputFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &outputFolder), !outputFolder.boolValue {
             throw .outputNotAFolder(output)
