@@ -93,6 +93,8 @@ for kind in Fixtures/compressed_tensors/library/*/; do
     compare "$(basename "$kind") dequantize" r.npz dequantize "$kind/model.safetensors" -o OUT
 done
 compare "eval digits" - eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy --labels Fixtures/digits/test_labels.npy --report json
+compare "eval compare digits" - eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy --labels Fixtures/digits/test_labels.npy --compare --calibration Fixtures/digits/calibration_inputs.npy --report json
+compare "eval in memory gptq digits" - eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy --method gptq --calibration Fixtures/digits/calibration_inputs.npy --bits 4 --report json
 compare "gptq digits" o.npz Fixtures/digits/mlp.npz -o OUT --method gptq --calibration Fixtures/digits/calibration_inputs.npy --bits 3
 compare "awq digits" o.npz Fixtures/digits/mlp.npz -o OUT --method awq --calibration Fixtures/digits/calibration_inputs.npy --bits 4
 compare "outliers digits" o.npz Fixtures/digits/mlp.npz -o OUT --keep-outliers 2 --calibration Fixtures/digits/calibration_inputs.npy --bits 2

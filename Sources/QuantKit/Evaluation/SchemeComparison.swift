@@ -1,6 +1,7 @@
 /// Every method and scheme at 8, 4, 3 and 2 bits on the same model and data: what `quantize
 /// eval --compare` prints. The methods are round to nearest with min-max scales (`rtn`) and
-/// with MSE clipping (`rtn+mse`), and, given calibration rows, `gptq` and `awq`. Within each
+/// with MSE clipping (`rtn+mse`), then every other method of `QuantizationMethods` (those that
+/// need calibration, `gptq` and `awq`, only given calibration rows). Within each
 /// bit width the rows run best first: by quantized accuracy when there are labels, then by
 /// top-1 agreement, then by lower output MSE.
 public struct SchemeComparison: Sendable {
@@ -48,9 +49,9 @@ public struct SchemeComparison: Sendable {
                 calibration: EvaluationData? = nil, gptq: GPTQOptions = GPTQOptions()) throws {
         var methods = [ComparedMethod(label: "rtn", method: RoundToNearest(), clipping: .minmax),
                        ComparedMethod(label: "rtn+mse", method: RoundToNearest(), clipping: .mse)]
-        if calibration != nil {
-            methods += [ComparedMethod(label: "gptq", method: GPTQ(options: gptq), clipping: .minmax),
-                        ComparedMethod(label: "awq", method: AWQ(), clipping: .minmax)]
+        for method in QuantizationMethods.all.map({ $0(MethodSettings(gptq: gptq)) })
+            where !(method is RoundToNearest) && (calibration != nil || !method.needsCalibration) {
+            methods.append(ComparedMethod(label: method.name, method: method, clipping: .minmax))
         }
         var rows: [Row] = []
         for bits in SchemeComparison.bitWidths {
