@@ -12,8 +12,9 @@
 # Prints one line per difference and ends with `N passed, M failed` (exit 1 on any difference).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-base=${1:?usage: Tests/compare/outputs.sh BASE [HEAD]}
-head=${2:-HEAD}
+# Both resolved to commits now: a commit made while the base builds must not change what is compared.
+base=$(git rev-parse --verify "${1:?usage: Tests/compare/outputs.sh BASE [HEAD]}^{commit}") || exit 2
+head=$(git rev-parse --verify "${2:-HEAD}^{commit}") || exit 2
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1; git worktree remove --force "$work/head" >/dev/null 2>&1; rm -rf "$work"' EXIT
 
