@@ -10,6 +10,9 @@ public struct QuantizationPlan: Sendable {
         public var keptRole: ModuleRole? = nil
         /// What the output holds for it: the layout's members when quantized, else the tensor.
         public let members: [TensorInfo]
+
+        /// The bytes its members take in the output.
+        public var storedByteCount: Int { members.reduce(0) { $0 + $1.storedByteCount } }
     }
 
     public let steps: [Step]
@@ -31,10 +34,6 @@ public struct QuantizationPlan: Sendable {
         }
     }
 
-    /// The bytes step `index`'s members take in the output.
-    public func storedByteCount(of index: Int) -> Int {
-        steps[index].members.reduce(0) { $0 + $1.storedByteCount }
-    }
 
     /// Plans `tensors` under `rules` for `layout`, refusing per-channel axes outside a tensor's
     /// rank, tensors the layout cannot hold quantized, and output names that would be written

@@ -107,7 +107,7 @@ struct StepWriter {
                                               threads: threads, source: source.path, writer: writer)
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
                      bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count,
-                     bytesAfter: step.members.reduce(0) { $0 + $1.storedByteCount }, mse: quantized.metrics?.mse,
+                     bytesAfter: step.storedByteCount, mse: quantized.metrics?.mse,
                      maxAbsError: quantized.metrics?.maxAbsError, sqnrDB: quantized.metrics?.sqnrDB,
                      sqnrGainDB: quantized.clippingGainDB)
     }
