@@ -8,7 +8,7 @@ func fuzzArchiveMetadata(_ input: UnsafeRawBufferPointer) {
     let bytes = Array(input)
     guard let metadata = try? ArchiveMetadata.decode(bytes) else { return }
     _ = metadata.encoded()
-    _ = metadata.layout
+    _ = metadata.layout()
     FuzzSupport.exercise(FuzzSupport.archiveSource(metadata: metadata, seed: bytes))
 }
 

@@ -72,12 +72,11 @@ extension FuzzSupport {
     public static func archiveSource(metadata: ArchiveMetadata, seed: [UInt8]) -> any TensorSource {
         var members: [(info: TensorInfo, tensor: Tensor)] = []
         var headerMetadata: [String: String] = [:]
-        switch metadata.layout {
-        case .npz:
+        if let recordMember = metadata.layout()?.fileFormat.recordMember {
             let record = metadata.encoded()
-            let info = TensorInfo(name: NPZLayout.metadataName, dtype: .uint8, shape: [record.count])
+            let info = TensorInfo(name: recordMember, dtype: .uint8, shape: [record.count])
             members.append((info, try! Tensor(dtype: .uint8, shape: [record.count], bytes: record)))
-        case .compressedTensors:
+        } else {
             headerMetadata = metadata.safetensorsMetadata
         }
         let recordOnly = MemorySource(members: members, headerMetadata: headerMetadata)
