@@ -87,6 +87,14 @@ def compressed_runs(binary, stored, compressed):
             os.remove(path)
 
 
+# Each run: its name and the options that make it. Group-wise and 4-bit runs (codes packed two
+# to a byte) take other paths through the quantizer and the encoders than the per-channel ones.
+RUNS = [("per-channel", ["--scheme", "per-channel"]), ("symmetric", ["--scheme", "symmetric"]),
+        ("asymmetric", ["--scheme", "asymmetric"]), ("int8 group 32", ["--group-size", "32"]),
+        ("int4 group 32", ["--bits", "4", "--group-size", "32"])]
+NUMPY_SCHEMES = ("per-channel", "symmetric")
+
+
 def main():
     arguments = sys.argv[2:]
     pair = None
@@ -105,13 +113,13 @@ def main():
         subprocess.run(["cat", source], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
         print(f"\n{os.path.basename(source)}: {size / 2**30:.2f} GiB")
         print(f"{'run':44} {'time s':>8} {'GB/s':>7} {'peak MiB':>9} {'vs numpy':>9} {'vs floor':>9}")
-        for scheme in ("per-channel", "symmetric", "asymmetric"):
-            ours_cmd = [binary, source, "-o", ours, "--scheme", scheme, "--report", "none"]
+        for scheme, options in RUNS:
+            ours_cmd = [binary, source, "-o", ours, "--report", "none"] + options
             run_once(ours_cmd, [ours])  # once first, for the size of our output
             output_bytes = os.path.getsize(ours)
             runs = {"quantize": lambda: run_once(ours_cmd, [ours]),
                     "floor": lambda: (floor_once(source, output_bytes, os.path.join(folder, "dd-scratch")), None)}
-            if scheme != "asymmetric":  # the textbook pipeline has no asymmetric variant
+            if scheme in NUMPY_SCHEMES:  # the textbook pipeline: no asymmetric, group-wise or packed variant
                 runs["numpy"] = lambda: run_once([sys.executable, os.path.join(here, "numpy_pipeline.py"), source,
                                                   theirs, scheme], [theirs])
             r = rounds(runs)
