@@ -78,6 +78,14 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             case outlierColumns = "outlier_columns"
         }
 
+        /// The tensor as it was before quantization: its name, original dtype and shape.
+        public func originalTensor() throws(ArchiveError) -> TensorInfo {
+            guard let dtype = DType(rawValue: dtype) else {
+                throw .invalidMetadata("entry '\(name)' has an unknown dtype '\(self.dtype)'")
+            }
+            return TensorInfo(name: name, dtype: dtype, shape: shape)
+        }
+
         /// The scheme this entry describes, or nil when its fields are not a valid scheme.
         public var quantScheme: QuantScheme? {
             guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }

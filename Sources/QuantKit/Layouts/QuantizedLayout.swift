@@ -94,10 +94,7 @@ extension QuantizedLayout {
     public func acceptsPacking(_ packing: String?, bits: Int) -> Bool { packing == nil }
 
     public func recordedMembers(of entry: ArchiveMetadata.Entry, scheme: QuantScheme) throws(ArchiveError) -> [TensorInfo] {
-        guard let dtype = DType(rawValue: entry.dtype) else {
-            throw .invalidMetadata("entry '\(entry.name)' has an unknown dtype '\(entry.dtype)'")
-        }
-        return members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
+        members(of: try entry.originalTensor(), scheme: scheme)
     }
 }
 

@@ -84,10 +84,7 @@ extension CompressedTensorsLayout {
     }
 
     public func recordedMembers(of entry: ArchiveMetadata.Entry, scheme: QuantScheme) throws(ArchiveError) -> [TensorInfo] {
-        guard let dtype = DType(rawValue: entry.dtype) else {
-            throw .invalidMetadata("entry '\(entry.name)' has an unknown dtype '\(entry.dtype)'")
-        }
-        let info = TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape)
+        let info = try entry.originalTensor()
         guard unsupportedReason(info, scheme: scheme) == nil else {
             throw .invalidMetadata("entry '\(entry.name)' cannot be stored in the compressed-tensors layout")
         }
@@ -103,6 +100,17 @@ extension CompressedTensorsLayout {
         }
         return TensorInfo(name: CompressedTensorsFormat.moduleName(of: info.name) + ".weight_scale",
                           dtype: info.dtype == .float64 ? .float64 : info.dtype, shape: shape)
+    }
+
+    /// Unsigned zero points (ours) as the library's int8 ones of `shape`: `z - 2^(b-1)`.
+    func signedZeroPoints(_ zeroPoints: [Int32], scheme: QuantScheme, shape: [Int]) -> Tensor {
+        let shift = Int32(1 << (scheme.bits - 1))
+        return Tensor(dtype: .int8, shape: shape, integers: zeroPoints.map { Int8(truncatingIfNeeded: $0 - shift) })
+    }
+
+    /// The library's int8 zero points `stored` back in our unsigned domain: `z + 2^(b-1)`.
+    func unsignedZeroPoints(_ stored: Tensor, scheme: QuantScheme) -> [Int32] {
+        stored.bytes.map { Int32(Int8(bitPattern: $0)) + Int32(1 << (scheme.bits - 1)) }
     }
 
     /// The scales tensor, in the scale member's type.

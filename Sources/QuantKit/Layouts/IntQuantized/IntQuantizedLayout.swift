@@ -27,8 +27,7 @@ public struct IntQuantizedLayout: CompressedTensorsLayout {
                                  zeroPoints: [Int32]) -> [Tensor] {
         let scale = scaleTensor(of: info, scheme: scheme, scales: scales)
         guard !scheme.symmetric else { return [scale] }
-        let shift = Int32(1 << (scheme.bits - 1))
-        return [scale, Tensor(dtype: .int8, shape: scale.shape, integers: zeroPoints.map { Int8(truncatingIfNeeded: $0 - shift) })]
+        return [scale, signedZeroPoints(zeroPoints, scheme: scheme, shape: scale.shape)]
     }
 
     /// Codes and zero points shifted back from the signed domain into ours.
@@ -38,7 +37,7 @@ public struct IntQuantizedLayout: CompressedTensorsLayout {
         var decoded = DecodedTensor(codes: scheme.symmetric ? loaded[0].bytes : loaded[0].bytes.map { $0 &+ shift },
                                     scales: loaded[1].floatValues() ?? [])
         if !scheme.symmetric {
-            decoded.zeroPoints = loaded[2].bytes.map { Int32(Int8(bitPattern: $0)) + Int32(shift) }
+            decoded.zeroPoints = unsignedZeroPoints(loaded[2], scheme: scheme)
         }
         return decoded
     }

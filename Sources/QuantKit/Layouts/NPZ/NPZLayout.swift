@@ -78,10 +78,7 @@ public struct NPZLayout: QuantizedLayout {
     }
 
     public func recordedMembers(of entry: ArchiveMetadata.Entry, scheme: QuantScheme) throws(ArchiveError) -> [TensorInfo] {
-        guard let dtype = DType(rawValue: entry.dtype) else {
-            throw .invalidMetadata("entry '\(entry.name)' has an unknown dtype '\(entry.dtype)'")
-        }
-        var members = members(of: TensorInfo(name: entry.name, dtype: dtype, shape: entry.shape), scheme: scheme)
+        var members = members(of: try entry.originalTensor(), scheme: scheme)
         if entry.packing == nil {
             members[0] = TensorInfo(name: entry.name, dtype: scheme.codeDType, shape: entry.shape)
         }

@@ -38,8 +38,7 @@ public struct PackQuantizedLayout: CompressedTensorsLayout {
                        Tensor(dtype: .int64, shape: [2], integers: info.shape.map(Int64.init))]
         guard !scheme.symmetric, let member = members(of: info, scheme: scheme).last else { return tensors }
         if member.dtype == .int8 {
-            let shift = Int32(1 << (scheme.bits - 1))
-            tensors.append(Tensor(dtype: .int8, shape: member.shape, integers: zeroPoints.map { Int8(truncatingIfNeeded: $0 - shift) }))
+            tensors.append(signedZeroPoints(zeroPoints, scheme: scheme, shape: member.shape))
         } else {
             tensors.append(packedZeroPointColumns(zeroPoints, bits: scheme.bits, shape: member.shape))
         }
@@ -84,7 +83,7 @@ public struct PackQuantizedLayout: CompressedTensorsLayout {
         if !scheme.symmetric {
             let stored = loaded[3]
             decoded.zeroPoints = stored.dtype == .int8
-                ? stored.bytes.map { Int32(Int8(bitPattern: $0)) + Int32(shift) }
+                ? unsignedZeroPoints(stored, scheme: scheme)
                 : unpackedZeroPointColumns(stored, bits: scheme.bits, outFeatures: entry.shape[0])
         }
         return decoded
