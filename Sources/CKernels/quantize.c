@@ -11,6 +11,74 @@ typedef float ck_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_i32x16 __attribute__((ext_vector_type(16)));
 typedef uint8_t ck_u8x16 __attribute__((ext_vector_type(16)));
 
+// Error sums in the making: 16 float32 lanes, and double sums of the elements outside them.
+typedef struct {
+    ck_f32x16 signal, noise, absolute, worst;
+    ck_error_sums tail;
+} ck_lane_sums;
+
+static inline ck_lane_sums ck_lane_sums_zero(void) {
+    ck_lane_sums acc = {(ck_f32x16)(0.0f), (ck_f32x16)(0.0f), (ck_f32x16)(0.0f), (ck_f32x16)(0.0f), {0, 0, 0, 0}};
+    return acc;
+}
+
+// The lanes added into double in lane order, then the elements outside them.
+static inline ck_error_sums ck_lane_sums_total(const ck_lane_sums *acc) {
+    ck_error_sums sums = {0, 0, 0, 0};
+    for (int lane = 0; lane < 16; lane++) {
+        sums.signal += acc->signal[lane];
+        sums.noise += acc->noise[lane];
+        sums.absolute += acc->absolute[lane];
+        sums.max_error = acc->worst[lane] > sums.max_error ? acc->worst[lane] : sums.max_error;
+    }
+    sums.signal += acc->tail.signal;
+    sums.noise += acc->tail.noise;
+    sums.absolute += acc->tail.absolute;
+    sums.max_error = acc->tail.max_error > sums.max_error ? acc->tail.max_error : sums.max_error;
+    return sums;
+}
+
+// `scale` rounded to nearest even in `storage`, its magnitude kept within the type's positive
+// finite values (a scale that would round to 0 becomes the smallest, one that would overflow the
+// largest); the Swift `ScaleStorage.rounded` is the definition.
+static inline float ck_stored_scale(float scale, int storage) {
+    if (storage == CK_STORAGE_FLOAT16) {
+        float half = (float)(_Float16)scale;
+        if (half == 0.0f) return __builtin_copysignf(0x1p-24f, scale);
+        return __builtin_isfinite(half) ? half : __builtin_copysignf(65504.0f, scale);
+    }
+    if (storage == CK_STORAGE_BFLOAT16) {
+        uint32_t bits;
+        __builtin_memcpy(&bits, &scale, sizeof bits);
+        uint32_t rounded = ((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16) << 16;
+        if ((rounded & 0x7FFFFFFFu) == 0) rounded |= 1u << 16;
+        if ((rounded & 0x7FFFFFFFu) == 0x7F800000u) rounded = (rounded & 0x80000000u) | 0x7F7F0000u;
+        float result;
+        __builtin_memcpy(&result, &rounded, sizeof result);
+        return result;
+    }
+    return scale;
+}
+
+void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
+    if (rule->symmetric) {
+        float magnitude = hi >= -lo ? hi : -lo;
+        float s = magnitude / (float)((1 << (rule->bits - 1)) - 1);
+        *scale = ck_stored_scale(s == 0.0f ? 1.0f : s, rule->storage);
+        *zero_point = 0.0f;
+        return;
+    }
+    const float levels = (float)((1 << rule->bits) - 1);
+    float span = hi - lo;
+    float s = __builtin_isfinite(span) ? span / levels : hi / levels - lo / levels;
+    s = ck_stored_scale(s == 0.0f ? 1.0f : s, rule->storage);
+    float z = __builtin_roundevenf(-lo / s);
+    z = 0.0f >= z ? 0.0f : z;
+    z = levels < z ? levels : z;
+    *scale = s;
+    *zero_point = z;
+}
+
 #if CK_X86
 #define CK_SUFFIX avx512
 #define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
@@ -56,6 +124,19 @@ ck_error_sums ck_quantize_run(const void *values, long count, uint8_t *codes, fl
     }
 #endif
     return quantize_run_base(values, count, codes, scale, zero_point, qmin, qmax, measure);
+}
+
+ck_error_sums ck_quantize_runs(const void *values, long runs, long length, const ck_run_rule *rule, float *scales,
+                               float *zero_points, uint8_t *codes, int measure, long *bad_run) {
+#if CK_X86
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
+        return quantize_runs_avx512(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        return quantize_runs_avx2(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
+    }
+#endif
+    return quantize_runs_base(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
 }
 
 const char *ck_quantize_kernel_name(void) {

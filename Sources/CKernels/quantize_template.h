@@ -19,12 +19,9 @@ CK_TARGET static void CK_CAT(range_fold, CK_SUFFIX)(const unsigned char *values,
         hi = __builtin_elementwise_max(hi, x);
         poison += x - x;
     }
-    float low = *min, high = *max, tail = 0.0f;
-    for (int lane = 0; lane < 16; lane++) {
-        low = lo[lane] < low ? lo[lane] : low;
-        high = hi[lane] > high ? hi[lane] : high;
-        tail += poison[lane];
-    }
+    float low = __builtin_reduce_min(lo), high = __builtin_reduce_max(hi);
+    ck_i32x16 poisoned = poison != poison;  // NaN lanes
+    float tail = __builtin_reduce_or(poisoned) ? __builtin_nanf("") : 0.0f;
     for (; i < count; i++) {
         float x;
         __builtin_memcpy(&x, values + 4 * i, sizeof x);
@@ -37,16 +34,17 @@ CK_TARGET static void CK_CAT(range_fold, CK_SUFFIX)(const unsigned char *values,
     if (tail != 0.0f) *finite = 0;
 }
 
-CK_TARGET static ck_error_sums CK_CAT(quantize_run, CK_SUFFIX)(const unsigned char *values, long count, uint8_t *codes,
-                                                              float scale, float zero_point, float qmin, float qmax,
-                                                              int measure) {
+// Writes the codes of `count` values and adds their errors to `acc`: whole groups of 16 in
+// the lanes, the rest one by one in double.
+CK_TARGET static inline void CK_CAT(quantize_into, CK_SUFFIX)(const unsigned char *values, long count, uint8_t *codes,
+                                                             float scale, float zero_point, float qmin, float qmax,
+                                                             int measure, ck_lane_sums *acc) {
     const float magic = 12582912.0f;  // 1.5 * 2^23
     const ck_f32x16 s = (ck_f32x16)(scale);
     const ck_f32x16 lo = (ck_f32x16)(qmin - zero_point);
     const ck_f32x16 hi = (ck_f32x16)(qmax - zero_point);
     const ck_f32x16 m = (ck_f32x16)(magic);
     const ck_f32x16 z = (ck_f32x16)(zero_point);
-    ck_f32x16 signal = (ck_f32x16)(0.0f), noise = signal, absolute = signal, worst = signal;
     long i = 0;
     for (; i + 16 <= count; i += 16) {
         ck_f32x16 x;
@@ -58,18 +56,11 @@ CK_TARGET static ck_error_sums CK_CAT(quantize_run, CK_SUFFIX)(const unsigned ch
         if (measure) {
             ck_f32x16 e = x - r * s;
             ck_f32x16 magnitude = __builtin_elementwise_abs(e);
-            signal += x * x;
-            noise += e * e;
-            absolute += magnitude;
-            worst = __builtin_elementwise_max(worst, magnitude);
+            acc->signal += x * x;
+            acc->noise += e * e;
+            acc->absolute += magnitude;
+            acc->worst = __builtin_elementwise_max(acc->worst, magnitude);
         }
-    }
-    ck_error_sums sums = {0, 0, 0, 0};
-    for (int lane = 0; lane < 16; lane++) {
-        sums.signal += signal[lane];
-        sums.noise += noise[lane];
-        sums.absolute += absolute[lane];
-        sums.max_error = worst[lane] > sums.max_error ? worst[lane] : sums.max_error;
     }
     for (; i < count; i++) {
         float x;
@@ -82,13 +73,43 @@ CK_TARGET static ck_error_sums CK_CAT(quantize_run, CK_SUFFIX)(const unsigned ch
         if (measure) {
             float e = x - r * scale;
             float magnitude = e < 0 ? -e : e;
-            sums.signal += (double)(x * x);
-            sums.noise += (double)(e * e);
-            sums.absolute += (double)magnitude;
-            sums.max_error = magnitude > sums.max_error ? magnitude : sums.max_error;
+            acc->tail.signal += (double)(x * x);
+            acc->tail.noise += (double)(e * e);
+            acc->tail.absolute += (double)magnitude;
+            acc->tail.max_error = magnitude > acc->tail.max_error ? magnitude : acc->tail.max_error;
         }
     }
-    return sums;
+}
+
+CK_TARGET static ck_error_sums CK_CAT(quantize_run, CK_SUFFIX)(const unsigned char *values, long count, uint8_t *codes,
+                                                              float scale, float zero_point, float qmin, float qmax,
+                                                              int measure) {
+    ck_lane_sums acc = ck_lane_sums_zero();
+    CK_CAT(quantize_into, CK_SUFFIX)(values, count, codes, scale, zero_point, qmin, qmax, measure, &acc);
+    return ck_lane_sums_total(&acc);
+}
+
+CK_TARGET static ck_error_sums CK_CAT(quantize_runs, CK_SUFFIX)(const unsigned char *values, long runs, long length,
+                                                               const ck_run_rule *rule, float *scales,
+                                                               float *zero_points, uint8_t *codes, int measure,
+                                                               long *bad_run) {
+    const float qmin = rule->symmetric ? -(float)(1 << (rule->bits - 1)) : 0.0f;
+    const float qmax = rule->symmetric ? (float)((1 << (rule->bits - 1)) - 1) : (float)((1 << rule->bits) - 1);
+    ck_lane_sums acc = ck_lane_sums_zero();
+    for (long r = 0; r < runs; r++) {
+        const unsigned char *run = values + 4 * r * length;
+        float lo = 0.0f, hi = 0.0f;
+        int finite = 1;
+        CK_CAT(range_fold, CK_SUFFIX)(run, length, &lo, &hi, &finite);
+        if (!finite) {
+            *bad_run = r;
+            break;
+        }
+        ck_run_parameters(lo, hi, rule, scales + r, zero_points + r);
+        CK_CAT(quantize_into, CK_SUFFIX)(run, length, codes + r * length, scales[r], zero_points[r], qmin, qmax,
+                                         measure, &acc);
+    }
+    return ck_lane_sums_total(&acc);
 }
 
 #undef CK_CAT

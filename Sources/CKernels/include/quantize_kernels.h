@@ -28,6 +28,35 @@ void ck_range_fold(const void *values, long count, float *min, float *max, int *
 ck_error_sums ck_quantize_run(const void *values, long count, uint8_t *codes, float scale, float zero_point,
                               float qmin, float qmax, int measure);
 
+/// The float type a scale is stored in, and so rounded to before any code is computed.
+enum { CK_STORAGE_FLOAT32 = 0, CK_STORAGE_FLOAT16 = 1, CK_STORAGE_BFLOAT16 = 2 };
+
+/// How a run's scale and zero point follow from its range, under this tool's rule
+/// (`ScaleRule.reference`, `QuantScheme`; the Swift functions `symmetricScale` and
+/// `asymmetricParameters` are the definition, and the tests hold this copy to them).
+typedef struct {
+    int bits;       ///< 2 ... 8
+    int symmetric;  ///< 1: codes in [-2^(b-1), 2^(b-1) - 1], zero point 0; 0: codes in [0, 2^b - 1]
+    int storage;    ///< CK_STORAGE_*
+} ck_run_rule;
+
+/// The scale and zero point of the range `[lo, hi]` (containing 0) under `rule`:
+/// symmetric `scale = max(-lo, hi) / (2^(b-1) - 1)`; asymmetric `scale = (hi - lo) / (2^b - 1)`
+/// (or `hi / levels - lo / levels` when the span overflows), `zero_point = clamp(round(-lo / scale), 0, 2^b - 1)`
+/// computed with the stored scale; a zero scale becomes 1 before it is rounded to the storage
+/// type (to nearest even, never 0 nor infinite).
+void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point);
+
+/// Quantizes `runs` consecutive runs of `length` float32 values at `values` (any alignment),
+/// each with a scale of its own, in one pass over memory: each run's range is folded (from 0),
+/// its parameters computed (`ck_run_parameters`, into `scales[r]`, `zero_points[r]`) and its
+/// codes written (as `ck_quantize_run` writes them) at `codes + r * length` while the run is
+/// in cache. Returns the error sums of all the runs (16 float32 lanes over the whole call,
+/// then double; all zero unless `measure`). Stops at the first run holding a NaN or an
+/// infinity, setting `*bad_run` to its index (it is left alone otherwise).
+ck_error_sums ck_quantize_runs(const void *values, long runs, long length, const ck_run_rule *rule, float *scales,
+                               float *zero_points, uint8_t *codes, int measure, long *bad_run);
+
 /// The kernel chosen for this CPU: "avx512f", "avx2" or "baseline"; for reports only.
 const char *ck_quantize_kernel_name(void);
 

@@ -7,17 +7,26 @@
 /// `encode` is called with each batch and, last, with an empty batch, which the encoder passes
 /// on to `write` after any bytes it still holds (the writer's signal to finish). A batch handed
 /// to `write` must stay valid until the next call to `write`: encoders alternate two buffers.
+///
+/// An encoder whose bytes follow from each row's codes alone says how (`rowPacking`); the
+/// quantizer then packs each piece on the thread that quantized it, hands the packed bytes
+/// straight to `write` and calls `encode` only with the closing empty batch, and it may
+/// compute scales as it goes, so `start` is not called.
 public protocol CodeEncoding: AnyObject {
+    var rowPacking: RowPacking? { get }
     func start(scales: [Float], zeroPoints: [Int32])
     func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws
 }
 
 extension CodeEncoding {
+    public var rowPacking: RowPacking? { nil }
     public func start(scales: [Float], zeroPoints: [Int32]) {}
 }
 
 /// Codes written as they are (`.npz` above 4 bits, symmetric `int-quantized`).
 final class UnchangedCodes: CodeEncoding {
+    var rowPacking: RowPacking? { .bytes() }
+
     func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
         try write(batch)
     }
@@ -34,6 +43,8 @@ final class ShiftedCodes: CodeEncoding {
         self.shift = shift
     }
 
+    var rowPacking: RowPacking? { .bytes(offset: 0 &- shift) }
+
     func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
         guard !batch.isEmpty else { return try write(batch) }
         let slot = round % 2
@@ -48,9 +59,11 @@ final class ShiftedCodes: CodeEncoding {
 /// (`CodePacker`): a packed `.npz` member.
 final class PackedBytes: CodeEncoding {
     private var packing: DoubleBufferedPacking<UInt8>
+    let rowPacking: RowPacking?
 
     init(bits: Int, rowLength: Int, offset: UInt8) {
         packing = DoubleBufferedPacking(bits: bits, rowLength: rowLength, offset: offset)
+        rowPacking = RowPacking(bits: bits, rowLength: rowLength, wordBytes: 1, offset: offset)
     }
 
     func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
@@ -63,9 +76,11 @@ final class PackedBytes: CodeEncoding {
 /// holds them.
 final class PackedWords: CodeEncoding {
     private var packing: DoubleBufferedPacking<UInt32>
+    let rowPacking: RowPacking?
 
     init(bits: Int, rowLength: Int, offset: UInt8) {
         packing = DoubleBufferedPacking(bits: bits, rowLength: rowLength, offset: offset)
+        rowPacking = RowPacking(bits: bits, rowLength: rowLength, wordBytes: 4, offset: offset)
     }
 
     func encode(_ batch: UnsafeRawBufferPointer, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {

@@ -173,10 +173,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
             do {
                 result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
                                              scaleStorage: layout.scaleStorage(for: info.dtype),
-                                             batchBytes: writer.preferredWriteSize,
-                                             prepared: { encoder.start(scales: $0, zeroPoints: $1) }) {
-                    try encoder.encode($0, write)
-                }
+                                             batchBytes: writer.preferredWriteSize, encoder: encoder, write: write)
             } catch let error as NonFiniteElement {
                 throw FileError(path: source, member: info.name, NonFiniteValue(
                     index: multiIndex(ofFlat: error.index, in: info.shape),

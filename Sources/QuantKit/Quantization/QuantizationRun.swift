@@ -1,0 +1,129 @@
+/// One tensor's quantization as `quantizeFloat32` runs it: its pieces, how their codes are
+/// stored, the scales and zero points (per channel, float), and the error sums so far.
+struct QuantizationRun {
+    let values: UnsafeRawBufferPointer
+    let quantizer: TensorQuantizer
+    let pieces: [TensorQuantizer.Piece]
+    let encoder: any CodeEncoding
+    let measure: Bool
+    /// The packing each thread applies to its own pieces: the encoder's, when every piece
+    /// starts on one of its words; nil: the encoder takes the code bytes in order.
+    let packing: RowPacking?
+    /// Ranges, parameters and codes in one pass (`quantizesInOnePass`), for an encoder that
+    /// needs no scales before the codes (one with a row packing).
+    let onePass: Bool
+    private(set) var scales: [Float]
+    private(set) var zeroPoints: [Float]
+    /// A clipping search's squared error with min-max scales.
+    private(set) var minmaxNoise: Double?
+    private(set) var sums = ErrorSums()
+
+    init(values: UnsafeRawBufferPointer, quantizer: TensorQuantizer, encoder: any CodeEncoding, measure: Bool) {
+        let pieces = quantizer.pieces
+        (self.values, self.quantizer, self.pieces, self.encoder, self.measure) = (values, quantizer, pieces, encoder, measure)
+        packing = encoder.rowPacking.flatMap { packing in
+            !quantizer.interleaved && pieces.allSatisfy { packing.startsWord(at: $0.start) } ? packing : nil
+        }
+        onePass = encoder.rowPacking != nil && quantizer.quantizesInOnePass
+        scales = [Float](repeating: 0, count: quantizer.blocks.channels)
+        zeroPoints = scales
+    }
+
+    /// The data; an empty tensor has no base address, so the kernels get a valid one (they
+    /// read nothing).
+    private var base: UnsafeRawPointer { values.baseAddress ?? UnsafeRawPointer(bitPattern: 16)! }
+
+    /// The two-pass way: every channel's range (and clipped range), then its parameters, which
+    /// the encoder gets. Throws `NonFiniteElement`.
+    mutating func computeParameters() throws {
+        let scheme = quantizer.scheme
+        guard var (mins, maxs) = quantizer.ranges(base, pieces) else { throw firstNonFinite() }
+        if scheme.clipping != .minmax {
+            let clipped = clippedRanges(base, blocks: quantizer.blocks, mins: mins, maxs: maxs, scheme: scheme,
+                                        scaleStorage: quantizer.arithmetic, threads: quantizer.threads)
+            (mins, maxs, minmaxNoise) = (clipped.mins, clipped.maxs, clipped.minmaxNoise)
+        }
+        let channelParameters = zip(mins, maxs).map {
+            parameters(min: $0, max: $1, scheme: scheme, storage: quantizer.arithmetic)
+        }
+        scales = channelParameters.map(\.scale)
+        zeroPoints = channelParameters.map(\.zeroPoint)
+        encoder.start(scales: scales, zeroPoints: scheme.symmetric ? [] : zeroPoints.map { Int32($0) })
+    }
+
+    /// The NaN or infinity first in flat order.
+    private func firstNonFinite() -> NonFiniteElement {
+        let floats = (0 ..< values.count / 4).lazy.map { values.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
+        return NonFiniteElement(index: floats.firstIndex { !$0.isFinite }!)
+    }
+
+    /// The pieces of each batch: consecutive row pieces of about `batchBytes` codes (they lie
+    /// in flat order), or every interleaved piece in one batch (each spans the whole tensor).
+    private func batches(batchBytes: Int) -> [Range<Int>] {
+        let count = values.count / 4
+        guard !quantizer.interleaved else { return pieces.isEmpty ? [] : [0 ..< pieces.count] }
+        let batch = Swift.min(count, Swift.max(batchBytes, TensorQuantizer.pieceLength))
+        var batches: [Range<Int>] = []
+        var first = 0
+        while first < pieces.count {
+            var last = first
+            var codes = 0
+            while last < pieces.count, codes < batch || last == first {
+                codes += pieces[last].count
+                last += 1
+            }
+            batches.append(first ..< last)
+            first = last
+        }
+        return batches
+    }
+
+    /// Flat indices of the first code of batch `batch` and of the code after its last.
+    private func span(of batch: Range<Int>) -> (start: Int, end: Int) {
+        guard !quantizer.interleaved else { return (0, values.count / 4) }
+        let last = pieces[batch.upperBound - 1]
+        return (pieces[batch.lowerBound].start, last.start + last.count)
+    }
+
+    /// The bytes batch `batch` stores.
+    private func byteCount(of batch: Range<Int>) -> Int {
+        let (start, end) = span(of: batch)
+        guard let packing else { return end - start }
+        return packing.byteOffset(of: end) - packing.byteOffset(of: start)
+    }
+
+    /// Quantizes every piece, batch by batch, each batch handed to `write` as stored (packed
+    /// here, or through the encoder), then the closing empty batch. Throws `NonFiniteElement`.
+    mutating func writeBatches(batchBytes: Int, _ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws {
+        let batches = batches(batchBytes: batchBytes)
+        let sizes = batches.map(byteCount(of:))
+        let capacity = Swift.max(sizes.max() ?? 0, 1)
+        let buffers = [UnsafeMutablePointer<UInt8>.allocate(capacity: capacity),
+                       UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)]
+        defer { buffers.forEach { $0.deallocate() } }
+        for (round, batch) in batches.enumerated() {
+            let output = BatchOutput(base: buffers[round % 2], first: span(of: batch).start, packing: packing)
+            try quantize(pieces[batch], into: output)
+            let bytes = UnsafeRawBufferPointer(start: buffers[round % 2], count: sizes[round])
+            if packing != nil { try write(bytes) } else { try encoder.encode(bytes, write) }
+        }
+        try encoder.encode(UnsafeRawBufferPointer(start: nil, count: 0), write)
+    }
+
+    /// Quantizes one batch's pieces to `output`, adding their error sums.
+    private mutating func quantize(_ batch: ArraySlice<TensorQuantizer.Piece>, into output: BatchOutput) throws {
+        guard onePass else {
+            sums.add(quantizer.quantize(base, batch, scales: scales, zeroPoints: zeroPoints, into: output, measure: measure))
+            return
+        }
+        let (quantizer, base, measure) = (self.quantizer, self.base, self.measure)
+        let batchSums = scales.withUnsafeMutableBufferPointer { scales in
+            zeroPoints.withUnsafeMutableBufferPointer { zeroPoints in
+                quantizer.quantizeInOnePass(base, batch, scales: scales.baseAddress!, zeroPoints: zeroPoints.baseAddress!,
+                                            into: output, measure: measure)
+            }
+        }
+        guard let batchSums else { throw firstNonFinite() }
+        sums.add(batchSums)
+    }
+}

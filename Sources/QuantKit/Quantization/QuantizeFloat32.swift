@@ -1,0 +1,74 @@
+import Foundation
+
+/// A tensor that holds a NaN or an infinity at flat index `index`.
+struct NonFiniteElement: Error {
+    let index: Int
+}
+
+/// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
+/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`; see the
+/// streaming variant.
+func quantizeFloat32(
+    _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool,
+    threads: Int = defaultThreadCount
+) throws -> (tensor: QuantizedTensor, metrics: ErrorMetrics?) {
+    var codes: [UInt8] = []
+    codes.reserveCapacity(values.count / 4)
+    let result = try quantizeFloat32(values, shape: shape, scheme: scheme, measure: measure, threads: threads,
+                                     batchBytes: .max) { codes.append(contentsOf: $0) }
+    let tensor = QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: result.scales,
+                                 zeroPoints: result.zeroPoints, axis: result.axis)
+    return (tensor, result.metrics)
+}
+
+/// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
+/// alignment) under `scheme`, with `threads` threads, handing the codes, as `encoder` stores
+/// them, to `write` in flat order in batches of about `batchBytes` codes (so that a large
+/// tensor's codes never sit in memory whole), then an empty batch. Two batch buffers
+/// alternate, so `write` may keep using a batch (writing it in the background) until its next
+/// call, and must be done with every batch when the empty one arrives.
+///
+/// Where the encoder packs rows on its own (`CodeEncoding.rowPacking`) and the pieces start
+/// on its words, each piece is packed by the thread that quantized it; and where each scale
+/// covers a contiguous run (`TensorQuantizer.quantizesInOnePass`), ranges, scales and codes
+/// come from one pass over memory. Otherwise the ranges (and any clipping search) come
+/// first, the encoder gets the scales (`start`), and then the codes. Scales are rounded to
+/// `scaleStorage` (float16, bfloat16) before any code is computed, when the output stores
+/// them in that type.
+///
+/// Returns the scales, zero points and resolved axis and, when `measure` is set, the
+/// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales.
+/// Throws `NonFiniteElement` for NaN or infinity (naming the first in flat order; batches
+/// before it may have been written) and `QuantizationError` for a bad axis.
+func quantizeFloat32(
+    _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
+    scaleStorage: DType = .float32, batchBytes: Int, encoder: any CodeEncoding = UnchangedCodes(),
+    write: (UnsafeRawBufferPointer) throws(FileError) -> Void
+) throws -> QuantizedParameters {
+    precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
+    let count = try elementCount(of: shape)
+    guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
+    let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
+    let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads,
+                                    arithmetic: scaleStorage)
+    var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure)
+    if !run.onePass { try run.computeParameters() }
+    try run.writeBatches(batchBytes: batchBytes, write)
+    let zeroPoints = scheme.symmetric ? [] : run.zeroPoints.map { Int32($0) }
+    // The clipping's gain over min-max scales: both squared errors over the same signal.
+    let gain = run.minmaxNoise.map { 10 * log10($0 / run.sums.noise) }
+    return QuantizedParameters(scales: run.scales, zeroPoints: zeroPoints, axis: axis,
+                               metrics: measure ? ErrorMetrics(sums: run.sums, count: count) : nil,
+                               clippingGainDB: measure ? gain : nil)
+}
+
+/// What quantizing one tensor chose besides its codes: the scales and zero points (unsigned,
+/// empty when symmetric), the resolved channel axis, and, when measured, the reconstruction
+/// error and a clipping search's SQNR gain over min-max scales in dB.
+struct QuantizedParameters {
+    var scales: [Float]
+    var zeroPoints: [Int32]
+    var axis: Int?
+    var metrics: ErrorMetrics?
+    var clippingGainDB: Double?
+}
