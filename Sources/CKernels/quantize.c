@@ -11,24 +11,47 @@ typedef float ck_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_i32x16 __attribute__((ext_vector_type(16)));
 typedef uint8_t ck_u8x16 __attribute__((ext_vector_type(16)));
 
-// Error sums in the making: 16 float32 lanes, and double sums of the elements outside them.
+// Minimum and maximum as compare-and-select, lane by lane: one instruction on x86 (the
+// elementwise builtins promise IEEE minNum/maxNum, NaN-ignoring, which costs fix-ups there).
+// The inputs are finite wherever the result matters: NaN and infinity are caught on the side.
+#define CK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define CK_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+typedef double ck_f64x16 __attribute__((ext_vector_type(16)));
+
+// Error sums in the making: 16 float32 lanes over the current run, 16 double lanes over the
+// runs before it, and double sums of the elements outside the lanes.
 typedef struct {
     ck_f32x16 signal, noise, absolute, worst;
+    ck_f64x16 run_signal, run_noise, run_absolute;
     ck_error_sums tail;
 } ck_lane_sums;
 
 static inline ck_lane_sums ck_lane_sums_zero(void) {
-    ck_lane_sums acc = {(ck_f32x16)(0.0f), (ck_f32x16)(0.0f), (ck_f32x16)(0.0f), (ck_f32x16)(0.0f), {0, 0, 0, 0}};
+    ck_lane_sums acc;
+    acc.signal = acc.noise = acc.absolute = acc.worst = (ck_f32x16)(0.0f);
+    acc.run_signal = acc.run_noise = acc.run_absolute = (ck_f64x16)(0.0);
+    acc.tail = (ck_error_sums){0, 0, 0, 0};
     return acc;
 }
 
+// Ends a run: its float32 lanes are added to the double ones, so that float32 sums never run
+// over more than one run (a run's own length bounds their rounding, as in a run by itself).
+static inline void ck_lane_sums_end_run(ck_lane_sums *acc) {
+    acc->run_signal += __builtin_convertvector(acc->signal, ck_f64x16);
+    acc->run_noise += __builtin_convertvector(acc->noise, ck_f64x16);
+    acc->run_absolute += __builtin_convertvector(acc->absolute, ck_f64x16);
+    acc->signal = acc->noise = acc->absolute = (ck_f32x16)(0.0f);
+}
+
 // The lanes added into double in lane order, then the elements outside them.
-static inline ck_error_sums ck_lane_sums_total(const ck_lane_sums *acc) {
+static inline ck_error_sums ck_lane_sums_total(ck_lane_sums *acc) {
+    ck_lane_sums_end_run(acc);
     ck_error_sums sums = {0, 0, 0, 0};
     for (int lane = 0; lane < 16; lane++) {
-        sums.signal += acc->signal[lane];
-        sums.noise += acc->noise[lane];
-        sums.absolute += acc->absolute[lane];
+        sums.signal += acc->run_signal[lane];
+        sums.noise += acc->run_noise[lane];
+        sums.absolute += acc->run_absolute[lane];
         sums.max_error = acc->worst[lane] > sums.max_error ? acc->worst[lane] : sums.max_error;
     }
     sums.signal += acc->tail.signal;
@@ -60,7 +83,7 @@ static inline float ck_stored_scale(float scale, int storage) {
     return scale;
 }
 
-void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
+static inline void ck_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
     if (rule->symmetric) {
         float magnitude = hi >= -lo ? hi : -lo;
         float s = magnitude / (float)((1 << (rule->bits - 1)) - 1);
@@ -77,6 +100,10 @@ void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale
     z = levels < z ? levels : z;
     *scale = s;
     *zero_point = z;
+}
+
+void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
+    ck_parameters(lo, hi, rule, scale, zero_point);
 }
 
 #if CK_X86

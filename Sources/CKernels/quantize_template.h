@@ -5,6 +5,23 @@
 #define CK_CAT_(a, b) a##_##b
 #define CK_CAT(a, b) CK_CAT_(a, b)
 
+// The smallest and the largest of 16 lanes, by halving.
+CK_TARGET static inline float CK_CAT(reduce_min, CK_SUFFIX)(ck_f32x16 a) {
+    a = CK_MIN(a, __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    a = CK_MIN(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    a = CK_MIN(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    a = CK_MIN(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    return a[0];
+}
+
+CK_TARGET static inline float CK_CAT(reduce_max, CK_SUFFIX)(ck_f32x16 a) {
+    a = CK_MAX(a, __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    a = CK_MAX(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    a = CK_MAX(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    a = CK_MAX(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    return a[0];
+}
+
 CK_TARGET static void CK_CAT(range_fold, CK_SUFFIX)(const unsigned char *values, long count, float *min, float *max,
                                                    int *finite) {
     ck_f32x16 lo = (ck_f32x16)(*min);
@@ -15,11 +32,11 @@ CK_TARGET static void CK_CAT(range_fold, CK_SUFFIX)(const unsigned char *values,
     for (; i + 16 <= count; i += 16) {
         ck_f32x16 x;
         __builtin_memcpy(&x, values + 4 * i, sizeof x);
-        lo = __builtin_elementwise_min(lo, x);
-        hi = __builtin_elementwise_max(hi, x);
+        lo = CK_MIN(lo, x);
+        hi = CK_MAX(hi, x);
         poison += x - x;
     }
-    float low = __builtin_reduce_min(lo), high = __builtin_reduce_max(hi);
+    float low = CK_CAT(reduce_min, CK_SUFFIX)(lo), high = CK_CAT(reduce_max, CK_SUFFIX)(hi);
     ck_i32x16 poisoned = poison != poison;  // NaN lanes
     float tail = __builtin_reduce_or(poisoned) ? __builtin_nanf("") : 0.0f;
     for (; i < count; i++) {
@@ -49,7 +66,7 @@ CK_TARGET static inline void CK_CAT(quantize_into, CK_SUFFIX)(const unsigned cha
     for (; i + 16 <= count; i += 16) {
         ck_f32x16 x;
         __builtin_memcpy(&x, values + 4 * i, sizeof x);
-        ck_f32x16 t = __builtin_elementwise_min(__builtin_elementwise_max(x / s, lo), hi);
+        ck_f32x16 t = CK_MIN(CK_MAX(x / s, lo), hi);
         ck_f32x16 r = (t + m) - m;
         ck_u8x16 bytes = __builtin_convertvector(__builtin_convertvector(r + z, ck_i32x16), ck_u8x16);
         __builtin_memcpy(codes + i, &bytes, sizeof bytes);
@@ -59,7 +76,7 @@ CK_TARGET static inline void CK_CAT(quantize_into, CK_SUFFIX)(const unsigned cha
             acc->signal += x * x;
             acc->noise += e * e;
             acc->absolute += magnitude;
-            acc->worst = __builtin_elementwise_max(acc->worst, magnitude);
+            acc->worst = CK_MAX(acc->worst, magnitude);
         }
     }
     for (; i < count; i++) {
@@ -105,9 +122,10 @@ CK_TARGET static ck_error_sums CK_CAT(quantize_runs, CK_SUFFIX)(const unsigned c
             *bad_run = r;
             break;
         }
-        ck_run_parameters(lo, hi, rule, scales + r, zero_points + r);
+        ck_parameters(lo, hi, rule, scales + r, zero_points + r);
         CK_CAT(quantize_into, CK_SUFFIX)(run, length, codes + r * length, scales[r], zero_points[r], qmin, qmax,
                                          measure, &acc);
+        if (measure) ck_lane_sums_end_run(&acc);
     }
     return ck_lane_sums_total(&acc);
 }

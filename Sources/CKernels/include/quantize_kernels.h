@@ -51,8 +51,8 @@ void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale
 /// each with a scale of its own, in one pass over memory: each run's range is folded (from 0),
 /// its parameters computed (`ck_run_parameters`, into `scales[r]`, `zero_points[r]`) and its
 /// codes written (as `ck_quantize_run` writes them) at `codes + r * length` while the run is
-/// in cache. Returns the error sums of all the runs (16 float32 lanes over the whole call,
-/// then double; all zero unless `measure`). Stops at the first run holding a NaN or an
+/// in cache. Returns the error sums of all the runs (16 float32 lanes within a run, added to 16
+/// double lanes at its end; all zero unless `measure`). Stops at the first run holding a NaN or an
 /// infinity, setting `*bad_run` to its index (it is left alone otherwise).
 ck_error_sums ck_quantize_runs(const void *values, long runs, long length, const ck_run_rule *rule, float *scales,
                                float *zero_points, uint8_t *codes, int measure, long *bad_run);

@@ -97,14 +97,15 @@ struct StepWriter {
                 return try writeOverride(override, info: step.tensor, values: values, members: step.members, layout: layout,
                                          writer: writer, source: source.path)
             }
-            let (info, bytes) = try nextWhole()
+            let (info, bytes, check) = try nextWhole()
+            try check?.check(bytes)
             let values = try Tensor(dtype: info.dtype, shape: info.shape, bytes: Array(bytes)).floatValues()!
             return try writeOverride(override, info: info, values: values, members: step.members, layout: layout,
                                      writer: writer, source: source.path)
         }
-        let (info, bytes) = try nextWhole()
+        let (info, bytes, check) = try nextWhole()
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, members: step.members,
-                                              threads: threads, source: source.path, writer: writer)
+                                              threads: threads, source: source.path, writer: writer, check: check)
         return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
                      bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count,
                      bytesAfter: step.storedByteCount, mse: quantized.metrics?.mse,
@@ -112,7 +113,7 @@ struct StepWriter {
                      sqnrGainDB: quantized.clippingGainDB)
     }
 
-    private mutating func nextWhole() throws -> (TensorInfo, UnsafeRawBufferPointer) {
+    private mutating func nextWhole() throws -> TensorPrefetcher.Read {
         defer { wholeRead += 1 }
         return try reader.read(wholeRead)
     }
@@ -161,33 +162,48 @@ public struct QuantizeProgress: Sendable {
 /// writer's preferred size, encoded by the layout's `CodeEncoding`, which gets the scales and
 /// zero points first), then the auxiliary members. Float32 data is used where it lies; other
 /// float types are converted first. The scales are rounded to the layout's `scaleStorage`
-/// before any code is computed. NaN and infinity are refused as `NonFiniteValue` before
-/// anything is written.
+/// before any code is computed. NaN and infinity are refused as `NonFiniteValue` (the codes
+/// written before are in a member the error leaves unfinished).
+///
+/// A `check` of the bytes left by the source (`DeferredCheck`) is made as float32 data is
+/// quantized, each piece while it is in cache, and before anything else for other types; on
+/// an error it is made first over all the bytes, so that damaged data is reported as such.
 func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme: QuantScheme, layout: any QuantizedLayout,
-                       members: [TensorInfo], threads: Int, source: String, writer: any TensorFileWriter)
-    throws -> QuantizedParameters {
-    func run(_ floats: UnsafeRawBufferPointer) throws -> QuantizedParameters {
+                       members: [TensorInfo], threads: Int, source: String, writer: any TensorFileWriter,
+                       check: (any DeferredCheck)? = nil) throws -> QuantizedParameters {
+    func run(_ floats: UnsafeRawBufferPointer, check: (any DeferredCheck)?) throws -> QuantizedParameters {
         var result: QuantizedParameters?
         let encoder = layout.codeEncoder(for: info, scheme: scheme)
         try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
             do {
                 result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
                                              scaleStorage: layout.scaleStorage(for: info.dtype),
-                                             batchBytes: writer.preferredWriteSize, encoder: encoder, write: write)
-            } catch let error as NonFiniteElement {
-                throw FileError(path: source, member: info.name, NonFiniteValue(
-                    index: multiIndex(ofFlat: error.index, in: info.shape),
-                    value: floats.loadUnaligned(fromByteOffset: 4 * error.index, as: Float.self), storedDType: info.dtype))
-            } catch let error as QuantizationError {
-                throw FileError(path: source, member: info.name, error)
+                                             batchBytes: writer.preferredWriteSize, encoder: encoder, inputCheck: check,
+                                             write: write)
+            } catch {
+                try check?.check(floats)
+                throw located(error, floats: floats)
             }
+            try check?.finish()
         }
         let done = result!
         try writeAuxiliary(of: info, scheme: scheme, axis: done.axis, scales: done.scales, zeroPoints: done.zeroPoints,
                            members: members, layout: layout, writer: writer)
         return done
     }
-    guard info.dtype != .float32 else { return try run(bytes) }
+    /// `error` naming the file and tensor.
+    func located(_ error: any Error, floats: UnsafeRawBufferPointer) -> any Error {
+        switch error {
+        case let error as NonFiniteElement:
+            FileError(path: source, member: info.name, NonFiniteValue(
+                index: multiIndex(ofFlat: error.index, in: info.shape),
+                value: floats.loadUnaligned(fromByteOffset: 4 * error.index, as: Float.self), storedDType: info.dtype))
+        case let error as QuantizationError: FileError(path: source, member: info.name, error)
+        default: error
+        }
+    }
+    guard info.dtype != .float32 else { return try run(bytes, check: check) }
+    try check?.check(bytes)
     let converted = ScratchBuffer()
     let floats = try converted.prepare(count: bytes.count / info.dtype.byteSize * 4)
     do {
@@ -195,7 +211,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
     } catch {
         throw FileError(path: source, member: info.name, error)
     }
-    return try run(UnsafeRawBufferPointer(floats))
+    return try run(UnsafeRawBufferPointer(floats), check: nil)
 }
 
 /// Writes the members of `info` after its codes (`QuantizedLayout.auxiliaryTensors`).

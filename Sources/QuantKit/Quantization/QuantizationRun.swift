@@ -6,6 +6,8 @@ struct QuantizationRun {
     let pieces: [TensorQuantizer.Piece]
     let encoder: any CodeEncoding
     let measure: Bool
+    /// Takes every input byte once, in the first pass over each piece.
+    let check: (any DeferredCheck)?
     /// The packing each thread applies to its own pieces: the encoder's, when every piece
     /// starts on one of its words; nil: the encoder takes the code bytes in order.
     let packing: RowPacking?
@@ -18,9 +20,11 @@ struct QuantizationRun {
     private(set) var minmaxNoise: Double?
     private(set) var sums = ErrorSums()
 
-    init(values: UnsafeRawBufferPointer, quantizer: TensorQuantizer, encoder: any CodeEncoding, measure: Bool) {
+    init(values: UnsafeRawBufferPointer, quantizer: TensorQuantizer, encoder: any CodeEncoding, measure: Bool,
+         check: (any DeferredCheck)?) {
         let pieces = quantizer.pieces
-        (self.values, self.quantizer, self.pieces, self.encoder, self.measure) = (values, quantizer, pieces, encoder, measure)
+        (self.values, self.quantizer, self.pieces, self.encoder, self.measure, self.check) =
+            (values, quantizer, pieces, encoder, measure, check)
         packing = encoder.rowPacking.flatMap { packing in
             !quantizer.interleaved && pieces.allSatisfy { packing.startsWord(at: $0.start) } ? packing : nil
         }
@@ -37,7 +41,10 @@ struct QuantizationRun {
     /// the encoder gets. Throws `NonFiniteElement`.
     mutating func computeParameters() throws {
         let scheme = quantizer.scheme
-        guard var (mins, maxs) = quantizer.ranges(base, pieces) else { throw firstNonFinite() }
+        if quantizer.interleaved, let check { absorbWhole(into: check) }
+        guard var (mins, maxs) = quantizer.ranges(base, pieces, check: quantizer.interleaved ? nil : check) else {
+            throw firstNonFinite()
+        }
         if scheme.clipping != .minmax {
             let clipped = clippedRanges(base, blocks: quantizer.blocks, mins: mins, maxs: maxs, scheme: scheme,
                                         scaleStorage: quantizer.arithmetic, threads: quantizer.threads)
@@ -49,6 +56,16 @@ struct QuantizationRun {
         scales = channelParameters.map(\.scale)
         zeroPoints = channelParameters.map(\.zeroPoint)
         encoder.start(scales: scales, zeroPoints: scheme.symmetric ? [] : zeroPoints.map { Int32($0) })
+    }
+
+    /// Hands all of `values` to `check` in pieces of 4 MiB, on the quantizer's threads (for
+    /// interleaved pieces, which are not contiguous).
+    private func absorbWhole(into check: any DeferredCheck) {
+        let piece = 4 << 20
+        parallelFor((values.count + piece - 1) / piece, threads: quantizer.threads) { index in
+            let start = index * piece
+            check.absorb(UnsafeRawBufferPointer(rebasing: values[start ..< Swift.min(start + piece, values.count)]), at: start)
+        }
     }
 
     /// The NaN or infinity first in flat order.
@@ -116,11 +133,11 @@ struct QuantizationRun {
             sums.add(quantizer.quantize(base, batch, scales: scales, zeroPoints: zeroPoints, into: output, measure: measure))
             return
         }
-        let (quantizer, base, measure) = (self.quantizer, self.base, self.measure)
+        let (quantizer, base, measure, check) = (self.quantizer, self.base, self.measure, self.check)
         let batchSums = scales.withUnsafeMutableBufferPointer { scales in
             zeroPoints.withUnsafeMutableBufferPointer { zeroPoints in
                 quantizer.quantizeInOnePass(base, batch, scales: scales.baseAddress!, zeroPoints: zeroPoints.baseAddress!,
-                                            into: output, measure: measure)
+                                            into: output, measure: measure, check: check)
             }
         }
         guard let batchSums else { throw firstNonFinite() }

@@ -34,7 +34,8 @@ func quantizeFloat32(
 /// come from one pass over memory. Otherwise the ranges (and any clipping search) come
 /// first, the encoder gets the scales (`start`), and then the codes. Scales are rounded to
 /// `scaleStorage` (float16, bfloat16) before any code is computed, when the output stores
-/// them in that type.
+/// them in that type. Every byte of `values` is handed to `inputCheck` once, each piece in the
+/// first pass over it (the caller then calls `finish`).
 ///
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales.
@@ -43,7 +44,7 @@ func quantizeFloat32(
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, encoder: any CodeEncoding = UnchangedCodes(),
-    write: (UnsafeRawBufferPointer) throws(FileError) -> Void
+    inputCheck: (any DeferredCheck)? = nil, write: (UnsafeRawBufferPointer) throws(FileError) -> Void
 ) throws -> QuantizedParameters {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
@@ -51,7 +52,7 @@ func quantizeFloat32(
     let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
     let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads,
                                     arithmetic: scaleStorage)
-    var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure)
+    var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure, check: inputCheck)
     if !run.onePass { try run.computeParameters() }
     try run.writeBatches(batchBytes: batchBytes, write)
     let zeroPoints = scheme.symmetric ? [] : run.zeroPoints.map { Int32($0) }

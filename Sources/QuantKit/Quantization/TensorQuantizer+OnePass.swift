@@ -27,12 +27,16 @@ extension TensorQuantizer {
     /// Quantizes `pieces` (of a tensor that `quantizesInOnePass`) to `output`, writing the
     /// scale and zero point of each run (channel) they hold to `scales` and `zeroPoints`;
     /// returns their error sums (zero unless `measure`), or nil when a value is NaN or infinite.
+    /// Each piece's bytes go to `check` first, while the thread brings them into cache.
     func quantizeInOnePass(_ values: UnsafeRawPointer, _ pieces: ArraySlice<Piece>, scales: UnsafeMutablePointer<Float>,
-                           zeroPoints: UnsafeMutablePointer<Float>, into output: BatchOutput, measure: Bool) -> ErrorSums? {
+                           zeroPoints: UnsafeMutablePointer<Float>, into output: BatchOutput, measure: Bool,
+                           check: (any DeferredCheck)?) -> ErrorSums? {
         var sums = [ErrorSums?](repeating: nil, count: pieces.count)
         sums.withUnsafeMutableBufferPointer { sums in
             parallelFor(pieces.count, threads: threads) { index in
                 let piece = pieces[pieces.startIndex + index]
+                check?.absorb(UnsafeRawBufferPointer(start: values + 4 * piece.start, count: 4 * piece.count),
+                              at: 4 * piece.start)
                 var rule = runRule
                 var badRun = -1
                 var total = ck_error_sums()

@@ -76,8 +76,9 @@ struct TensorQuantizer {
         return offsets
     }
 
-    /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite.
-    func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece]) -> (mins: [Float], maxs: [Float])? {
+    /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite. Each
+    /// row piece's bytes go to `check` first (interleaved pieces are not contiguous: nil).
+    func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece], check: (any DeferredCheck)? = nil) -> (mins: [Float], maxs: [Float])? {
         var mins = [Float](repeating: 0, count: blocks.channels)
         var maxs = [Float](repeating: 0, count: blocks.channels)
         let offsets = segmentOffsets(pieces)
@@ -88,6 +89,8 @@ struct TensorQuantizer {
                     parallelFor(pieces.count, threads: threads) { index in
                         let piece = pieces[index]
                         guard interleaved else {
+                            check?.absorb(UnsafeRawBufferPointer(start: values + 4 * piece.start, count: 4 * piece.count),
+                                          at: 4 * piece.start)
                             for row in 0 ..< piece.rows {
                                 results[offsets[index] + row].fold(values + 4 * (piece.start + row * piece.rowLength),
                                                                    count: piece.rowLength)

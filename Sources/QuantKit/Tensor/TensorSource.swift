@@ -29,6 +29,11 @@ public protocol TensorSource {
     /// Reads the data of the tensor called `name`, as `load` would give it (C order,
     /// little-endian), into `scratch`; the bytes are valid until `scratch` is used again.
     func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer)
+    /// `read`, except that a check the source would make of the bytes as it reads them (a
+    /// stored zip member's CRC-32) may be handed back instead, for the caller to make while it
+    /// reads the bytes (`DeferredCheck`); nil when `read`'s checks are done.
+    func readLeavingCheck(_ name: String, into scratch: ScratchBuffer) throws
+        -> (info: TensorInfo, bytes: UnsafeRawBufferPointer, check: (any DeferredCheck)?)
     /// Hands the data of `name` to `body` in pieces of at most `pieceSize` bytes, then an empty
     /// piece (see the extension's `copy` for the contract and the default).
     func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws
@@ -49,6 +54,13 @@ extension TensorSource {
     /// `readByLoading(_:into:)`: for sources without a faster way.
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
         try readByLoading(name, into: scratch)
+    }
+
+    /// `read`, every check made.
+    public func readLeavingCheck(_ name: String, into scratch: ScratchBuffer) throws
+        -> (info: TensorInfo, bytes: UnsafeRawBufferPointer, check: (any DeferredCheck)?) {
+        let (info, bytes) = try read(name, into: scratch)
+        return (info, bytes, nil)
     }
 
     /// `load`, then a copy into `scratch`.

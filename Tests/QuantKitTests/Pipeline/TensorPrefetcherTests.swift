@@ -18,7 +18,7 @@ import Testing
     /// Reads every tensor in order, copying each one's bytes before the next read.
     static func readAll(_ prefetcher: TensorPrefetcher, count: Int) throws -> [(info: TensorInfo, bytes: [UInt8])] {
         try (0 ..< count).map { index in
-            let (info, bytes) = try prefetcher.read(index)
+            let (info, bytes, _) = try prefetcher.read(index)
             return (info, [UInt8](bytes))
         }
     }

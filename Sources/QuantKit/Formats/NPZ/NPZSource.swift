@@ -111,6 +111,22 @@ public final class NPZSource: TensorSource {
         }
     }
 
+    /// `read`, leaving a stored member's CRC-32 check to the caller (`DeferredCheck`).
+    public func readLeavingCheck(_ name: String, into scratch: ScratchBuffer) throws
+        -> (info: TensorInfo, bytes: UnsafeRawBufferPointer, check: (any DeferredCheck)?) {
+        guard let (entry, header) = members[ExactName(name)], entry.method == ZipFormat.methodStored,
+              !header.fortranOrder, !header.bigEndian || header.dtype.byteSize == 1 else {
+            let (info, bytes) = try read(name, into: scratch)
+            return (info, bytes, nil)
+        }
+        return try withData(of: name) { reader, header in
+            scratch.release()
+            let (mapping, check) = try reader.mapRestLeavingCheck(path: path)!
+            scratch.hold(mapping)
+            return (TensorInfo(name: name, dtype: header.dtype, shape: header.shape), mapping.bytes, check)
+        }
+    }
+
     /// The `.npy` header at the start of `entry`, checked against the entry's declared size.
     private static func readHeader(of entry: ZipEntry, in archive: ZipReader) throws -> NPYHeader {
         let declared = entry.uncompressedSize

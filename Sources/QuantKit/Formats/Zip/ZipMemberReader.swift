@@ -110,6 +110,24 @@ public final class ZipMemberReader {
         return mapping
     }
 
+    /// `mapRest` without the CRC-32 check: the mapping and the check, which the caller makes
+    /// over the mapped bytes (`DeferredCRC32`, whose errors name `path`); nil for a deflated
+    /// member. The member counts as read and checked here.
+    func mapRestLeavingCheck(path: String) throws(ZipError) -> (mapping: FileMapping, check: DeferredCRC32)? {
+        guard inflater == nil else { return nil }
+        let mapping: FileMapping
+        do {
+            mapping = try FileMapping(file: archive.file, offset: dataOffset + bytesRead, count: Int(clamping: bytesRemaining))
+        } catch {
+            throw .file(error)
+        }
+        let check = DeferredCRC32(path: path, member: entry.name, expected: entry.crc32, prefix: crc,
+                                  byteCount: mapping.bytes.count, threads: archive.threads)
+        bytesRead = entry.uncompressedSize
+        verified = true
+        return (mapping, check)
+    }
+
     /// Up to `maxCount` next bytes of the member; empty only once it has been read and verified.
     public func read(maxCount: Int) throws(ZipError) -> [UInt8] {
         let count = Int(clamping: min(UInt64(max(maxCount, 0)), bytesRemaining))
