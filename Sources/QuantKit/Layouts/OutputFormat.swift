@@ -35,7 +35,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
             return record.map { RecordAppendingWriter(writer, record: $0.encoded()) } ?? writer
         case .safetensors:
             return try SafetensorsWriter(path: path, displayPath: displayPath, tensors: tensors,
-                                         metadata: record?.safetensorsMetadata ?? ["format": "pt"])
+                                         metadata: record?.safetensorsMetadata ?? ["format": "pt"], threads: threads)
         }
     }
 }

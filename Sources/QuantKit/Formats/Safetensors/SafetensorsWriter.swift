@@ -24,12 +24,17 @@ public final class SafetensorsWriter: TensorFileWriter {
     private var next = 0
     /// False once finished, or when an `add` failed after writing some of its bytes.
     private var usable = true
+    /// The pieces' writes, in the background with more than one thread.
+    private let background: BackgroundWrites<SafetensorsWriterError>
 
     /// Creates (or truncates) `path` and writes the header for `tensors` and `metadata`
     /// (errors name `displayPath`). Refuses duplicate tensor names, the name `__metadata__`,
-    /// invalid shapes, and a header longer than `SafetensorsHeader.maxLength`.
-    public init(path: String, displayPath: String, tensors: [TensorInfo], metadata: [String: String]) throws(FileError) {
+    /// invalid shapes, and a header longer than `SafetensorsHeader.maxLength`. With more than
+    /// one thread, pieces are written in the background while the next is prepared.
+    public init(path: String, displayPath: String, tensors: [TensorInfo], metadata: [String: String],
+                threads: Int = 1) throws(FileError) {
         self.displayPath = displayPath
+        background = BackgroundWrites(enabled: threads > 1)
         let header: [UInt8]
         do throws(SafetensorsWriterError) {
             (header, byteCounts) = try encodeSafetensorsHeader(tensors: tensors, metadata: metadata)
@@ -46,22 +51,24 @@ public final class SafetensorsWriter: TensorFileWriter {
             throw FileError(path: displayPath, SafetensorsWriterError.createFailed(String(cString: strerror(errno))))
         }
         do {
-            try header.withUnsafeBytes { try writeFully($0) }
+            try header.withUnsafeBytes { [fileDescriptor] in try Self.writeFully(fileDescriptor, $0) }
         } catch {
             throw FileError(path: displayPath, error)
         }
     }
 
     deinit {
+        try? background.wait()
         if fileDescriptor >= 0 { close(fileDescriptor) }
     }
 
-    /// Pieces are written as they come (plain `write` calls, no background thread).
+    /// Each piece is one `write` call.
     public var preferredWriteSize: Int { 1 << 20 }
 
     /// Adds the next declared tensor, which must be called `name` with `dtype` and `shape`;
-    /// `body` hands its C-order little-endian data, piece by piece, to `write`, which writes
-    /// each piece before returning. Exactly the declared byte count must be written.
+    /// `body` hands its C-order little-endian data, piece by piece, to `write`, each piece
+    /// written (in the background with more than one thread) before the next is taken and all
+    /// before `add` returns. Exactly the declared byte count must be written.
     public func add(name: String, dtype: DType, shape: [Int],
                     _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
         let displayPath = self.displayPath
@@ -76,16 +83,25 @@ public final class SafetensorsWriter: TensorFileWriter {
         // Unusable until the tensor is complete: a failure leaves the offsets of the rest wrong.
         usable = false
         var written = 0
-        try body { (piece) throws(FileError) in
-            guard written + piece.count <= expected else {
-                throw failure(.wrongByteCount(expected: expected, written: written + piece.count))
+        let descriptor = fileDescriptor
+        do {
+            try body { (piece) throws(FileError) in
+                guard written + piece.count <= expected else {
+                    throw failure(.wrongByteCount(expected: expected, written: written + piece.count))
+                }
+                do throws(SafetensorsWriterError) {
+                    try background.start(piece) { piece throws(SafetensorsWriterError) in try Self.writeFully(descriptor, piece) }
+                } catch {
+                    throw failure(error)
+                }
+                written += piece.count
             }
-            do throws(SafetensorsWriterError) {
-                try writeFully(piece)
-            } catch {
-                throw failure(error)
-            }
-            written += piece.count
+            try background.wait()
+        } catch let error as SafetensorsWriterError {
+            throw failure(error)
+        } catch {
+            try? background.wait()
+            throw error
         }
         guard written == expected else { throw failure(.wrongByteCount(expected: expected, written: written)) }
         next += 1
@@ -106,11 +122,11 @@ public final class SafetensorsWriter: TensorFileWriter {
         }
     }
 
-    /// Writes all of `bytes`, retrying on interrupts and short writes.
-    private func writeFully(_ bytes: UnsafeRawBufferPointer) throws(SafetensorsWriterError) {
+    /// Writes all of `bytes` to `descriptor`, retrying on interrupts and short writes.
+    private static func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SafetensorsWriterError) {
         var done = 0
         while done < bytes.count {
-            let count = write(fileDescriptor, bytes.baseAddress! + done, bytes.count - done)
+            let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .writeFailed(String(cString: strerror(errno)))

@@ -62,58 +62,37 @@ public final class ZipWriter {
 
     /// How many threads compute the CRC-32 of large writes.
     private let threads: Int
-    /// Background writes (`writeInBackground`) run here, one at a time and in order.
-    private let writeQueue = DispatchQueue(label: "quantize.zip-writer")
-    private let backgroundWrites = DispatchGroup()
-    /// The error of a background write, read only after `backgroundWrites.wait()`.
-    private let backgroundFailure = UncheckedSendable(FailureSlot())
-
-    private final class FailureSlot {
-        var error: ZipError?
-    }
+    /// The writes of `writeInBackground`, in the background with more than one thread.
+    private let background: BackgroundWrites<ZipError>
 
     /// Creates (or truncates) the file at `path`; CRCs of large writes use up to `threads` threads.
     public init(path: String, threads: Int = 1) throws(ZipError) {
         self.threads = threads
+        background = BackgroundWrites(enabled: threads > 1)
         fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fileDescriptor >= 0 else { throw .createFailed(zipErrnoMessage(errno)) }
         buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     deinit {
-        backgroundWrites.wait()
+        try? background.wait()
         if fileDescriptor >= 0 { close(fileDescriptor) }
-    }
-
-    /// Waits for the background write, if any, and rethrows its error.
-    private func finishBackgroundWrite() throws(ZipError) {
-        backgroundWrites.wait()
-        if let error = backgroundFailure.value.error { throw error }
     }
 
     /// Appends `bytes` to the open stored member and returns before they reach the file: the
     /// CRC is taken at once, the `write` runs in the background while the caller prepares the
     /// next bytes. `bytes` must stay valid and unchanged until the next call to this writer
-    /// (which first waits for the write to finish); a call with no bytes just waits.
+    /// (which first waits for the write to finish); a call with no bytes just waits. A writer
+    /// of one thread writes here, before returning: a run on one thread uses one core.
     public func writeInBackground(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
-        try finishBackgroundWrite()
+        try background.wait()
         precondition(member?.record.method == ZipFormat.methodStored, "writeInBackground: no stored member is open")
         guard !bytes.isEmpty else { return }
         member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
         try flush()
         bufferStart += UInt64(bytes.count)
-        let job = UncheckedSendable((fileDescriptor, bytes, backgroundFailure.value))
-        backgroundWrites.enter()
-        writeQueue.async { [backgroundWrites] in
-            let (descriptor, bytes, failure) = job.value
-            do throws(ZipError) {
-                try zipWriteFully(fd: descriptor, bytes)
-            } catch {
-                failure.error = error
-            }
-            backgroundWrites.leave()
-        }
+        try background.start(bytes) { [fileDescriptor] bytes throws(ZipError) in try zipWriteFully(fd: fileDescriptor, bytes) }
     }
 
     /// The file offset the next byte will be written at.
@@ -124,7 +103,7 @@ public final class ZipWriter {
     /// Refuses names the reader would refuse (absolute, `..`, NUL, empty), duplicates, names
     /// longer than 65535 UTF-8 bytes, and more than `ZipReader.maxEntryCount` members.
     public func beginMember(name: String, compressed: Bool) throws(ZipError) {
-        try finishBackgroundWrite()
+        try background.wait()
         precondition(fileDescriptor >= 0 && member == nil, "beginMember: a member is open or the archive is finished")
         guard !isUnsafeZipMemberName(name) else { throw .unsafeName(name) }
         let nameBytes = Array(name.utf8)
@@ -173,7 +152,7 @@ public final class ZipWriter {
 
     /// Appends `bytes` to the open member's uncompressed content.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
-        try finishBackgroundWrite()
+        try background.wait()
         precondition(member != nil, "write: no member is open")
         member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
@@ -203,7 +182,7 @@ public final class ZipWriter {
     /// Ends the open member: flushes the deflate stream and patches the local header's CRC-32
     /// (offset 14) and the sizes in its ZIP64 field (after the name, at +4 and +12).
     public func endMember() throws(ZipError) {
-        try finishBackgroundWrite()
+        try background.wait()
         precondition(member != nil, "endMember: no member is open")
         if member!.record.method == ZipFormat.methodDeflate {
             try deflater!.deflate(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) {
@@ -227,7 +206,7 @@ public final class ZipWriter {
 
     /// Writes the central directory and end records and closes the file.
     public func finish() throws(ZipError) {
-        try finishBackgroundWrite()
+        try background.wait()
         precondition(fileDescriptor >= 0 && member == nil, "finish: a member is open or the archive is finished")
         let directoryOffset = position
         for record in records {
