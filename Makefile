@@ -87,6 +87,8 @@ eval-methods: build
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
 # file, deflate both ways on 256 MiB, and the eval GEMMs against NumPy's `x @ W.T`; release
 # build. The workloads are generated once under bench-data/ (not committed).
+# Beside quantize at 1 and 2 threads: llama.cpp's llama-quantize on a GGUF copy of the 1 GiB file
+# (Benchmarks/gguf_workload.py), built once into .cache/ by Benchmarks/llama_cpp.sh.
 BENCH_DATA := bench-data
 bench: release
 	@mkdir -p $(BENCH_DATA)
@@ -96,8 +98,11 @@ bench: release
 	@[ -f $(BENCH_DATA)/weights-256m.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m.npz 4
 	@[ -f $(BENCH_DATA)/weights-256m-deflated.npz ] || \
 		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m-deflated.npz 4 --compressed
+	@[ -f $(BENCH_DATA)/weights-1g.gguf ] || { python3 -c 'import gguf' 2>/dev/null || python3 -m pip install -q gguf==0.19.0; \
+		python3 Benchmarks/gguf_workload.py $(BENCH_DATA)/weights-1g.npz $(BENCH_DATA)/weights-1g.gguf; }
+	@Benchmarks/llama_cpp.sh > /dev/null
 	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz) \
-		--compressed $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m-deflated.npz
+		--llama-quantize $$(Benchmarks/llama_cpp.sh) --compressed $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m-deflated.npz
 	@echo
 	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
 	.build/release/quantize-bench $(BENCH_FLAGS)
