@@ -171,8 +171,8 @@ struct NonFiniteElement: Error {
 }
 
 /// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
-/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`; see the
-/// streaming variant.
+/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`, its scales
+/// rounded to the scheme's `scaleDType` (float32 without one); see the streaming variant.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool,
     threads: Int = defaultThreadCount
@@ -180,7 +180,7 @@ func quantizeFloat32(
     var codes: [UInt8] = []
     codes.reserveCapacity(values.count / 4)
     let result = try quantizeFloat32(values, shape: shape, scheme: scheme, measure: measure, threads: threads,
-                                     batchBytes: .max) { codes.append(contentsOf: $0) }
+                                     scaleStorage: scheme.scaleDType ?? .float32, batchBytes: .max) { codes.append(contentsOf: $0) }
     let tensor = QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: result.scales,
                                  zeroPoints: result.zeroPoints, axis: result.axis)
     return (tensor, result.metrics)
@@ -193,11 +193,13 @@ func quantizeFloat32(
 /// until its next call; after the last batch it is called once with no bytes, and must be done
 /// with every batch when that call returns.
 /// Scales are rounded to `scaleStorage` (float16, bfloat16) before any code is computed, when
-/// the output stores them in that type; `prepared` gets them and the zero points before the
-/// first batch.
+/// the output stores them in that type (the scheme's `scaleDType` when it has one, which callers
+/// pass: `QuantizedLayout.scaleStorage(for:scheme:)`); `prepared` gets them and the zero points
+/// before the first batch. Each channel's scale comes from `scaleParameters` (the full
+/// symmetric range's, or the min-max math's).
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales; throws `NonFiniteElement` for NaN or infinity (before any code
-/// is emitted) and `QuantizationError` for a bad axis.
+/// is emitted) and `QuantizationError` for a bad axis or a full range the scheme cannot take.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, prepared: (_ scales: [Float], _ zeroPoints: [Int32]) -> Void = { _, _ in },
@@ -222,7 +224,7 @@ func quantizeFloat32(
                                     scaleStorage: scaleStorage, threads: threads)
         (mins, maxs, minmaxNoise) = (clipped.mins, clipped.maxs, clipped.minmaxNoise)
     }
-    let channelParameters = zip(mins, maxs).map { parameters(min: $0, max: $1, scheme: scheme, storage: scaleStorage) }
+    let channelParameters = try scaleParameters(base, blocks: quantizer.blocks, mins: mins, maxs: maxs, scheme: scheme, storage: scaleStorage)
     let scales = channelParameters.map(\.scale)
     let zeroPointValues = channelParameters.map(\.zeroPoint)
     let zeroPoints = scheme.symmetric ? [] : zeroPointValues.map { Int32($0) }
