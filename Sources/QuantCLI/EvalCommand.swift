@@ -106,7 +106,7 @@ enum EvalCommand: Command {
         } else {
             quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: choice.quantizationMethod,
                                              calibration: calibration, activation: activation)
-            origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
+            origin = "in memory (" + (rules.defaultScheme.map { "\($0.label), \($0.bits) bits" } ?? "none")
                 + (!choice.method.needsCalibration ? "" : ", \(choice.method.name) on \(calibration!.rows) calibration rows")
                 + (choice.keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"
