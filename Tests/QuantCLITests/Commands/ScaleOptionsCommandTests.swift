@@ -43,6 +43,16 @@ import Testing
         #expect(range.status == .usage && range.err.contains("expected one of restricted, full"))
     }
 
+    @Test func evalCompareRefusesWhatItsSchemesWouldNotUse() {
+        let full = cli(["eval", digits, "--compare", "--symmetric-range", "full"])
+        #expect(full.status == .usage)
+        #expect(full.err.hasPrefix("quantize: '--compare' cannot be used with '--symmetric-range full (the comparison's schemes use the restricted range)'"))
+        let half = cli(["eval", digits, "--compare", "--scale-dtype", "float16"])
+        #expect(half.status == .usage && half.err.contains("'--scale-dtype float16 (the comparison's schemes keep float32 scales)'"))
+        let quantized = cli(["eval", digits, digits, "--symmetric-range", "full"])
+        #expect(quantized.status == .usage && quantized.err.contains("'--symmetric-range' cannot be used with '<quantized>'"))
+    }
+
     @Test func aFullRangeFloat16ArchiveReadsBackEverywhere() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("full.npz")
