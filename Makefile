@@ -45,9 +45,10 @@ faults: release
 	Tests/faults/run.sh .build/release/quantize
 
 # The real client (issue #11): transformers + compressed-tensors load what we write, and our
-# inspect/dequantize read what the library writes, on the real all-MiniLM-L6-v2 (see the
-# docstring of Tests/interop/hf_interop.py); then the Linear-only defaults on random-weight
-# Llama, Qwen2, GPT-2 and T5 models that transformers makes (Tests/interop/hf_architectures.py).
+# inspect/dequantize read what the library writes, on the real all-MiniLM-L6-v2, the full symmetric
+# range included (see the docstring of Tests/interop/hf_interop.py); then the Linear-only defaults
+# on random-weight Llama, Qwen2, GPT-2 and T5 models that transformers makes
+# (Tests/interop/hf_architectures.py).
 # The packages are pinned and installed only when the pinned version does not import. torch goes first, as the CPU wheel pip finds through its
 # configured find-links (PyPI's default torch is a multi-GB CUDA build), and is named again in the
 # second install so that no dependency can swap it. The work folder is a mktemp folder, removed
@@ -85,10 +86,12 @@ eval-methods: build
 		--labels Fixtures/digits/test_labels.npy --compare --calibration Fixtures/digits/calibration_inputs.npy
 
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
-# file, deflate both ways on 256 MiB, and the eval GEMMs against NumPy's `x @ W.T`; release
-# build. The workloads are generated once under bench-data/ (not committed).
-# Beside quantize at 1 and 2 threads: llama.cpp's llama-quantize on a GGUF copy of the 1 GiB file
-# (Benchmarks/gguf_workload.py), built once into .cache/ by Benchmarks/llama_cpp.sh.
+# file, deflate both ways on 256 MiB, the full symmetric range's 4-bit group-32 error against the
+# restricted range and llama.cpp's Q4_0 on all-MiniLM-L6-v2 (needs gguf: pip install gguf), and the
+# eval GEMMs against NumPy's `x @ W.T`; release build. The workloads are generated once under
+# bench-data/ (not committed). Beside quantize at 1 and 2 threads: llama.cpp's llama-quantize on a
+# GGUF copy of the 1 GiB file (Benchmarks/gguf_workload.py), built once into .cache/ by
+# Benchmarks/llama_cpp.sh.
 BENCH_DATA := bench-data
 bench: release
 	@mkdir -p $(BENCH_DATA)
@@ -103,6 +106,7 @@ bench: release
 	@Benchmarks/llama_cpp.sh > /dev/null
 	python3 Benchmarks/run.py .build/release/quantize $(BENCH_DATA)/weights-1g.npz $(if $(BENCH_4G),$(BENCH_DATA)/weights-4g.npz) \
 		--llama-quantize $$(Benchmarks/llama_cpp.sh) --compressed $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m-deflated.npz
+	python3 Benchmarks/minilm_fullrange.py .build/release/quantize "$$(python3 Fixtures/minilm/fetch.py)"
 	@echo
 	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
 	.build/release/quantize-bench $(BENCH_FLAGS)

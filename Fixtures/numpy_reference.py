@@ -24,33 +24,79 @@ def _reduce(x, axis, fn):
     return fn(x, axis=axes, keepdims=True)
 
 
-def quantize(x, scheme, bits=8, axis=0, group_size=None):
+def _signed_extreme(x, ax):
+    """The element of largest magnitude of each channel (all of x when ax is None), the first in
+    C order on ties (np.argmax returns the first maximum), shaped as `_reduce` shapes; 0 for an
+    empty channel."""
+    shape = [1] * x.ndim if ax is None else [x.shape[ax] if a == ax else 1 for a in range(x.ndim)]
+    if x.size == 0:
+        return np.zeros(shape, np.float32)
+    rows = x.reshape(1, -1) if ax is None else np.moveaxis(x, ax, 0).reshape(x.shape[ax], -1)
+    first = np.argmax(np.abs(rows), axis=1)
+    return rows[np.arange(rows.shape[0]), first].reshape(shape).astype(np.float32)
+
+
+def round_scale(scale, scale_dtype):
+    """Scales as stored in `scale_dtype` (`ScaleStorage.rounded`): float16 or bfloat16 nearest
+    even, the sign kept, a magnitude that rounds to 0 becoming the type's smallest subnormal and
+    one that overflows its largest finite value; float32 (or None) as they are."""
+    scale = np.asarray(scale, dtype=np.float32)
+    if scale_dtype in (None, "float32"):
+        return scale
+    magnitude = np.abs(scale)
+    if scale_dtype == "float16":
+        with np.errstate(over="ignore"):
+            half = magnitude.astype(np.float16).astype(np.float32)
+        half = np.where(half == 0, np.float32(2.0 ** -24), half)
+        half = np.where(np.isinf(half), np.float32(65504.0), half)
+    else:
+        assert scale_dtype == "bfloat16"
+        bits = magnitude.view(np.uint32).astype(np.uint64)
+        top = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint32)
+        top = np.where(top == 0, np.uint32(1), np.where(top == 0x7F80, np.uint32(0x7F7F), top))
+        half = (top << np.uint32(16)).astype(np.uint32).view(np.float32)
+    return np.where(np.signbit(scale), -half, half).astype(np.float32)
+
+
+def quantize(x, scheme, bits=8, axis=0, group_size=None, symmetric_range="restricted", scale_dtype=None):
     """Returns (codes, scale, zero_point or None, resolved axis or None) for one tensor.
 
     With `group_size` (schemes `group` and `group-asymmetric`, or any scheme given a group size),
     every `group_size` consecutive elements of the last axis share a scale: the tensor is
     quantized as `[size / group_size, group_size]` per channel on axis 0, and the scales come
     back shaped `shape[:-1] + [last / group_size]`.
+
+    `symmetric_range="full"` (symmetric schemes): m = the channel's element of largest
+    magnitude, the first in C order on ties; scale = m / -2^(b-1) (0 -> 1), so negative when
+    m > 0; codes clip(round(x / scale), -2^(b-1), 2^(b-1) - 1). `scale_dtype` ("float16",
+    "bfloat16"): every scale is rounded to it (`round_scale`) before codes and zero points are
+    computed from it.
     """
     x = np.asarray(x, dtype=np.float32)
     if group_size is not None:
         symmetric = scheme in ("symmetric", "per-channel", "group")
         assert x.ndim > 0 and x.shape[-1] % group_size == 0
         rows = x.reshape(-1, group_size)
-        q, scale, zero_point, _ = quantize(rows, "per-channel" if symmetric else "per-channel-asymmetric", bits, 0)
+        q, scale, zero_point, _ = quantize(rows, "per-channel" if symmetric else "per-channel-asymmetric", bits, 0,
+                                           symmetric_range=symmetric_range, scale_dtype=scale_dtype)
         scale_shape = x.shape[:-1] + (x.shape[-1] // group_size,)
         return (q.reshape(x.shape), scale.reshape(scale_shape),
                 None if zero_point is None else zero_point.reshape(scale_shape), None)
     per_channel = scheme.startswith("per-channel")
     symmetric = scheme in ("symmetric", "per-channel")
+    assert symmetric or symmetric_range == "restricted"
     ax = None
     if per_channel and x.ndim > 0:
         ax = axis % x.ndim
     if symmetric:
         qmax = np.float32(2 ** (bits - 1) - 1)
         qmin = np.float32(-(2 ** (bits - 1)))
-        scale = (_reduce(np.abs(x), ax, np.max) / qmax).astype(np.float32)
+        if symmetric_range == "full":
+            scale = (_signed_extreme(x, ax) / -np.float32(2 ** (bits - 1))).astype(np.float32)
+        else:
+            scale = (_reduce(np.abs(x), ax, np.max) / qmax).astype(np.float32)
         scale = np.where(scale == 0, np.float32(1), scale).astype(np.float32)
+        scale = round_scale(scale, scale_dtype)
         q = np.clip(np.round(x / scale), qmin, qmax).astype(np.int8)
         return q, scale, None, ax
     levels = np.float32(2 ** bits - 1)
@@ -63,6 +109,7 @@ def quantize(x, scheme, bits=8, axis=0, group_size=None):
     overflow = ~np.isfinite(span)
     scale = np.where(overflow, hi / levels - lo / levels, scale).astype(np.float32)
     scale = np.where(scale == 0, np.float32(1), scale).astype(np.float32)
+    scale = round_scale(scale, scale_dtype)
     zero_point = np.clip(np.round(-lo / scale), np.float32(0), levels).astype(np.float32)
     q = np.clip(np.round(x / scale) + zero_point, np.float32(0), levels).astype(np.uint8)
     return q, scale, zero_point.astype(np.int32), ax

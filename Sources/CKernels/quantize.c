@@ -83,7 +83,14 @@ static inline float ck_stored_scale(float scale, int storage) {
     return scale;
 }
 
-static inline void ck_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
+static inline void ck_parameters(float lo, float hi, float extreme, const ck_run_rule *rule, float *scale,
+                                 float *zero_point) {
+    if (rule->full_range) {
+        float s = extreme / -(float)(1 << (rule->bits - 1));
+        *scale = ck_stored_scale(s == 0.0f ? 1.0f : s, rule->storage);
+        *zero_point = 0.0f;
+        return;
+    }
     if (rule->symmetric) {
         float magnitude = hi >= -lo ? hi : -lo;
         float s = magnitude / (float)((1 << (rule->bits - 1)) - 1);
@@ -102,8 +109,21 @@ static inline void ck_parameters(float lo, float hi, const ck_run_rule *rule, fl
     *zero_point = z;
 }
 
-void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point) {
-    ck_parameters(lo, hi, rule, scale, zero_point);
+void ck_run_parameters(float lo, float hi, float extreme, const ck_run_rule *rule, float *scale, float *zero_point) {
+    ck_parameters(lo, hi, extreme, rule, scale, zero_point);
+}
+
+// The full range's extreme of a run whose range is `[lo, hi]`: `lo` or `hi`, whichever has the
+// larger magnitude; on a tie (-lo == hi != 0), the first element of that magnitude in the run.
+static inline float ck_full_range_extreme(float lo, float hi, const unsigned char *run, long length) {
+    if (-lo > hi) return lo;
+    if (hi > -lo || hi == 0.0f) return hi;
+    for (long i = 0; i < length; i++) {
+        float x;
+        __builtin_memcpy(&x, run + 4 * i, sizeof x);
+        if (x == hi || x == lo) return x;
+    }
+    return hi;
 }
 
 #if CK_X86

@@ -122,7 +122,8 @@ CK_TARGET static ck_error_sums CK_CAT(quantize_runs, CK_SUFFIX)(const unsigned c
             *bad_run = r;
             break;
         }
-        ck_parameters(lo, hi, rule, scales + r, zero_points + r);
+        float extreme = rule->full_range ? ck_full_range_extreme(lo, hi, run, length) : 0.0f;
+        ck_parameters(lo, hi, extreme, rule, scales + r, zero_points + r);
         CK_CAT(quantize_into, CK_SUFFIX)(run, length, codes + r * length, scales[r], zero_points[r], qmin, qmax,
                                          measure, &acc);
         if (measure) ck_lane_sums_end_run(&acc);

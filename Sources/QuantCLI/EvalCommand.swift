@@ -63,6 +63,13 @@ enum EvalCommand: Command {
                 throw .conflicting("--" + option, "<quantized>")
             }
         }
+        // The comparison runs every scheme with the restricted range and float32 scales.
+        if arguments.flag("compare"), arguments.string("symmetric-range") == SymmetricRange.full.rawValue {
+            throw .conflicting("--compare", "--symmetric-range full (the comparison's schemes use the restricted range)")
+        }
+        if arguments.flag("compare"), let type = arguments.string("scale-dtype") {
+            throw .conflicting("--compare", "--scale-dtype \(type) (the comparison's schemes keep float32 scales)")
+        }
         if arguments.contains("labels"), !arguments.contains("input") { throw .requires("--labels", "--input") }
         if arguments.contains("input"), arguments.contains("samples") { throw .conflicting("--input", "--samples") }
         return Options(model: arguments.argument("model")!, quantized: quantized, input: arguments.string("input"),
@@ -106,7 +113,7 @@ enum EvalCommand: Command {
         } else {
             quantized = try QuantizedNetwork(float: float, rules: rules, path: modelPath, method: choice.quantizationMethod,
                                              calibration: calibration, activation: activation)
-            origin = "in memory (" + (rules.defaultScheme.map { "\($0.name), \($0.bits) bits" } ?? "none")
+            origin = "in memory (" + (rules.defaultScheme.map { "\($0.label), \($0.bits) bits" } ?? "none")
                 + (!choice.method.needsCalibration ? "" : ", \(choice.method.name) on \(calibration!.rows) calibration rows")
                 + (choice.keepOutliers.map { ", float16 columns for inputs above \($0)" } ?? "")
                 + (rules.layers.isEmpty ? "" : ", with --layer rules") + ")"

@@ -1,21 +1,9 @@
 import ArgKit
 import QuantKit
 
-/// The scheme named `name` (`none` gives nil), group-wise when `groupSize` is set, or `error`
-/// when there is no such scheme.
-func parseScheme(_ name: String, bits: Int, axis: Int, groupSize: Int?, clipping: Clipping = .minmax,
-                 scaleRule: ScaleRule = .reference, orThrow error: UsageError) throws(UsageError) -> QuantScheme? {
-    if name == "none" { return nil }
-    guard var scheme = QuantScheme(name: name, bits: bits, axis: axis, groupSize: groupSize) else { throw error }
-    scheme.clipping = clipping
-    scheme.scaleRule = scaleRule
-    return scheme
-}
-
 /// Parses `--layer REGEX=SCHEME[:BITS]`. The split is at the last `=`, so the pattern may hold
-/// `=` itself; BITS defaults to `--bits`, the axis is `--axis`.
-func parseLayerRule(_ text: String, defaultBits: Int, axis: Int, groupSize: Int?, clipping: Clipping = .minmax,
-                    scaleRule: ScaleRule = .reference) throws(UsageError) -> LayerRule {
+/// `=` itself; BITS defaults to `--bits`; the other settings are the run's (`options`).
+func parseLayerRule(_ text: String, options: SchemeOptions) throws(UsageError) -> LayerRule {
     let expected = "REGEX=SCHEME[:BITS] with SCHEME among \(QuantizeCommand.schemeChoices.joined(separator: ", ")) and BITS from 2 to 8"
     guard let equals = text.lastIndex(of: "="), equals != text.startIndex else {
         throw .invalidValue(option: "--layer", value: text, expected: expected)
@@ -23,15 +11,15 @@ func parseLayerRule(_ text: String, defaultBits: Int, axis: Int, groupSize: Int?
     let pattern = String(text[..<equals])
     let schemePart = text[text.index(after: equals)...].split(separator: ":", omittingEmptySubsequences: false)
     guard schemePart.count <= 2 else { throw .invalidValue(option: "--layer", value: text, expected: expected) }
-    var bits = defaultBits
+    var bits = options.bits
     if schemePart.count == 2 {
         guard let given = Int(schemePart[1]), QuantScheme.bitRange.contains(given) else {
             throw .invalidValue(option: "--layer", value: text, expected: expected)
         }
         bits = given
     }
-    let scheme = try parseScheme(String(schemePart[0]), bits: bits, axis: axis, groupSize: groupSize, clipping: clipping,
-                                 scaleRule: scaleRule, orThrow: .invalidValue(option: "--layer", value: text, expected: expected))
+    let scheme = try options.scheme(String(schemePart[0]), bits: bits, given: "--layer \(text)",
+                                    orThrow: .invalidValue(option: "--layer", value: text, expected: expected))
     do {
         return try LayerRule(pattern: pattern, scheme: scheme)
     } catch {

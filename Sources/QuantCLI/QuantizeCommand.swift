@@ -20,9 +20,10 @@ enum QuantizeCommand: Command {
             --layer rule whose REGEX matches a selected tensor sets its scheme and bits
             ('none' keeps it in float). Patterns match anywhere in the name.
             In .npz output, per tensor: NAME (int8 codes, uint8 when asymmetric), NAME_scale
-            (float32) and, when asymmetric, NAME_zero_point (int32), plus a __quantization__
-            JSON record. Safetensors output uses the compressed-tensors layout that vLLM and
-            transformers load (--ct-format), and config.json gains its quantization_config.
+            (float32, or --scale-dtype) and, when asymmetric, NAME_zero_point (int32), plus a
+            __quantization__ JSON record. Safetensors output uses the compressed-tensors layout
+            that vLLM and transformers load (--ct-format), and config.json gains its
+            quantization_config.
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
@@ -84,6 +85,12 @@ enum QuantizeCommand: Command {
         OptionSpec("scale-rule", valueName: "R",
                    help: "How scales and codes follow from each range: reference (max|x| / (2^(b-1) - 1), round then add the zero point) or compressed-tensors (the library's own rounding, for codes identical to its compressor's).",
                    allowedValues: ScaleRule.allCases.map(\.rawValue), defaultValue: ScaleRule.reference.rawValue),
+        OptionSpec("symmetric-range", valueName: "R",
+                   help: "Symmetric schemes: restricted (scale max|x| / (2^(b-1) - 1), codes ±(2^(b-1) - 1)) or full (scale m / -2^(b-1) with m the signed value of largest magnitude, all 2^b codes, as llama.cpp's Q4_0/Q8_0; reference rule and --clip minmax only).",
+                   allowedValues: SymmetricRange.allCases.map(\.rawValue), defaultValue: SymmetricRange.restricted.rawValue),
+        OptionSpec("scale-dtype", valueName: "T",
+                   help: "The type scales are stored in, and rounded to before codes are computed (default: float32 in .npz, the weight's type in compressed-tensors, which accepts only that).",
+                   allowedValues: QuantScheme.scaleDTypes.map(\.rawValue)),
         OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
         OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
@@ -104,27 +111,14 @@ enum QuantizeCommand: Command {
 
     /// The selection rules `selectionOptions` describe.
     static func selectionRules(_ arguments: ParsedArguments) throws(UsageError) -> SelectionRules {
-        let bits = try arguments.int("bits", in: QuantScheme.bitRange)!
-        let axis = try arguments.int("axis", in: -64 ... 63)!
-        let groupSize = try arguments.int("group-size", in: 1 ... (1 << 30))
-        let clipText = arguments.string("clip")!
-        guard let clipping = Clipping(clipText) else {
-            throw .invalidValue(option: "--clip", value: clipText, expected: "minmax, mse or percentile:P with 0 < P <= 100")
-        }
-        let scaleRule = arguments.choice("scale-rule", as: ScaleRule.self)!
-        if scaleRule != .reference, clipping != .minmax {
-            throw .conflicting("--scale-rule \(scaleRule.rawValue)", "--clip \(clipText) (the rule reproduces compressed-tensors' min-max observer)")
-        }
+        let options = try SchemeOptions(arguments)
         let schemeName = arguments.string("scheme")!
         return SelectionRules(
-            defaultScheme: try parseScheme(schemeName, bits: bits, axis: axis, groupSize: groupSize, clipping: clipping,
-                                           scaleRule: scaleRule,
-                                           orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
+            defaultScheme: try options.scheme(schemeName, bits: options.bits, given: "--scheme \(schemeName)",
+                                              orThrow: .invalidChoice(option: "--scheme", value: schemeName, allowed: schemeChoices)),
             include: try compilePatterns(arguments.strings("include"), option: "--include"),
             exclude: try compilePatterns(arguments.strings("exclude"), option: "--exclude"),
-            layers: try arguments.strings("layer").map { text throws(UsageError) in
-                try parseLayerRule(text, defaultBits: bits, axis: axis, groupSize: groupSize, clipping: clipping, scaleRule: scaleRule)
-            })
+            layers: try arguments.strings("layer").map { text throws(UsageError) in try parseLayerRule(text, options: options) })
     }
 
     /// Every option of a quantize run, typed.

@@ -72,6 +72,10 @@ recipe for this model), float32, under torch.no_grad.
                  quantization_config=CompressedTensorsConfig(dequantize=True))`).
    A check whose prerequisite failed (our binary exited non-zero, the model did not load) fails
    too, saying which prerequisite, so the number of checks is the same on every run.
+3. The full symmetric range (`--symmetric-range full`, scales m / -2^(b-1), negative when the
+   extreme m is positive), W4 group 32, pack and int: load (plain), cosine (the W4 group-32
+   threshold), our `inspect` of it (every Linear weight `group (full range)`), and the weights the
+   library decompresses (dequantize=True: code x scale) exactly equal to our `dequantize`'s.
 
 Thresholds (mean cosine to the float embeddings)
 ------------------------------------------------
@@ -630,6 +634,44 @@ def run_combination(quantize, model_dir, work, combination, float_model, batch, 
     return row
 
 
+def run_full_range(quantize, model_dir, work, fmt, batch, reference, neighbours, modules, checks):
+    """`--symmetric-range full` at W4 group 32 (scales m / -8, negative when m > 0, codes -8..7):
+    the real client loads it, its embeddings stay above the W4 group-32 threshold, our `inspect`
+    reads it back (negative scales and code -8 are expected for it), and the weights the library
+    decompresses (dequantize=True, code x scale) are exactly our `dequantize`'s."""
+    what = f"{fmt}/sym/W4/group32/full-range"
+    minimum, _ = threshold(fmt, 4, "group32")
+    row = Row(fmt, "symmetric, full range", 4, "group32", "plain", minimum)
+    ours_dir, dequantized = os.path.join(work, "full-range"), os.path.join(work, "full-range.safetensors")
+    status, _, why = Call([quantize, model_dir, "-o", ours_dir, "--ct-format", fmt, "--bits", "4", "--group-size", "32",
+                           "--symmetric-range", "full", "--report", "none"]).result()
+    try:
+        if status != 0:
+            for check in ("load", "cosine", "inspect", "dequantize"):
+                checks.record(f"{what} {check}", False, f"quantize failed: {why}")
+            return row
+        inspect = Call([quantize, "inspect", ours_dir, "--json"])
+        dequantize = Call([quantize, "dequantize", os.path.join(ours_dir, "model.safetensors"), "-o", dequantized])
+        evaluate(ours_dir, False, batch, reference, neighbours, what, checks, row, minimum)
+        status, stdout, why = inspect.result()
+        problem = why if status != 0 else ""
+        if not problem:
+            report = json.loads(stdout)
+            schemes = {entry.get("scheme") for entry in report.get("tensors", []) if entry.get("scheme")}
+            if report.get("quantized_tensors") != len(modules) or schemes != {"group (full range)"}:
+                problem = f"{report.get('quantized_tensors')} quantized tensors with schemes {sorted(schemes)}"
+        row.cells["inspect"] = "no" if problem else "yes"
+        checks.record(f"{what} inspect", not problem, problem)
+        problem = dequantize_problem(dequantize, dequantized, library_decompression(ours_dir, modules))
+        row.cells["dequantize"] = "no" if problem else "yes"
+        checks.record(f"{what} dequantize=True equals ours", not problem, problem)
+    finally:
+        shutil.rmtree(ours_dir, ignore_errors=True)
+        if os.path.exists(dequantized):
+            os.remove(dequantized)
+    return row
+
+
 def print_table(rows):
     columns = list(rows[0].cells)
     widths = [max(len(column), *(len(row.cells[column]) for row in rows)) for column in columns]
@@ -685,6 +727,8 @@ def main():
                                                     neighbours, modules, checks), 3)]
         jobs += [(c.name, (lambda c=c: run_combination(quantize, model_dir, work, c, float_model, batch, reference,
                                                        neighbours, modules, checks)), 6) for c in combinations]
+        jobs += [(f"{fmt}/sym/W4/group32/full-range", (lambda fmt=fmt: run_full_range(
+            quantize, model_dir, work, fmt, batch, reference, neighbours, modules, checks)), 4) for fmt in ("pack", "int")]
         if arguments.only is not None:
             jobs = [job for job in jobs if arguments.only in job[0]]
         for index, (name, job, count) in enumerate(jobs, 1):

@@ -35,17 +35,20 @@ enum { CK_STORAGE_FLOAT32 = 0, CK_STORAGE_FLOAT16 = 1, CK_STORAGE_BFLOAT16 = 2 }
 /// (`ScaleRule.reference`, `QuantScheme`; the Swift functions `symmetricScale` and
 /// `asymmetricParameters` are the definition, and the tests hold this copy to them).
 typedef struct {
-    int bits;       ///< 2 ... 8
-    int symmetric;  ///< 1: codes in [-2^(b-1), 2^(b-1) - 1], zero point 0; 0: codes in [0, 2^b - 1]
-    int storage;    ///< CK_STORAGE_*
+    int bits;        ///< 2 ... 8
+    int symmetric;   ///< 1: codes in [-2^(b-1), 2^(b-1) - 1], zero point 0; 0: codes in [0, 2^b - 1]
+    int full_range;  ///< symmetric only: the full range's scale (`SymmetricRange.full`)
+    int storage;     ///< CK_STORAGE_*
 } ck_run_rule;
 
 /// The scale and zero point of the range `[lo, hi]` (containing 0) under `rule`:
-/// symmetric `scale = max(-lo, hi) / (2^(b-1) - 1)`; asymmetric `scale = (hi - lo) / (2^b - 1)`
-/// (or `hi / levels - lo / levels` when the span overflows), `zero_point = clamp(round(-lo / scale), 0, 2^b - 1)`
-/// computed with the stored scale; a zero scale becomes 1 before it is rounded to the storage
-/// type (to nearest even, never 0 nor infinite).
-void ck_run_parameters(float lo, float hi, const ck_run_rule *rule, float *scale, float *zero_point);
+/// symmetric `scale = max(-lo, hi) / (2^(b-1) - 1)`, or with the full range
+/// `scale = extreme / -2^(b-1)` (`extreme`: the element of largest magnitude, the first on a
+/// tie; read only then); asymmetric `scale = (hi - lo) / (2^b - 1)` (or `hi / levels - lo / levels`
+/// when the span overflows), `zero_point = clamp(round(-lo / scale), 0, 2^b - 1)` computed with
+/// the stored scale; a zero scale becomes 1 before it is rounded to the storage type (to nearest
+/// even, sign kept, magnitude never 0 nor infinite).
+void ck_run_parameters(float lo, float hi, float extreme, const ck_run_rule *rule, float *scale, float *zero_point);
 
 /// Quantizes `runs` consecutive runs of `length` float32 values at `values` (any alignment),
 /// each with a scale of its own, in one pass over memory: each run's range is folded (from 0),

@@ -20,8 +20,9 @@ extension QuantizedArchive {
     }
 
     /// Refuses a decoding with a code per element and a scale (and zero point) per block
-    /// missing, scales that are not finite and positive, and zero points outside the scheme's
-    /// range (named as `zeroPointMember`'s).
+    /// missing, scales that are not finite and positive (finite and nonzero for the full
+    /// symmetric range, whose scale is negative when its extreme is positive), and zero points
+    /// outside the scheme's range (named as `zeroPointMember`'s).
     func check(_ decoded: DecodedTensor, of entry: ArchiveMetadata.Entry, scheme: QuantScheme,
                zeroPointMember: String) throws(ArchiveError) {
         let scaleCount = scheme.granularity.scaleShape(of: entry.shape, axis: entry.axis).reduce(1, *)
@@ -30,7 +31,11 @@ extension QuantizedArchive {
             throw .invalidMetadata("entry '\(entry.name)': its members decode to \(decoded.codes.count) codes and "
                                    + "\(decoded.scales.count) scales, expected \(entry.shape.reduce(1, *)) and \(scaleCount)")
         }
-        if let bad = decoded.scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+        if scheme.symmetricRange == .full {
+            if let bad = decoded.scales.firstIndex(where: { !($0.isFinite && $0 != 0) }) {
+                throw .invalidFullRangeScale(tensor: entry.name, index: bad, value: decoded.scales[bad])
+            }
+        } else if let bad = decoded.scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
             throw .invalidScale(tensor: entry.name, index: bad, value: decoded.scales[bad])
         }
         if let bad = decoded.zeroPoints.firstIndex(where: { !(scheme.qmin ... scheme.qmax).contains(Int($0)) }) {

@@ -57,7 +57,7 @@ public struct EvaluationReport: Sendable, Encodable {
             var layer = layers.nestedContainer(keyedBy: Key.self)
             try layer.encode(line.name, forKey: .name)
             try layer.encode([line.outFeatures, line.inFeatures], forKey: .shape)
-            try layer.encode(line.scheme?.name ?? "none", forKey: .scheme)
+            try layer.encode(line.scheme?.label ?? "none", forKey: .scheme)
             try layer.encode(line.scheme?.bits, forKey: .bits)
             try layer.encode(finiteOrNil(line.sqnrAloneDB), forKey: .sqnrAlone)
             try layer.encode(finiteOrNil(line.sqnrCumulativeDB), forKey: .sqnrCumulative)
@@ -90,7 +90,7 @@ public struct EvaluationReport: Sendable, Encodable {
         var table = TextTable(columns: [("layer", .left), ("shape", .left), ("scheme", .left), ("bits", .right),
                                         ("SQNR alone dB", .right), ("SQNR cumulative dB", .right)])
         for line in e.layers {
-            table.append([line.name, formatShape([line.outFeatures, line.inFeatures]), line.scheme?.name ?? "none",
+            table.append([line.name, formatShape([line.outFeatures, line.inFeatures]), line.scheme?.label ?? "none",
                           line.scheme.map { String($0.bits) } ?? "-", decibels(line.sqnrAloneDB), decibels(line.sqnrCumulativeDB)])
         }
         text += table.rendered() + "\n"

@@ -6,6 +6,8 @@ public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongShape(member: String, expected: [Int], actual: [Int])
     case codeOutOfRange(tensor: String, index: [Int], code: Int, range: ClosedRange<Int>)
     case invalidScale(tensor: String, index: Int, value: Float)
+    /// A scale of a full-range tensor (`SymmetricRange.full`) that is zero or not finite.
+    case invalidFullRangeScale(tensor: String, index: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(tensor)' has code \(code) at index \(index) outside \(range.lowerBound)...\(range.upperBound)"
         case .invalidScale(let tensor, let index, let value):
             "'\(tensor)' has scale \(value) at position \(index); scales must be finite and positive"
+        case .invalidFullRangeScale(let tensor, let index, let value):
+            "'\(tensor)' has scale \(value) at position \(index); full-range scales must be finite and nonzero"
         }
     }
 }

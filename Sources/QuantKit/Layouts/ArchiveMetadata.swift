@@ -37,6 +37,12 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// `compressed-tensors` when scales and codes follow that library's rounding
         /// (`ScaleRule`); nil for the reference rule.
         public var scaleRule: String?
+        /// `full` when a symmetric scheme's scales span the full range (`SymmetricRange.full`:
+        /// negative scales and the code `-2^(b-1)` are then expected); nil for the restricted range.
+        public var symmetricRange: String?
+        /// The float type of the stored scales when the scheme chose one (`QuantScheme.scaleDType`:
+        /// `float16`, `bfloat16`, `float32`); nil for the layout's own.
+        public var scaleDtype: String?
         /// The method that chose the codes (`gptq`, `awq`); nil for round to nearest.
         public var method: String?
         /// How many input columns are kept in float16 (`--keep-outliers`); nil when none are.
@@ -63,6 +69,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.packing = packing
             self.clipping = scheme.clipping == .minmax ? nil : scheme.clipping.description
             self.scaleRule = scheme.scaleRule == .reference ? nil : scheme.scaleRule.rawValue
+            self.symmetricRange = scheme.symmetricRange == .restricted ? nil : scheme.symmetricRange.rawValue
+            self.scaleDtype = scheme.scaleDType?.rawValue
             self.method = method
             self.outlierColumns = outlierColumns
             self.symmetric = scheme.symmetric
@@ -75,6 +83,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             case name, scheme, bits, axis, symmetric, dtype, shape
             case codesDtype = "codes_dtype", groupSize = "group_size", packing, clipping, method
             case scaleRule = "scale_rule"
+            case symmetricRange = "symmetric_range", scaleDtype = "scale_dtype"
             case outlierColumns = "outlier_columns"
         }
 
@@ -86,15 +95,24 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             return TensorInfo(name: name, dtype: dtype, shape: shape)
         }
 
-        /// The scheme this entry describes, or nil when its fields are not a valid scheme.
+        /// The scheme this entry describes, or nil when its fields are not a valid scheme (a
+        /// full range on a scheme that cannot take it, a scale type outside
+        /// `QuantScheme.scaleDTypes`, among others).
         public var quantScheme: QuantScheme? {
             guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }
             guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
                   let clipping = Clipping(clipping ?? "minmax"),
-                  let scaleRule = ScaleRule(rawValue: scaleRule ?? ScaleRule.reference.rawValue) else { return nil }
+                  let scaleRule = ScaleRule(rawValue: scaleRule ?? ScaleRule.reference.rawValue),
+                  let symmetricRange = SymmetricRange(rawValue: symmetricRange ?? SymmetricRange.restricted.rawValue)
+            else { return nil }
             result.clipping = clipping
             result.scaleRule = scaleRule
-            return result
+            result.symmetricRange = symmetricRange
+            if let scaleDtype {
+                guard let type = DType(rawValue: scaleDtype), QuantScheme.scaleDTypes.contains(type) else { return nil }
+                result.scaleDType = type
+            }
+            return result.fullRangeConflict == nil ? result : nil
         }
     }
 

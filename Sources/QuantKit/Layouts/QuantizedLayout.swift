@@ -15,7 +15,8 @@
 /// The pipeline (`quantizeFile`), the plan, the archive reader (`QuantizedArchive`) and the
 /// command line see layouts only through this protocol; `QuantizedLayouts.builtIn` lists the
 /// ones this tool knows. Codes are in this tool's domain throughout: signed bytes `q` in
-/// `[-(2^(b-1) - 1), 2^(b-1) - 1]` when symmetric, unsigned `q` in `[0, 2^b - 1]` with
+/// `[-(2^(b-1) - 1), 2^(b-1) - 1]` when symmetric (from `-2^(b-1)` with the full range,
+/// `SymmetricRange.full`, whose scales may be negative), unsigned `q` in `[0, 2^b - 1]` with
 /// unsigned zero points when asymmetric; a layout maps them to and from its own.
 public protocol QuantizedLayout: Sendable {
     /// The name the layout is known by (`npz`, `pack-quantized`, `int-quantized`).
@@ -85,6 +86,12 @@ extension QuantizedLayout {
     public var loaderLimits: String { "readers of the \(name) layout" }
     public func loadsQuantized(_ role: ModuleRole) -> Bool { true }
     public func scaleStorage(for dtype: DType) -> DType { .float32 }
+
+    /// The float type scales of a `dtype` tensor quantized under `scheme` are rounded to and
+    /// stored in: the scheme's `scaleDType` when it has one, else `scaleStorage(for:)`.
+    public func scaleStorage(for dtype: DType, scheme: QuantScheme) -> DType {
+        scheme.scaleDType ?? scaleStorage(for: dtype)
+    }
     public func packing(bits: Int) -> String? { nil }
     public var holdsOutlierColumns: Bool { false }
     public func notes(for schemes: [QuantScheme], roles: ModuleRoles?) -> [LayoutNote] { [] }

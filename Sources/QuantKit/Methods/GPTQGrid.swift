@@ -17,10 +17,15 @@ struct GPTQGrid {
 
     /// The parameters of columns `columnRange` of `columns`, a column-major `[columns, rows]`
     /// weight: each row's range over those columns (per tensor: the range over all rows),
-    /// widened to contain 0, through `symmetricScale` or `asymmetricParameters`. An empty column
+    /// widened to contain 0, through `symmetricScale` or `asymmetricParameters`, or, for the
+    /// full symmetric range, `fullRangeScale` of the row's signed extreme (`fullRangeExtremes`).
+    /// Scales are rounded to the scheme's `scaleDType` (float32 when it has none). An empty column
     /// range gives range `[0, 0]`: scale 1, zero point 0.
+    /// - Precondition: the scheme can take its symmetric range (`QuantScheme.fullRangeConflict`).
     /// - Complexity: O(rows · columnRange.count).
     func parameters(_ columns: [Float], columnRange: Range<Int>) -> Parameters {
+        precondition(scheme.fullRangeConflict == nil, "\(QuantizationError.fullRangeConflict(scheme.fullRangeConflict!))")
+        let storage = scheme.scaleDType ?? .float32
         var mins = [Float](repeating: 0, count: rows)
         var maxs = [Float](repeating: 0, count: rows)
         for c in columnRange {
@@ -35,12 +40,37 @@ struct GPTQGrid {
             maxs = [Float](repeating: maxs.max() ?? 0, count: rows)
         }
         if scheme.symmetric {
-            let scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
+            let scales = scheme.symmetricRange == .full
+                ? fullRangeExtremes(columns, columnRange: columnRange, mins: mins, maxs: maxs)
+                    .map { fullRangeScale(m: $0, bits: scheme.bits, storedAs: storage) }
+                : zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits, storedAs: storage) }
             return Parameters(scales: scales, zeroPoints: [], zeroPointValues: [Float](repeating: 0, count: rows))
         }
-        let pairs = zip(mins, maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
+        let pairs = zip(mins, maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits, storedAs: storage) }
         return Parameters(scales: pairs.map(\.scale), zeroPoints: pairs.map(\.zeroPoint),
                           zeroPointValues: pairs.map { Float($0.zeroPoint) })
+    }
+
+    /// Each row's signed extreme `m` (`fullRangeExtreme`) from its range `[mins[r], maxs[r]]`
+    /// over columns `columnRange`, a tie resolved by the first element of that magnitude in the
+    /// row, in column order; per tensor (every row has the whole range), by the first in the
+    /// weight's row-major order. The columns are in their original order whenever parameters
+    /// are found (`gptqQuantize` permutes them for activation order afterwards), so that is C
+    /// order, as round to nearest has it.
+    func fullRangeExtremes(_ columns: [Float], columnRange: Range<Int>, mins: [Float], maxs: [Float]) -> [Float] {
+        func first(ofMagnitude magnitude: Float, in scanned: Range<Int>) -> Float {
+            for row in scanned {
+                for c in columnRange where abs(columns[c * rows + row]) == magnitude { return columns[c * rows + row] }
+            }
+            return magnitude
+        }
+        if scheme.granularity == .perTensor, rows > 0 {
+            let m = fullRangeExtreme(min: mins[0], max: maxs[0]) { first(ofMagnitude: $0, in: 0 ..< rows) }
+            return [Float](repeating: m, count: rows)
+        }
+        return (0 ..< rows).map { r in
+            fullRangeExtreme(min: mins[r], max: maxs[r]) { first(ofMagnitude: $0, in: r ..< r + 1) }
+        }
     }
 
     /// `q = clamp(round(x / scale) + zeroPoint, qmin, qmax)` (true float32 division, ties to even)

@@ -50,7 +50,8 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         lhs.weight == rhs.weight && lhs.bias == rhs.bias
     }
 
-    /// 1 byte per weight code, 4 per scale, per zero point and per bias value.
+    /// The bytes stored (`QuantizedTensor.storedByteCount`: codes, packed at 4 bits or fewer;
+    /// 4 per scale, 2 when float16 or bfloat16; 4 per zero point) and 4 per bias value.
     public var memoryBytes: Int { weight.storedByteCount + 4 * (bias?.count ?? 0) }
 
     /// Multiplies by the dequantized weights in float32.

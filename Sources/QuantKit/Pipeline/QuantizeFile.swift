@@ -106,7 +106,7 @@ struct StepWriter {
         let (info, bytes, check) = try nextWhole()
         let quantized = try quantizeStreaming(bytes, info: info, scheme: scheme, layout: layout, members: step.members,
                                               threads: threads, source: source.path, writer: writer, check: check)
-        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.name,
+        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: scheme.label,
                      bits: scheme.bits, axis: quantized.axis, bytesBefore: bytes.count,
                      bytesAfter: step.storedByteCount, mse: quantized.metrics?.mse,
                      maxAbsError: quantized.metrics?.maxAbsError, sqnrDB: quantized.metrics?.sqnrDB,
@@ -162,8 +162,9 @@ public struct QuantizeProgress: Sendable {
 /// writer's preferred size, encoded by the layout's `CodeEncoding`, which gets the scales and
 /// zero points first), then the auxiliary members. Float32 data is used where it lies; other
 /// float types are converted first. The scales are rounded to the layout's `scaleStorage`
-/// before any code is computed. NaN and infinity are refused as `NonFiniteValue` (the codes
-/// written before are in a member the error leaves unfinished).
+/// (the scheme's `scaleDType`, when it has one) before any code is computed. NaN and infinity
+/// are refused as `NonFiniteValue` (the codes written before are in a member the error leaves
+/// unfinished).
 ///
 /// A `check` of the bytes left by the source (`DeferredCheck`) is made as float32 data is
 /// quantized, each piece while it is in cache, and before anything else for other types; on
@@ -177,7 +178,7 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
         try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
             do {
                 result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
-                                             scaleStorage: layout.scaleStorage(for: info.dtype),
+                                             scaleStorage: layout.scaleStorage(for: info.dtype, scheme: scheme),
                                              batchBytes: writer.preferredWriteSize, encoder: encoder, inputCheck: check,
                                              write: write)
             } catch {
@@ -245,7 +246,7 @@ func writeOverride(_ override: TensorOverride, info: TensorInfo, values: [Float]
     case .quantized(let quantized, _):
         try writeQuantized(quantized, info: info, members: members, layout: layout, writer: writer)
         let metrics = ErrorMetrics(original: values, reconstructed: quantized.dequantized())
-        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.name,
+        return .init(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.label,
                      bits: quantized.scheme.bits, axis: quantized.axis, bytesBefore: info.storedByteCount,
                      bytesAfter: members.reduce(0) { $0 + $1.storedByteCount } + (quantized.outliers?.storedByteCount ?? 0),
                      mse: metrics.mse, maxAbsError: metrics.maxAbsError, sqnrDB: metrics.sqnrDB)

@@ -16,7 +16,8 @@ public enum Granularity: Sendable, Equatable, Hashable {
 ///
 /// Each granularity (per tensor, per channel, per group) comes symmetric or asymmetric:
 /// - Symmetric, `b` bits: `qmax = 2^(b-1) - 1`, codes in `[-qmax - 1, qmax]` stored as int8,
-///   `scale = max|x| / qmax`, zero point 0.
+///   `scale = max|x| / qmax`, zero point 0; or, with the full range (`symmetricRange`),
+///   `scale = m / -2^(b-1)` for the signed extreme `m` (`SymmetricRange.full`).
 /// - Asymmetric, `b` bits: codes in `[0, 2^b - 1]` stored as uint8, `scale = (max - min) / (2^b - 1)`
 ///   over the range widened to contain 0, `zero_point = round(-min / scale)`.
 public struct QuantScheme: Sendable, Equatable, Hashable {
@@ -28,6 +29,16 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     public var clipping: Clipping = .minmax
     /// How scales and codes follow from the range (`ScaleRule`).
     public var scaleRule: ScaleRule = .reference
+    /// Which codes a symmetric scale spans (`SymmetricRange`): restricted unless asked for.
+    public var symmetricRange: SymmetricRange = .restricted
+    /// The float type the scales are stored in and rounded to before any code is computed
+    /// (`ScaleStorage`, whose doc states the error bound for the rounded scale): one of
+    /// `scaleDTypes`; nil for the layout's own (`QuantizedLayout.scaleStorage(for:)`: float32 in
+    /// an `.npz`, the weight's type in compressed-tensors).
+    public var scaleDType: DType?
+
+    /// The types `scaleDType` may name.
+    public static let scaleDTypes: [DType] = [.float16, .bfloat16, .float32]
 
     public static let bitRange = 2 ... 8
 
@@ -72,6 +83,14 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
         case (true, .perGroup): "group"
         case (false, .perGroup): "group-asymmetric"
         }
+    }
+
+    /// `name`, followed by what else sets this scheme apart, in parentheses: `group (full range,
+    /// float16 scales)`; just `name` for the restricted range and the layout's scale type. The
+    /// report and `inspect` show it, so that no setting goes unseen.
+    public var label: String {
+        let qualifiers = (symmetricRange == .full ? ["full range"] : []) + (scaleDType.map { ["\($0.rawValue) scales"] } ?? [])
+        return qualifiers.isEmpty ? name : name + " (" + qualifiers.joined(separator: ", ") + ")"
     }
 
     /// The group size of a group-wise scheme, nil otherwise.

@@ -6,6 +6,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
     case valueCountMismatch(count: Int, shape: [Int])
     /// A group size that does not divide the last dimension.
     case groupSizeMismatch(groupSize: Int, lastDimension: Int)
+    /// A full symmetric range asked of a scheme that cannot take it (`QuantScheme.fullRangeConflict`).
+    case fullRangeConflict(FullRangeConflict)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
             "\(count) values do not fill shape \(formatShape(shape))"
         case .groupSizeMismatch(let groupSize, let lastDimension):
             "group size \(groupSize) does not divide the last dimension, \(lastDimension)"
+        case .fullRangeConflict(let conflict):
+            "the full symmetric range does not apply: \(conflict)"
         }
     }
 }

@@ -50,9 +50,8 @@ struct QuantizationRun {
                                         scaleStorage: quantizer.arithmetic, threads: quantizer.threads)
             (mins, maxs, minmaxNoise) = (clipped.mins, clipped.maxs, clipped.minmaxNoise)
         }
-        let channelParameters = zip(mins, maxs).map {
-            parameters(min: $0, max: $1, scheme: scheme, storage: quantizer.arithmetic)
-        }
+        let channelParameters = try scaleParameters(base, blocks: quantizer.blocks, mins: mins, maxs: maxs, scheme: scheme,
+                                                    storage: quantizer.arithmetic)
         scales = channelParameters.map(\.scale)
         zeroPoints = channelParameters.map(\.zeroPoint)
         encoder.start(scales: scales, zeroPoints: scheme.symmetric ? [] : zeroPoints.map { Int32($0) })

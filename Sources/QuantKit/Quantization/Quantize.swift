@@ -8,8 +8,10 @@
 /// `[0, 0]`, so scale 1 and zero point 0. Those functions' error bounds hold per channel.
 ///
 /// Throws `QuantizationError.valueCountMismatch` when `values` does not fill `shape`,
-/// `QuantizationError.axisOutOfRange` for a per-channel axis outside `-rank ..< rank`, and
-/// `ShapeError` for an invalid shape.
+/// `QuantizationError.axisOutOfRange` for a per-channel axis outside `-rank ..< rank`,
+/// `QuantizationError.fullRangeConflict` for a full symmetric range the scheme cannot take
+/// (`QuantScheme.fullRangeConflict`), and `ShapeError` for an invalid shape.
+/// The scheme's `symmetricRange` and `scaleDType` apply (`SymmetricRange`, `ScaleStorage`).
 ///
 /// - Precondition: every value is finite (check with `firstNonFiniteIndex(_:)`); `scheme.bits`
 ///   is in 2...8.

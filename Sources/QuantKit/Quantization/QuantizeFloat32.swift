@@ -6,8 +6,8 @@ struct NonFiniteElement: Error {
 }
 
 /// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
-/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`; see the
-/// streaming variant.
+/// alignment) under `scheme`, with `threads` threads, into a `QuantizedTensor`, its scales
+/// rounded to the scheme's `scaleDType` (float32 without one); see the streaming variant.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool,
     threads: Int = defaultThreadCount
@@ -15,7 +15,7 @@ func quantizeFloat32(
     var codes: [UInt8] = []
     codes.reserveCapacity(values.count / 4)
     let result = try quantizeFloat32(values, shape: shape, scheme: scheme, measure: measure, threads: threads,
-                                     batchBytes: .max) { codes.append(contentsOf: $0) }
+                                     scaleStorage: scheme.scaleDType ?? .float32, batchBytes: .max) { codes.append(contentsOf: $0) }
     let tensor = QuantizedTensor(scheme: scheme, shape: shape, codes: codes, scales: result.scales,
                                  zeroPoints: result.zeroPoints, axis: result.axis)
     return (tensor, result.metrics)
@@ -34,13 +34,16 @@ func quantizeFloat32(
 /// come from one pass over memory. Otherwise the ranges (and any clipping search) come
 /// first, the encoder gets the scales (`start`), and then the codes. Scales are rounded to
 /// `scaleStorage` (float16, bfloat16) before any code is computed, when the output stores
-/// them in that type. Every byte of `values` is handed to `inputCheck` once, each piece in the
+/// them in that type (the scheme's `scaleDType` when it has one, which callers pass:
+/// `QuantizedLayout.scaleStorage(for:scheme:)`). Each channel's scale is the full symmetric
+/// range's or the min-max math's (`scaleParameters`). Every byte of `values` is handed to `inputCheck` once, each piece in the
 /// first pass over it (the caller then calls `finish`).
 ///
 /// Returns the scales, zero points and resolved axis and, when `measure` is set, the
 /// reconstruction error metrics and, with clipping, its SQNR gain in dB over min-max scales.
 /// Throws `NonFiniteElement` for NaN or infinity (naming the first in flat order; batches
-/// before it may have been written) and `QuantizationError` for a bad axis.
+/// before it may have been written) and `QuantizationError` for a bad axis or a full range the
+/// scheme cannot take.
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, encoder: any CodeEncoding = UnchangedCodes(),
@@ -50,6 +53,7 @@ func quantizeFloat32(
     let count = try elementCount(of: shape)
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
     let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
+    if let conflict = scheme.fullRangeConflict { throw QuantizationError.fullRangeConflict(conflict) }
     let quantizer = TensorQuantizer(blocks: try scheme.granularity.blocks(shape: shape), scheme: scheme, threads: threads,
                                     arithmetic: scaleStorage)
     var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure, check: inputCheck)

@@ -5,8 +5,9 @@ import CKernels
 /// scales, a small tensor's one scale) under the reference rule with min-max ranges: each run's
 /// range, parameters and codes are computed while the run is in cache (`ck_quantize_runs`),
 /// instead of a pass for every range and another for every code. The results are those of the
-/// two passes: the same range fold, the same parameters (`parameters(min:max:scheme:storage:)`,
-/// which the C rule copies), the same codes; only the error sums are added in another order.
+/// two passes: the same range fold, the same parameters (`parameters(min:max:scheme:storage:)`
+/// and, for the full symmetric range, `fullRangeExtreme` and `fullRangeScale`, which the C rule
+/// copies), the same codes; only the error sums are added in another order.
 extension TensorQuantizer {
     /// Whether this tensor and scheme can be quantized in one pass.
     var quantizesInOnePass: Bool {
@@ -21,7 +22,8 @@ extension TensorQuantizer {
         case .bfloat16: Int32(CK_STORAGE_BFLOAT16)
         default: Int32(CK_STORAGE_FLOAT32)
         }
-        return ck_run_rule(bits: Int32(scheme.bits), symmetric: scheme.symmetric ? 1 : 0, storage: storage)
+        return ck_run_rule(bits: Int32(scheme.bits), symmetric: scheme.symmetric ? 1 : 0,
+                           full_range: scheme.symmetricRange == .full ? 1 : 0, storage: storage)
     }
 
     /// Quantizes `pieces` (of a tensor that `quantizesInOnePass`) to `output`, writing the

@@ -70,7 +70,7 @@ public struct Inspection: Sendable, Encodable {
             }
             do {
                 let quantized = try archive.loadQuantized(entry)
-                lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: entry.scheme,
+                lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: quantized.scheme.label,
                                   bits: entry.bits, axis: entry.axis, scaleMin: quantized.scales.min(),
                                   scaleMax: quantized.scales.max(), originalDType: entry.dtype,
                                   bytes: archive.storedByteCount(of: entry)))

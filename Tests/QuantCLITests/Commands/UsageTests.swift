@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func layerPatternMayContainAnEqualsSign() throws {
-        let rule = try parseLayerRule("a=b=symmetric:4", defaultBits: 8, axis: 0, groupSize: nil)
+        let rule = try parseLayerRule("a=b=symmetric:4", options: SchemeOptions(bits: 8, axis: 0))
         #expect(rule.pattern == "a=b" && rule.scheme == QuantScheme(name: "symmetric", bits: 4))
     }
 

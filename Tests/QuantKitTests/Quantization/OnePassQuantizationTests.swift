@@ -46,13 +46,22 @@ private final class CodesInOrder: CodeEncoding {
             for i in 120 ..< 160 { values[i] = -abs(values[i]) }
             for i in 160 ..< 200 { values[i] = 0.75 }
         }
+        if count > 400 {
+            // Ties between +a and -a, each sign first once (the full range takes the first).
+            (values[241], values[245]) = (5, -5)
+            (values[300], values[310]) = (-5, 5)
+        }
         return values
     }
 
-    static let schemes: [QuantScheme] = [true, false].flatMap { symmetric in
+    static let schemes: [QuantScheme] = [(true, SymmetricRange.restricted), (true, .full), (false, .restricted)].flatMap { symmetric, range in
         [Granularity.perChannel(axis: 0), .perGroup(size: 1), .perGroup(size: 3), .perGroup(size: 32),
          .perGroup(size: 96)].flatMap { granularity in
-            [8, 5, 4, 3, 2].map { QuantScheme(symmetric: symmetric, granularity: granularity, bits: $0) }
+            [8, 5, 4, 3, 2].map {
+                var scheme = QuantScheme(symmetric: symmetric, granularity: granularity, bits: $0)
+                scheme.symmetricRange = range
+                return scheme
+            }
         }
     }
 
@@ -65,7 +74,7 @@ private final class CodesInOrder: CodeEncoding {
             let twoPass = try Self.run(values, shape: shape, scheme: scheme, storage: storage, encoder: reference)
             #expect(reference.started)
             let onePass = try Self.run(values, shape: shape, scheme: scheme, storage: storage, encoder: UnchangedCodes())
-            let label = "\(scheme.name) \(scheme.bits) bits \(scheme.granularity), \(storage)"
+            let label = "\(scheme.label) \(scheme.bits) bits \(scheme.granularity), \(storage)"
             #expect(onePass.bytes == reference.codes, "\(label)")
             #expect(onePass.parameters.scales == twoPass.parameters.scales, "\(label)")
             #expect(onePass.parameters.zeroPoints == twoPass.parameters.zeroPoints, "\(label)")
@@ -162,13 +171,22 @@ private final class CodesInOrder: CodeEncoding {
                     for storage in [DType.float32, .float16, .bfloat16] {
                         let scheme = QuantScheme(symmetric: symmetric, granularity: .perTensor, bits: bits)
                         let expected = parameters(min: lo, max: hi, scheme: scheme, storage: storage)
-                        var rule = ck_run_rule(bits: Int32(bits), symmetric: symmetric ? 1 : 0,
+                        var rule = ck_run_rule(bits: Int32(bits), symmetric: symmetric ? 1 : 0, full_range: 0,
                                                storage: storage == .float16 ? Int32(CK_STORAGE_FLOAT16)
                                                    : storage == .bfloat16 ? Int32(CK_STORAGE_BFLOAT16) : Int32(CK_STORAGE_FLOAT32))
                         var scale: Float = 0, zeroPoint: Float = 0
-                        ck_run_parameters(lo, hi, &rule, &scale, &zeroPoint)
+                        ck_run_parameters(lo, hi, 0, &rule, &scale, &zeroPoint)
                         #expect(scale.bitPattern == expected.scale.bitPattern && zeroPoint == expected.zeroPoint,
                                 "[\(lo), \(hi)] \(bits) bits symmetric \(symmetric) \(storage)")
+                        guard symmetric else { continue }
+                        // The full range, its extreme at either end of the range.
+                        rule.full_range = 1
+                        for extreme in [lo, hi] {
+                            ck_run_parameters(lo, hi, extreme, &rule, &scale, &zeroPoint)
+                            let full = fullRangeScale(m: extreme, bits: bits, storedAs: storage)
+                            #expect(scale.bitPattern == full.bitPattern && zeroPoint == 0,
+                                    "full range, extreme \(extreme), \(bits) bits \(storage)")
+                        }
                     }
                 }
             }

@@ -34,6 +34,23 @@ import Testing
         #expect(ScaleStorage.rounded(.greatestFiniteMagnitude, to: .bfloat16) == Float(bitPattern: 0x7F7F_0000))
     }
 
+    /// Full-range scales are negative when their extreme is positive: the rounding keeps the
+    /// sign, and the magnitude rounds (and clamps) exactly as a positive scale's would.
+    @Test(arguments: [DType.float16, .bfloat16, .float32])
+    func negativeScalesRoundAsTheirMagnitudeWithTheSignKept(_ type: DType) {
+        var random = SplitMix64(seed: 9)
+        let samples = (0 ..< 500).map { _ in Float.random(in: 1e-6 ... 10, using: &random) }
+            + [1e-30, 1e-45, 1e9, .greatestFiniteMagnitude, 0x1p-24, 65504, 65520]
+        for magnitude in samples {
+            let positive = ScaleStorage.rounded(magnitude, to: type)
+            #expect(ScaleStorage.rounded(-magnitude, to: type).bitPattern == (-positive).bitPattern, "\(magnitude)")
+        }
+        #expect(ScaleStorage.rounded(-1e-30, to: .float16) == -Float(Float16.leastNonzeroMagnitude))
+        #expect(ScaleStorage.rounded(-1e9, to: .float16) == -Float(Float16.greatestFiniteMagnitude))
+        #expect(ScaleStorage.rounded(-1e-45, to: .bfloat16) == -Float(bitPattern: 1 << 16))
+        #expect(ScaleStorage.rounded(-.greatestFiniteMagnitude, to: .bfloat16) == -Float(bitPattern: 0x7F7F_0000))
+    }
+
     /// Codes computed with the stored (rounded) scale keep `|x - q * scale| <= scale / 2` for the
     /// scale a loader multiplies by.
     @Test(arguments: [DType.bfloat16, .float16])

@@ -1,5 +1,5 @@
 import Foundation
-import QuantKit
+@testable import QuantKit
 
 /// The library's seeded `SplitMix64` with normal samples on top, so every random tensor in
 /// these tests is the same on every run.
@@ -73,6 +73,35 @@ enum QuantOracle {
         return Result(codes: codes, scales: scales, zeroPoints: zeroPoints, channelOfElement: channelOfElement)
     }
 
+    /// The full symmetric range (`SymmetricRange.full`) written out plainly: each element's
+    /// channel from its multi-index (or group from its flat index), `m` the first element of
+    /// largest magnitude met walking the tensor in flat order, `scale = m / -2^(b-1)` (0 -> 1)
+    /// rounded to `storage`, codes `clamp(round(x / scale), -2^(b-1), 2^(b-1) - 1)`.
+    static func fullRange(_ values: [Float], shape: [Int], bits: Int, granularity: Granularity,
+                          storage: DType = .float32) -> (codes: [Int], scales: [Float]) {
+        let channelOfElement: [Int] = values.indices.map { flat in
+            switch granularity {
+            case .perTensor: 0
+            case .perGroup(let size): flat / size
+            case .perChannel(let axis): multiIndex(ofFlat: flat, in: shape)[axis < 0 ? axis + shape.count : axis]
+            }
+        }
+        let channels = (channelOfElement.max() ?? -1) + 1
+        var extremes = [Float](repeating: 0, count: channels)
+        for (x, c) in zip(values, channelOfElement) where abs(x) > abs(extremes[c]) {
+            extremes[c] = x
+        }
+        let half = Float(1 << (bits - 1))
+        let scales = extremes.map { m in
+            let scale = m / -half
+            return ScaleStorage.rounded(scale == 0 ? 1 : scale, to: storage)
+        }
+        let codes = zip(values, channelOfElement).map { x, c in
+            Int(min(max((x / scales[c]).rounded(.toNearestOrEven), -half), half - 1))
+        }
+        return (codes, scales)
+    }
+
     /// Every element's `(code - zeroPoint) * scale`, one Float multiply each.
     static func dequantize(_ q: QuantizedTensor) -> [Float] {
         (0 ..< q.codes.count).map { flat in
@@ -118,7 +147,8 @@ func quantBoundViolations(original: [Float], _ q: QuantizedTensor) -> [(index: I
     return violations
 }
 
-/// One case of Fixtures/reference/quantization.json, written by Fixtures/reference/generate.py.
+/// One case of Fixtures/reference/quantization.json (or scale_options.json), written by
+/// Fixtures/reference/generate.py.
 struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
     let name: String
     let scheme: String
@@ -134,18 +164,29 @@ struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
     let packed: String?
     /// `mse` or `percentile:P` when a clipping search chose the ranges.
     let clipping: String?
+    /// `full` for the full symmetric range (scale_options.json); nil for the restricted one.
+    let symmetricRange: String?
+    /// `float16` or `bfloat16` when the scales are stored (and rounded) so (scale_options.json).
+    let scaleDtype: String?
 
     enum CodingKeys: String, CodingKey {
         case name, scheme, bits, axis, shape, input, codes, scales, packed, clipping
         case zeroPoints = "zero_points", groupSize = "group_size"
+        case symmetricRange = "symmetric_range", scaleDtype = "scale_dtype"
     }
 
     var description: String { name }
 
     var quantScheme: QuantScheme? {
         guard var scheme = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
-              let clipping = Clipping(clipping ?? "minmax") else { return nil }
+              let clipping = Clipping(clipping ?? "minmax"),
+              let symmetricRange = SymmetricRange(rawValue: symmetricRange ?? "restricted") else { return nil }
         scheme.clipping = clipping
+        scheme.symmetricRange = symmetricRange
+        if let scaleDtype {
+            guard let type = DType(rawValue: scaleDtype) else { return nil }
+            scheme.scaleDType = type
+        }
         return scheme
     }
     var inputValues: [Float] { input.map(Self.float) }
@@ -156,9 +197,9 @@ struct QuantReferenceCase: Sendable, Decodable, CustomStringConvertible {
         Float(bitPattern: UInt32(hex, radix: 16) ?? 0x7FC0_0000)
     }
 
-    static func loadAll() throws -> [QuantReferenceCase] {
+    static func loadAll(_ file: String = "quantization.json") throws -> [QuantReferenceCase] {
         struct File: Decodable { let cases: [QuantReferenceCase] }
-        let url = fixturesFolder.appendingPathComponent("reference/quantization.json")
+        let url = fixturesFolder.appendingPathComponent("reference/" + file)
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }
 }

@@ -28,7 +28,9 @@ extension CompressedTensorsLayout {
     }
 
     /// The layout holds 2-D `*.weight` tensors quantized per tensor, per output channel
-    /// (axis 0) or per group along the input axis.
+    /// (axis 0) or per group along the input axis, with scales in the weight's own float type:
+    /// compressed-tensors makes a module's `weight_scale` parameter that type and a loader
+    /// would convert other scales to it, so a scheme's `scaleDType` must be the weight's dtype.
     public func unsupportedReason(_ info: TensorInfo, scheme: QuantScheme) -> String? {
         guard info.name.hasSuffix(".weight"), info.name.count > ".weight".count else {
             return "its name does not end in '.weight'"
@@ -37,6 +39,10 @@ extension CompressedTensorsLayout {
         guard info.shape[0] > 0, info.shape[1] > 0 else { return "it is empty" }
         if case .perChannel(let axis) = scheme.granularity, axis != 0 {
             return "its channels are on axis \(axis), not 0 (the output axis)"
+        }
+        if let type = scheme.scaleDType, type != info.dtype {
+            return "its scales would be \(type.rawValue), where compressed-tensors loaders make a \(info.dtype.rawValue) "
+                + "weight's scales \(info.dtype.rawValue)"
         }
         return nil
     }

@@ -2,7 +2,7 @@
 ///
 /// For each quantized tensor `NAME`: `NAME` holds the codes in the original shape (int8 when
 /// symmetric, uint8 when asymmetric; packed into uint8 rows at 4 bits or fewer, see
-/// `packsCodes`), `NAME_scale` the float32 scales and, for asymmetric
+/// `packsCodes`), `NAME_scale` the scales (float32, or the scheme's `scaleDType`) and, for asymmetric
 /// schemes only, `NAME_zero_point` the int32 zero points. Scales and zero points keep the
 /// tensor's rank with size 1 on every reduced axis, so `(codes - zero_point) * scale`
 /// broadcasts in NumPy. Tensors left in float keep their name, dtype and values.
@@ -44,7 +44,8 @@ public struct NPZLayout: QuantizedLayout {
         let codes = Self.packsCodes(bits: scheme.bits)
             ? TensorInfo(name: tensor.name, dtype: .uint8, shape: Self.packedShape(of: tensor.shape, bits: scheme.bits))
             : TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape)
-        var members = [codes, TensorInfo(name: Self.scaleName(for: tensor.name), dtype: .float32, shape: scaleShape)]
+        var members = [codes, TensorInfo(name: Self.scaleName(for: tensor.name), dtype: scheme.scaleDType ?? .float32,
+                                         shape: scaleShape)]
         if !scheme.symmetric {
             members.append(TensorInfo(name: Self.zeroPointName(for: tensor.name), dtype: .int32, shape: scaleShape))
         }
@@ -57,11 +58,12 @@ public struct NPZLayout: QuantizedLayout {
                            offset: scheme.symmetric ? UInt8(1 << (scheme.bits - 1)) : 0)
     }
 
-    /// The float32 scales and, when asymmetric, the int32 zero points, both in the scale shape.
+    /// The scales (float32, or the scheme's `scaleDType`, which they are already rounded to)
+    /// and, when asymmetric, the int32 zero points, both in the scale shape.
     public func auxiliaryTensors(of tensor: TensorInfo, scheme: QuantScheme, axis: Int?, scales: [Float],
                                  zeroPoints: [Int32]) -> [Tensor] {
         let scaleShape = scheme.granularity.scaleShape(of: tensor.shape, axis: axis)
-        return [Tensor(shape: scaleShape, values: scales)]
+        return [Tensor(shape: scaleShape, values: scales, storedAs: scheme.scaleDType ?? .float32)]
             + (scheme.symmetric ? [] : [Tensor(dtype: .int32, shape: scaleShape, integers: zeroPoints)])
     }
 
@@ -86,7 +88,7 @@ public struct NPZLayout: QuantizedLayout {
     }
 
     /// Codes as stored, or packed rows of the last axis (one row for a 0-d tensor) each in
-    /// whole bytes; float32 scales and int32 zero points as stored.
+    /// whole bytes; scales widened exactly to float32 and int32 zero points as stored.
     public func decode(_ loaded: [Tensor], members: [TensorInfo], entry: ArchiveMetadata.Entry,
                        scheme: QuantScheme) throws(ArchiveError) -> DecodedTensor {
         var decoded = DecodedTensor(codes: loaded[0].bytes, scales: loaded[1].floatValues() ?? [])
