@@ -1,53 +1,49 @@
 /// The quantization grid GPTQ rounds each weight row to, with the min-max math of
-/// `quantize(_:shape:scheme:)`: scales (and zero points) found per row from a range of columns
-/// (per channel, per group) or from all rows at once (per tensor, the one scale given to
-/// every row), and one value quantized at a time.
+/// `quantize(_:shape:scheme:)`: a scale (and zero point) from a range of values widened to
+/// contain 0, through `symmetricScale` or `asymmetricParameters`, and one value quantized at a
+/// time.
 struct GPTQGrid {
     let scheme: QuantScheme
-    let rows: Int
+    private let qmin: Float
+    private let qmax: Float
 
-    /// One scale (and zero point) per row.
-    struct Parameters {
-        var scales: [Float]
-        /// Empty when symmetric.
-        var zeroPoints: [Int32]
-        /// The zero points as float32, 0 when symmetric.
-        var zeroPointValues: [Float]
+    init(scheme: QuantScheme) {
+        self.scheme = scheme
+        (qmin, qmax) = (Float(scheme.qmin), Float(scheme.qmax))
     }
 
-    /// The parameters of columns `columnRange` of `columns`, a column-major `[columns, rows]`
-    /// weight: each row's range over those columns (per tensor: the range over all rows),
-    /// widened to contain 0, through `symmetricScale` or `asymmetricParameters`. An empty column
-    /// range gives range `[0, 0]`: scale 1, zero point 0.
-    /// - Complexity: O(rows · columnRange.count).
-    func parameters(_ columns: [Float], columnRange: Range<Int>) -> Parameters {
-        var mins = [Float](repeating: 0, count: rows)
-        var maxs = [Float](repeating: 0, count: rows)
-        for c in columnRange {
-            for r in 0 ..< rows {
-                let x = columns[c * rows + r]
-                mins[r] = min(mins[r], x)
-                maxs[r] = max(maxs[r], x)
-            }
-        }
-        if scheme.granularity == .perTensor {
-            mins = [Float](repeating: mins.min() ?? 0, count: rows)
-            maxs = [Float](repeating: maxs.max() ?? 0, count: rows)
-        }
-        if scheme.symmetric {
-            let scales = zip(mins, maxs).map { symmetricScale(min: $0, max: $1, bits: scheme.bits) }
-            return Parameters(scales: scales, zeroPoints: [], zeroPointValues: [Float](repeating: 0, count: rows))
-        }
-        let pairs = zip(mins, maxs).map { asymmetricParameters(min: $0, max: $1, bits: scheme.bits) }
-        return Parameters(scales: pairs.map(\.scale), zeroPoints: pairs.map(\.zeroPoint),
-                          zeroPointValues: pairs.map { Float($0.zeroPoint) })
+    /// One row's scale and zero point (0 when symmetric).
+    struct Parameter {
+        var scale: Float
+        var zeroPoint: Int32
+    }
+
+    /// The range `[min(0, min x), max(0, max x)]` of `values` (`[0, 0]` when empty).
+    /// - Complexity: O(values.count).
+    static func range(_ values: UnsafeBufferPointer<Float>) -> (min: Float, max: Float) {
+        values.reduce((min: Float(0), max: Float(0))) { (min($0.min, $1), max($0.max, $1)) }
+    }
+
+    /// The parameter of the range `[min, max]`, which contains 0: an empty or all-zero range
+    /// gives scale 1, zero point 0.
+    func parameter(min: Float, max: Float) -> Parameter {
+        guard !scheme.symmetric else { return Parameter(scale: symmetricScale(min: min, max: max, bits: scheme.bits), zeroPoint: 0) }
+        let (scale, zeroPoint) = asymmetricParameters(min: min, max: max, bits: scheme.bits)
+        return Parameter(scale: scale, zeroPoint: zeroPoint)
+    }
+
+    /// The parameter of `values`' range.
+    func parameter(of values: UnsafeBufferPointer<Float>) -> Parameter {
+        let (low, high) = Self.range(values)
+        return parameter(min: low, max: high)
     }
 
     /// `q = clamp(round(x / scale) + zeroPoint, qmin, qmax)` (true float32 division, ties to even)
     /// as its stored byte (int8 bit pattern when symmetric), and its value `(q - zeroPoint) · scale`.
-    func quantize(_ x: Float, scale: Float, zeroPoint: Float) -> (code: UInt8, value: Float) {
-        let q = min(max((x / scale).rounded(.toNearestOrEven) + zeroPoint, Float(scheme.qmin)), Float(scheme.qmax))
+    func quantize(_ x: Float, _ parameter: Parameter) -> (code: UInt8, value: Float) {
+        let zeroPoint = Float(parameter.zeroPoint)
+        let q = min(max((x / parameter.scale).rounded(.toNearestOrEven) + zeroPoint, qmin), qmax)
         let code = scheme.symmetric ? UInt8(bitPattern: Int8(q)) : UInt8(q)
-        return (code, (q - zeroPoint) * scale)
+        return (code, (q - zeroPoint) * parameter.scale)
     }
 }
