@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "crc32_fold.h"
+#include "gptq_kernels.h"
 #include "quantize_kernels.h"
 
 /// The matrix-multiply kernels of QuantKit, in C so that one portable binary can carry

@@ -70,7 +70,7 @@ struct GPTQColumnPass {
 
     /// Where `run` reads and writes (see the properties and `Output`); `blockFactors` as
     /// `blockFactors()` gives them.
-    private struct Memory {
+    struct Memory {
         let weight: UnsafeMutablePointer<Float>
         let codes: UnsafeMutablePointer<UInt8>
         let found: UnsafeMutablePointer<GPTQGrid.Parameter>?
@@ -93,48 +93,27 @@ struct GPTQColumnPass {
         return blocks
     }
 
-    /// Every block for the rows `chunk`: each row's sweep through the block, then the GEMM that
-    /// brings the block's errors to the rest of the chunk's rows.
+    /// Every block for the rows `chunk`: the sweep through the block, 16 rows at a time
+    /// (`sweep(rows:block:_:errors:_:)`), then the GEMM that brings the block's errors to the
+    /// chunk's columns after it.
     private func runRows(_ chunk: Range<Int>, _ memory: Memory) {
-        var errors = [Float](repeating: 0, count: chunk.count * blockSize)
-        errors.withUnsafeMutableBufferPointer { errors in
-            let errors = errors.baseAddress!
-            for start in stride(from: 0, to: n, by: blockSize) {
-                let block = start ..< min(n, start + blockSize)
-                for r in chunk {
-                    sweep(row: r, block: block, errors: errors + (r - chunk.lowerBound) * block.count, memory)
-                }
-                guard block.upperBound < n else { continue }
-                matrixProduct(errors, lda: block.count, memory.factor + block.upperBound * n + start, ldb: n,
-                              m: chunk.count, n: n - block.upperBound, k: block.count, .subtract,
-                              into: memory.weight + chunk.lowerBound * n + block.upperBound, ldc: n)
-            }
+        let errors = UnsafeMutablePointer<Float>.allocate(capacity: chunk.count * blockSize)
+        let buffers = SweepBuffers(tile: .allocate(capacity: 16 * blockSize), codes: .allocate(capacity: 16 * blockSize),
+                                   errors: .allocate(capacity: 16 * blockSize))
+        defer {
+            for scratch in [UnsafeMutableRawPointer(errors), UnsafeMutableRawPointer(buffers.tile),
+                            UnsafeMutableRawPointer(buffers.codes), UnsafeMutableRawPointer(buffers.errors)] { scratch.deallocate() }
         }
-    }
-
-    /// Quantizes row `r`'s columns at the positions `block`, records their scaled errors at
-    /// `errors` and applies each to the rest of the block: the hot loop, in float32 with the
-    /// product and the difference rounded separately, as the NumPy reference does.
-    private func sweep(row r: Int, block: Range<Int>, errors: UnsafeMutablePointer<Float>, _ memory: Memory) {
-        let w = memory.weight + r * n + block.lowerBound
-        let u = memory.blockFactors + block.lowerBound * blockSize
-        let groupsPerRow = n / groupSize
-        var parameter = GPTQGrid.Parameter(scale: 1, zeroPoint: 0)
-        for i in 0 ..< block.count {
-            let p = block.lowerBound + i
-            if let upFront = memory.upFront {
-                parameter = upFront[r * groupsPerRow + order[p] / groupSize]
-            } else if p % groupSize == 0 {
-                parameter = grid.parameter(of: UnsafeBufferPointer(start: w + i, count: groupSize))
-                memory.found![r * groupsPerRow + p / groupSize] = parameter
+        for start in stride(from: 0, to: n, by: blockSize) {
+            let block = start ..< min(n, start + blockSize)
+            for first in stride(from: chunk.lowerBound, to: chunk.upperBound, by: 16) {
+                sweep(rows: first ..< min(chunk.upperBound, first + 16), block: block, buffers,
+                      errors: errors + (first - chunk.lowerBound) * block.count, memory)
             }
-            let x = w[i]
-            let (code, value) = grid.quantize(x, parameter)
-            memory.codes[r * n + order[p]] = code
-            let uRow = u + i * blockSize
-            let e = (x - value) / uRow[i]
-            errors[i] = e
-            for j in i + 1 ..< block.count { w[j] -= e * uRow[j] }
+            guard block.upperBound < n else { continue }
+            matrixProduct(errors, lda: block.count, memory.factor + block.upperBound * n + start, ldb: n,
+                          m: chunk.count, n: n - block.upperBound, k: block.count, .subtract,
+                          into: memory.weight + chunk.lowerBound * n + block.upperBound, ldc: n)
         }
     }
 }

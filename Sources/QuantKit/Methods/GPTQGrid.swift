@@ -1,11 +1,12 @@
 /// The quantization grid GPTQ rounds each weight row to, with the min-max math of
 /// `quantize(_:shape:scheme:)`: a scale (and zero point) from a range of values widened to
-/// contain 0, through `symmetricScale` or `asymmetricParameters`, and one value quantized at a
-/// time.
+/// contain 0, through `symmetricScale` or `asymmetricParameters` (`GPTQColumnPass.sweep`
+/// rounds to it).
 struct GPTQGrid {
     let scheme: QuantScheme
-    private let qmin: Float
-    private let qmax: Float
+    /// The code range, as float32.
+    let qmin: Float
+    let qmax: Float
 
     init(scheme: QuantScheme) {
         self.scheme = scheme
@@ -36,14 +37,5 @@ struct GPTQGrid {
     func parameter(of values: UnsafeBufferPointer<Float>) -> Parameter {
         let (low, high) = Self.range(values)
         return parameter(min: low, max: high)
-    }
-
-    /// `q = clamp(round(x / scale) + zeroPoint, qmin, qmax)` (true float32 division, ties to even)
-    /// as its stored byte (int8 bit pattern when symmetric), and its value `(q - zeroPoint) · scale`.
-    func quantize(_ x: Float, _ parameter: Parameter) -> (code: UInt8, value: Float) {
-        let zeroPoint = Float(parameter.zeroPoint)
-        let q = min(max((x / parameter.scale).rounded(.toNearestOrEven) + zeroPoint, qmin), qmax)
-        let code = scheme.symmetric ? UInt8(bitPattern: Int8(q)) : UInt8(q)
-        return (code, (q - zeroPoint) * parameter.scale)
     }
 }

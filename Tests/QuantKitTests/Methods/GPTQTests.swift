@@ -156,11 +156,12 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
         let layer = GPTQWideFixture.layer
         let (weight, inputs) = layer.weightAndInputs
         #expect(reference.blockSize == 128 && layer.columns > 2 * reference.blockSize)
-        for threads in [1, 2] {
-            let q = try gptqQuantize(weight: weight, outFeatures: layer.rows, inFeatures: layer.columns, inputs: inputs,
-                                     samples: layer.samples, scheme: reference.scheme, options: reference.options, threads: threads)
-            expectMatch(q, reference, weight: weight, inputs: inputs, samples: layer.samples)
+        let results = try [1, 2].map { threads in
+            try gptqQuantize(weight: weight, outFeatures: layer.rows, inFeatures: layer.columns, inputs: inputs,
+                             samples: layer.samples, scheme: reference.scheme, options: reference.options, threads: threads)
         }
+        expectMatch(results[0], reference, weight: weight, inputs: inputs, samples: layer.samples)
+        #expect(results[1].codes == results[0].codes && results[1].scales == results[0].scales, "the same for 1 and 2 threads")
     }
 
     /// `q` against NumPy's `reference` for the same layer: codes equal but for near ties (see
