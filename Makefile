@@ -85,7 +85,8 @@ eval-methods: build
 		--labels Fixtures/digits/test_labels.npy --compare --calibration Fixtures/digits/calibration_inputs.npy
 
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
-# file, deflate both ways on 256 MiB, and the eval GEMMs against NumPy's `x @ W.T`; release
+# file, deflate both ways on 256 MiB, the eval GEMMs against NumPy's `x @ W.T`, and GPTQ on
+# 4096x4096 and 11008x4096 layers against the NumPy GPTQ (Benchmarks/gptq_bench.py); release
 # build. The workloads are generated once under bench-data/ (not committed).
 BENCH_DATA := bench-data
 bench: release
@@ -102,6 +103,7 @@ bench: release
 	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
 	.build/release/quantize-bench $(BENCH_FLAGS)
 	python3 Benchmarks/gemm_numpy.py
+	python3 Benchmarks/gptq_bench.py .build/release/quantize $(BENCH_DATA)
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:
