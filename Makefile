@@ -87,8 +87,9 @@ eval-methods: build
 
 # Speed and memory against the NumPy pipeline on a generated 1 GiB (and, with BENCH_4G=1, 4 GiB)
 # file, deflate both ways on 256 MiB, the full symmetric range's 4-bit group-32 error against the
-# restricted range and llama.cpp's Q4_0 on all-MiniLM-L6-v2 (needs gguf: pip install gguf), and the
-# eval GEMMs against NumPy's `x @ W.T`; release build. The workloads are generated once under
+# restricted range and llama.cpp's Q4_0 on all-MiniLM-L6-v2 (needs gguf: pip install gguf), the
+# eval GEMMs against NumPy's `x @ W.T`, and GPTQ on 4096x4096 and 11008x4096 layers against the
+# NumPy GPTQ (Benchmarks/gptq_bench.py); release build. The workloads are generated once under
 # bench-data/ (not committed). Beside quantize at 1 and 2 threads: llama.cpp's llama-quantize on a
 # GGUF copy of the 1 GiB file (Benchmarks/gguf_workload.py), built once into .cache/ by
 # Benchmarks/llama_cpp.sh.
@@ -111,6 +112,7 @@ bench: release
 	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
 	.build/release/quantize-bench $(BENCH_FLAGS)
 	python3 Benchmarks/gemm_numpy.py
+	python3 Benchmarks/gptq_bench.py .build/release/quantize $(BENCH_DATA)
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:

@@ -3,8 +3,10 @@
 Follows the paper's Algorithm 1 (Frantar et al., arXiv:2210.17323) and the structure of the
 reference implementation's `GPTQ.fasterquant` (IST-DASLab/gptq, gptq.py), with our min-max grid
 (`Fixtures/numpy_reference.py`) in place of its `Quantizer`:
-- the Hessian, its dampening and both Cholesky factorizations in float64, the inverse factor then
-  rounded to float32; the weight updates in float32, as the reference runs them;
+- the Hessian, its dampening, its Cholesky factorization and the inverse factor in float64
+  (`inverse_upper_factor`), the inverse factor then rounded to float32; the weight updates in
+  float32, as the reference runs them, lazily batched: within a block column by column, after
+  it one matmul for the columns after the block;
 - per channel / per tensor: scales once from the weight as given;
 - per group: from the group's current columns when its first column is reached (the block
   size rounded to a multiple of the group size so that those columns are current);
@@ -41,6 +43,15 @@ def _quantize_column(w, scale, zero, symmetric, bits):
     return q, ((q - zero) * scale).astype(np.float32), ratio
 
 
+def inverse_upper_factor(H):
+    """U, the upper Cholesky factor of inv(H) (inv(H) = U.T @ U), without forming inv(H): with J
+    the reversal, J H J = L L.T (Cholesky), so H = V V.T for the upper triangular V = J L J, and
+    U = inv(V). The reference's cholesky, cholesky_inverse and second cholesky give the same U
+    up to rounding with twice the work."""
+    L = np.linalg.cholesky(H[::-1, ::-1])
+    return np.triu(np.linalg.inv(L[::-1, ::-1]))
+
+
 def gptq(W, X, bits, symmetric=True, granularity="channel", group_size=None,
          damp=0.01, block_size=128, act_order=False):
     """GPTQ of W [rows, columns] on inputs X [samples, columns]; granularity is "channel",
@@ -70,10 +81,7 @@ def gptq(W, X, bits, symmetric=True, granularity="channel", group_size=None,
         H = H[perm][:, perm]
 
     H = H + damp * np.mean(np.diag(H)) * np.eye(columns)
-    L = np.linalg.cholesky(H)
-    Linv = np.linalg.inv(L)
-    Hinv = Linv.T @ Linv
-    U = np.linalg.cholesky(Hinv).T.astype(np.float32)
+    U = inverse_upper_factor(H).astype(np.float32)
 
     if granularity == "group" and not act_order:
         block_size = max(1, block_size // group_size) * group_size

@@ -105,7 +105,7 @@ static void pack_quads(const int8_t *row, long kc, uint32_t flip, uint8_t *out, 
     }
 }
 
-// The blocked driver, as for float32 (see sgemm_template.h), with k padded to a multiple of 4
+// The blocked driver, as for float32 (see gemm_template.h), with k padded to a multiple of 4
 // by zero bytes of B; it also sums each column of B for the bias correction.
 CK_AVX512VNNI static void igemm_vnni(const int8_t *a, long lda, const int8_t *b, long ldb, int32_t *c, long ldc,
                                      long k, long m0, long m1, long n0, long n1) {

@@ -1,19 +1,24 @@
 #include "CKernels.h"
 #include "kernels_support.h"
 
-// k steps per packed block: a 32-column B panel of 128 floats is 16 KiB, half of L1.
-#define CK_SGEMM_KC 128
-// Rows of A packed at a time: 128 x 128 floats, 64 KiB, in L2.
-#define CK_SGEMM_MC 128
+// k steps per packed block: a 64-column B panel of 128 floats is 32 KiB, in L1. The block also
+// fixes the order of the sums (see CKernels.h), so it stays 128 whatever the tile.
+#define CK_GEMM_KC 128
+// Rows of A packed at a time: 120 x 128 floats, 60 KiB, in L2; 120 is a multiple of every MR.
+#define CK_GEMM_MC 120
+#define CK_REAL float
+#define CK_GEMM sgemm
 
 #if CK_X86
-// AVX-512: 8 x 32 tile, 16 of the 32 zmm registers accumulate.
+// AVX-512: 6 x 64 tile, 24 of the 32 zmm registers accumulate. Four loads of B per row of
+// broadcasts keep fewer loads per FMA than the 8 x 32 tile this replaced, which ran about 20%
+// slower on GPTQ's 4096 x 4096 x 128 updates (one Ice Lake core); the sums are the same.
 #define CK_SUFFIX avx512
 #define CK_TARGET __attribute__((target("avx512f,fma")))
 #define CK_LANES 16
-#define CK_MR 8
-#define CK_NV 2
-#include "sgemm_template.h"
+#define CK_MR 6
+#define CK_NV 4
+#include "gemm_template.h"
 #undef CK_SUFFIX
 #undef CK_TARGET
 #undef CK_LANES
@@ -26,7 +31,7 @@
 #define CK_LANES 8
 #define CK_MR 6
 #define CK_NV 2
-#include "sgemm_template.h"
+#include "gemm_template.h"
 #undef CK_SUFFIX
 #undef CK_TARGET
 #undef CK_LANES
@@ -40,21 +45,31 @@
 #define CK_LANES 4
 #define CK_MR 4
 #define CK_NV 2
-#include "sgemm_template.h"
+#include "gemm_template.h"
 
-void ck_sgemm_block(const float *a, long lda, const float *b, long ldb, const float *bias,
-                    float *c, long ldc, long k, long m0, long m1, long n0, long n1) {
+static void sgemm(const float *a, long lda, const float *b, long ldb, const float *bias, float *c, long ldc, long k,
+                  long m0, long m1, long n0, long n1, ck_gemm_mode mode) {
 #if CK_X86
     if (__builtin_cpu_supports("avx512f")) {
-        sgemm_avx512(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1);
+        sgemm_driver_avx512(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1, mode);
         return;
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        sgemm_avx2(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1);
+        sgemm_driver_avx2(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1, mode);
         return;
     }
 #endif
-    sgemm_base(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1);
+    sgemm_driver_base(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1, mode);
+}
+
+void ck_sgemm_block(const float *a, long lda, const float *b, long ldb, const float *bias,
+                    float *c, long ldc, long k, long m0, long m1, long n0, long n1) {
+    sgemm(a, lda, b, ldb, bias, c, ldc, k, m0, m1, n0, n1, CK_GEMM_STORE);
+}
+
+void ck_sgemm_update_block(const float *a, long lda, const float *b, long ldb, float *c, long ldc, long k,
+                           long m0, long m1, long n0, long n1, ck_gemm_mode mode) {
+    sgemm(a, lda, b, ldb, 0, c, ldc, k, m0, m1, n0, n1, mode);
 }
 
 const char *ck_sgemm_kernel_name(void) {

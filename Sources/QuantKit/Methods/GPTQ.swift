@@ -11,12 +11,14 @@
 /// 2. With `activationOrder`, the columns are permuted by decreasing `H[i][i]` (a stable sort:
 ///    ties keep index order) and permuted back at the end.
 /// 3. `U`: the upper Cholesky factor of `(H + damp · mean(diag H) · I)⁻¹`, so that
-///    `(H + λI)⁻¹ = Uᵀ U` (Double, then rounded to float32; `GPTQHessian.inverseUpperFactor`).
+///    `(H + λI)⁻¹ = Uᵀ U` (Double, by blocks on the float64 GEMM, then rounded to float32;
+///    `GPTQHessian.inverseUpperFactorTransposed`).
 /// 4. Column by column (in float32): `q = quantize(w_i)` with the scale (and zero point) of each
 ///    row's channel or group; `e = (w_i - dequantize(q)) / U[i][i]`; every later column `j`
 ///    becomes `w_j - e · U[i][j]`, which is the optimal compensation of the paper's Eq. 3. The
 ///    updates are lazily batched (§3, Step 2): within a block of `blockSize` columns at once, to
-///    the columns after the block as one product `E · U[block, after]` when the block is done.
+///    the columns after the block as one float32 GEMM `E · U[block, after]` when the block is
+///    done (`GPTQColumnPass`).
 ///
 /// Scales and zero points use the min-max math of `quantize(_:shape:scheme:)`:
 /// - per channel (axis 0) and per tensor: once, from the weight as given, before any update
@@ -24,57 +26,53 @@
 /// - per group (`.perGroup(size: g)`): when the group's first column is reached, from the
 ///   group's *current* columns, with every earlier column's error already applied. The block
 ///   size is rounded to a multiple of `g` (down, and at least `g`) so that a group never straddles
-///   a block and its columns are current. (The reference reads the group from `W`, which lacks
-///   the updates from earlier columns of the same block; the two agree when groups start blocks.)
+///   a block and its columns are current.
 /// - per group with `activationOrder`: all groups up front from the weight after step 1 (the
 ///   reference's `static_groups`), each group being the `g` consecutive original columns its
 ///   scale covers; a group's columns are quantized in activation order, not together.
 ///
 /// The result is a `QuantizedTensor` of `scheme` and shape `[outFeatures, inFeatures]` in the
 /// usual layout (per channel: `outFeatures` scales, axis 0; per group: `[out, in / g]`
-/// row-major; per tensor: one), whose `dequantized()` is GPTQ's reconstruction `Ŵ`.
+/// row-major; per tensor: one), whose `dequantized()` is GPTQ's reconstruction `Ŵ`. It is the
+/// same for every `threads`; against the NumPy reference (`Fixtures/gptq/reference.py`) a code
+/// can differ by one where float summation orders differ near a rounding tie (see GPTQTests).
 ///
 /// Throws `GPTQError` for sizes that do not match, an empty layer or no samples, non-finite
 /// weights or inputs, a per-channel axis other than 0 (or -2), a group size that does not divide
 /// `inFeatures`, invalid options, and a Hessian that is not positive definite after dampening.
 ///
-/// - Complexity: O(samples · in² + in³ + out · in²) time, O(in² + out · in) memory.
+/// - Complexity: O(samples · in² / 2 + 2 in³ / 3 + out · in²) time on `threads` threads; memory
+///   `8 in²` bytes (the Hessian, then its factor) and `4 in²` (`U`), then `5 out · in` (the
+///   weight being updated and the codes) besides the arguments.
 /// ### See Also
 /// - `quantize(_:shape:scheme:)`, the round-to-nearest baseline.
 public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
-                         scheme: QuantScheme, options: GPTQOptions = GPTQOptions()) throws -> QuantizedTensor {
+                         scheme: QuantScheme, options: GPTQOptions = GPTQOptions(),
+                         threads: Int = defaultThreadCount) throws -> QuantizedTensor {
     let groupSize = try checkedGPTQGroupSize(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures, inputs: inputs,
                                              samples: samples, scheme: scheme, options: options)
     let (rows, n) = (outFeatures, inFeatures)
-    var hessian = GPTQHessian(inputs: inputs, samples: samples, inFeatures: n)
-    // Column-major: column c of the weight is `columns[c * rows ..< (c + 1) * rows]`, so every
-    // per-column step runs over contiguous memory.
-    var columns = [Float](repeating: 0, count: rows * n)
-    for r in 0 ..< rows {
-        for c in 0 ..< n { columns[c * rows + r] = weight[r * n + c] }
-    }
-    let grid = GPTQGrid(scheme: scheme, rows: rows)
-    // Per channel and per tensor: from the weight as given, dead columns included.
-    let fixedParameters = groupSize == nil ? grid.parameters(columns, columnRange: 0 ..< n) : nil
-    for c in 0 ..< n where hessian.dead[c] {
-        for r in 0 ..< rows { columns[c * rows + r] = 0 }
-    }
-    let staticGroups: [GPTQGrid.Parameters]? = groupSize.flatMap { g in
-        options.activationOrder ? stride(from: 0, to: n, by: g).map { grid.parameters(columns, columnRange: $0 ..< $0 + g) } : nil
-    }
+    let grid = GPTQGrid(scheme: scheme)
+    let hessian = GPTQHessian(inputs: inputs, samples: samples, inFeatures: n)
     var order = Array(0 ..< n)
     if options.activationOrder {
         let diagonal = hessian.diagonal
         order.sort { diagonal[$0] > diagonal[$1] || (diagonal[$0] == diagonal[$1] && $0 < $1) }
-        hessian = hessian.permuted(order)
-        columns = permutedColumns(columns, order: order, rows: rows)
     }
-    var pass = GPTQColumnPass(grid: grid, columns: columns, order: order, inverseFactor: try hessian.inverseUpperFactor(damp: options.damp),
-                              groupSize: groupSize, staticGroups: staticGroups, fixedParameters: fixedParameters)
+    let upFront = upFrontParameters(weight, rows: rows, grid: grid, groupSize: groupSize,
+                                    activationOrder: options.activationOrder, dead: hessian.dead)
+    let factor = try hessian.inverseUpperFactorTransposed(order: order, damp: options.damp, threads: threads)
+    var working = quantizationOrderWeight(weight, rows: rows, order: order, dead: hessian.dead, threads: threads)
     var blockSize = options.blockSize
-    if let g = groupSize, staticGroups == nil { blockSize = max(1, blockSize / g) * g }
-    pass.run(blockSize: blockSize)
-    return pass.result()
+    if let g = groupSize, upFront.isEmpty { blockSize = max(1, blockSize / g) * g }
+    let pass = GPTQColumnPass(grid: grid, rows: rows, order: order, factor: factor, groupSize: groupSize ?? n,
+                              upFrontParameters: upFront, blockSize: blockSize)
+    let output = pass.run(weight: &working, threads: threads)
+    let parameters = upFront.isEmpty ? output.foundParameters : upFront
+    let stored = scheme.granularity == .perTensor ? Array(parameters.prefix(1)) : parameters
+    let axis: Int? = if case .perChannel = scheme.granularity { 0 } else { nil }
+    return QuantizedTensor(scheme: scheme, shape: [rows, n], codes: output.codes, scales: stored.map(\.scale),
+                           zeroPoints: scheme.symmetric ? [] : stored.map(\.zeroPoint), axis: axis)
 }
 
 /// Checks `gptqQuantize`'s arguments (see its `Throws`) and returns the scheme's group size
@@ -106,12 +104,45 @@ func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, in
     }
 }
 
-/// The column-major weight `columns` (`rows` values per column) with column `p` taken from
-/// column `order[p]`.
-func permutedColumns(_ columns: [Float], order: [Int], rows: Int) -> [Float] {
-    var permuted = columns
-    for p in order.indices {
-        for r in 0 ..< rows { permuted[p * rows + r] = columns[order[p] * rows + r] }
+/// The parameters `gptqQuantize` finds before any update, `[rows, n / groupSize]` row-major
+/// (see `GPTQColumnPass.upFrontParameters`): per channel, each row's from the weight as given;
+/// per tensor, the whole weight's, repeated for every row; per group with activation order, each
+/// group of original columns', dead columns read as 0. Empty per group in the natural order.
+func upFrontParameters(_ weight: [Float], rows: Int, grid: GPTQGrid, groupSize: Int?, activationOrder: Bool,
+                       dead: [Bool]) -> [GPTQGrid.Parameter] {
+    let n = dead.count
+    return weight.withUnsafeBufferPointer { weight in
+        switch groupSize {
+        case nil where grid.scheme.granularity == .perTensor:
+            return [GPTQGrid.Parameter](repeating: grid.parameter(of: weight), count: rows)
+        case nil:
+            return (0 ..< rows).map { r in grid.parameter(of: UnsafeBufferPointer(rebasing: weight[r * n ..< (r + 1) * n])) }
+        case let g? where activationOrder:
+            var group = [Float](repeating: 0, count: g)
+            return (0 ..< rows * (n / g)).map { flat in
+                let (r, start) = (flat / (n / g), flat % (n / g) * g)
+                for c in 0 ..< g { group[c] = dead[start + c] ? 0 : weight[r * n + start + c] }
+                return group.withUnsafeBufferPointer { grid.parameter(of: $0) }
+            }
+        case .some:
+            return []
+        }
     }
-    return permuted
+}
+
+/// The weight `[rows, n]` with column `p` taken from column `order[p]`, dead columns 0: the
+/// values `GPTQColumnPass` updates.
+func quantizationOrderWeight(_ weight: [Float], rows: Int, order: [Int], dead: [Bool], threads: Int) -> [Float] {
+    let n = order.count
+    return [Float](unsafeUninitializedCapacity: rows * n) { working, initialized in
+        let working = working.baseAddress!
+        weight.withUnsafeBufferPointer { weight in
+            parallelTasks((rows + 255) / 256, threads: threads) { task in
+                for r in task * 256 ..< min(rows, task * 256 + 256) {
+                    for p in 0 ..< n { working[r * n + p] = dead[order[p]] ? 0 : weight[r * n + order[p]] }
+                }
+            }
+        }
+        initialized = rows * n
+    }
 }

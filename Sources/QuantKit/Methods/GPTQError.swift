@@ -16,7 +16,7 @@ public enum GPTQError: Error, Equatable, Sendable, CustomStringConvertible {
     case groupSizeMismatch(groupSize: Int, inFeatures: Int)
     /// A negative or non-finite `damp`, or a `blockSize` below 1.
     case invalidOptions(GPTQOptions)
-    /// The dampened Hessian `2 XᵀX / samples + damp · mean(diag) · I` (or its inverse) is not
+    /// The dampened Hessian `2 XᵀX / samples + damp · mean(diag) · I` is not
     /// numerically positive definite.
     case notPositiveDefinite(damp: Float)
 

@@ -1,80 +1,83 @@
 /// The Hessian GPTQ weighs a linear layer's rounding errors with: `H = 2 XᵀX / samples` for the
 /// calibration inputs `X` `[samples, in]`, the Hessian of the layer's squared output error
-/// `‖X Wᵀ - X Ŵᵀ‖² / samples` with respect to each row of `W`. Kept in Double, `[in * in]` row-major.
+/// `‖X Wᵀ - X Ŵᵀ‖² / samples` with respect to each row of `W`. Kept in Double.
 struct GPTQHessian {
-    var values: [Double]
+    let inputs: [Float]
+    let samples: Int
     let size: Int
+    /// `H[i][i] = 2 Σ_s x_si² / samples`, summed in Double in sample order (each square of a
+    /// float32 value is exact in Double); 1 for a dead input.
+    let diagonal: [Double]
     /// The inputs that are 0 in every sample. Their `H[i][i]` is set to 1, so `H` stays
     /// invertible; their weight columns do not affect the output and GPTQ sets them to 0.
-    private(set) var dead: [Bool]
+    let dead: [Bool]
 
-    /// `2 XᵀX / samples`, summed in Double over the samples in order (each product of two float32
-    /// values is exact in Double), then the dead inputs' diagonal set to 1.
+    /// The diagonal and the dead inputs of `H` for `inputs` `[samples, inFeatures]`; the rest of
+    /// `H` is computed by `reversedDampened(order:damp:threads:)`.
     /// - Precondition: `inputs.count == samples * inFeatures`, `samples > 0`.
-    /// - Complexity: O(samples · in²).
+    /// - Complexity: O(samples · in).
     init(inputs: [Float], samples: Int, inFeatures n: Int) {
         precondition(inputs.count == samples * n && samples > 0, "inputs are not \(samples) x \(n)")
-        var h = [Double](repeating: 0, count: n * n)
-        var row = [Double](repeating: 0, count: n)
+        var squares = [Double](repeating: 0, count: n)
         for s in 0 ..< samples {
-            for i in 0 ..< n { row[i] = Double(inputs[s * n + i]) }
-            // The upper triangle, one contiguous row segment per nonzero input.
-            for i in 0 ..< n where row[i] != 0 {
-                let xi = row[i]
-                for j in i ..< n { h[i * n + j] += xi * row[j] }
+            for i in 0 ..< n {
+                let x = Double(inputs[s * n + i])
+                squares[i] += x * x
             }
         }
         let factor = 2 / Double(samples)
-        for i in 0 ..< n {
-            for j in i ..< n {
-                h[i * n + j] *= factor
-                h[j * n + i] = h[i * n + j]
+        dead = squares.map { $0 == 0 }
+        diagonal = squares.map { $0 == 0 ? 1 : factor * $0 }
+        (self.inputs, self.samples, size) = (inputs, samples, n)
+    }
+
+    /// `K = J P (H + λI) Pᵀ J` in its lower triangle (`[in * in]` row-major; above the diagonal
+    /// only parts of it), with `λ = damp · mean(diagonal)`: `H` dampened, its rows and columns in
+    /// the quantization order `order` (`P`; `order[p]` is the input quantized at position `p`),
+    /// then reversed (`J`, the exchange matrix), so that entry `(a, b)` is
+    /// `H[σ(a)][σ(b)] + λ δ_ab` with `σ(a) = order[in - 1 - a]`. A dead input's diagonal entry is 1
+    /// before dampening.
+    ///
+    /// `XᵀX` is a float64 GEMM on the tiles of the lower triangle (`forEachLowerTile`, on
+    /// `threads` threads), over chunks of samples each copied to Double and transposed in the
+    /// order `σ`: each entry is off from the exact `Σ_s x_sa x_sb` by at most
+    /// `γ(samples) Σ_s |x_sa x_sb|` (u = 2^-53), then scaled by `2 / samples` (one more rounding).
+    /// - Complexity: O(samples · in² / 2) time; O(in²) memory, plus 32 MiB for a chunk.
+    func reversedDampened(order: [Int], damp: Float, threads: Int) -> [Double] {
+        let n = size
+        let source = (0 ..< n).map { order[n - 1 - $0] }
+        // Samples per chunk: a multiple of the GEMM's 256-step k blocks, 32 MiB of Double.
+        let chunk = min(samples, max(256, (1 << 22) / n / 256 * 256))
+        var k = [Double](repeating: 0, count: n * n)
+        var transposed = [Double](repeating: 0, count: n * chunk)
+        k.withUnsafeMutableBufferPointer { k in
+            transposed.withUnsafeMutableBufferPointer { t in
+                inputs.withUnsafeBufferPointer { x in
+                    let (k, t, x) = (k.baseAddress!, t.baseAddress!, x.baseAddress!)
+                    for s0 in stride(from: 0, to: samples, by: chunk) {
+                        let count = min(chunk, samples - s0)
+                        // t[a][s] = x[s0 + s][σ(a)], 64 rows of t per task.
+                        parallelTasks((n + 63) / 64, threads: threads) { task in
+                            for s in 0 ..< count {
+                                let row = x + (s0 + s) * n
+                                for a in task * 64 ..< min(n, task * 64 + 64) { t[a * count + s] = Double(row[source[a]]) }
+                            }
+                        }
+                        forEachLowerTile(n: n, tile: 256, threads: threads) { rows, columns in
+                            matrixProduct(t + rows.lowerBound * count, lda: count, t + columns.lowerBound * count, ldb: count,
+                                          m: rows.count, n: columns.count, k: count, .add,
+                                          into: k + rows.lowerBound * n + columns.lowerBound, ldc: n)
+                        }
+                    }
+                }
             }
         }
-        dead = (0 ..< n).map { h[$0 * n + $0] == 0 }
-        for i in 0 ..< n where dead[i] { h[i * n + i] = 1 }
-        values = h
-        size = n
-    }
-
-    /// The diagonal `H[i][i]`.
-    var diagonal: [Double] { (0 ..< size).map { values[$0 * size + $0] } }
-
-    /// `P H Pᵀ` for the column order `order` (`order[p]` is the original index of position `p`):
-    /// entry `(p, q)` is `H[order[p]][order[q]]`.
-    func permuted(_ order: [Int]) -> GPTQHessian {
-        var copy = self
-        for p in 0 ..< size {
-            for q in 0 ..< size { copy.values[p * size + q] = values[order[p] * size + order[q]] }
+        let (factor, lambda) = (2 / Double(samples), Double(damp) * diagonal.reduce(0, +) / Double(n))
+        for a in 0 ..< n {
+            for b in 0 ... a { k[a * n + b] *= factor }
+            if dead[source[a]] { k[a * n + a] = 1 }
+            k[a * n + a] += lambda
         }
-        copy.dead = order.map { dead[$0] }
-        return copy
-    }
-
-    /// The upper Cholesky factor `U` of `(H + λI)⁻¹` with `λ = damp · mean(diag H)`, so that
-    /// `(H + λI)⁻¹ = Uᵀ U`, rounded to float32, `[in * in]` row-major (the strict lower triangle 0).
-    ///
-    /// Row `i` of `U` divided by `U[i][i]` is how GPTQ spreads column `i`'s rounding error over the
-    /// columns after it: eliminating column `i` from the inverse Hessian of the remaining
-    /// columns (the paper's Eq. 3-4) gives exactly these rows, so one factorization replaces
-    /// `in` rank-one downdates. Computed as the reference does: `L = cholesky(H + λI)`,
-    /// `(H + λI)⁻¹ = L⁻ᵀ L⁻¹`, then the Cholesky factor of that, transposed; all in Double.
-    ///
-    /// Throws `GPTQError.notPositiveDefinite` when either factorization meets a pivot that is not
-    /// positive (see `choleskyLower(_:n:)`).
-    /// - Complexity: O(in³).
-    func inverseUpperFactor(damp: Float) throws(GPTQError) -> [Float] {
-        let n = size
-        var dampened = values
-        let lambda = Double(damp) * diagonal.reduce(0, +) / Double(n)
-        for i in 0 ..< n { dampened[i * n + i] += lambda }
-        guard let lower = choleskyLower(dampened, n: n),
-              let inverseLower = choleskyLower(inverseFromCholesky(lower: lower, n: n), n: n)
-        else { throw .notPositiveDefinite(damp: damp) }
-        var upper = [Float](repeating: 0, count: n * n)
-        for i in 0 ..< n {
-            for j in i ..< n { upper[i * n + j] = Float(inverseLower[j * n + i]) }
-        }
-        return upper
+        return k
     }
 }

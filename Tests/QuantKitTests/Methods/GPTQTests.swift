@@ -61,6 +61,52 @@ struct GPTQFixture: Decodable {
     }()
 }
 
+/// `Fixtures/gptq/wide.json`: a `[8, 320]` layer on 512 inputs (input 7 always 0), wider than one
+/// lazy batch of 128 columns, rebuilt from its seed by `dyadicLayer`, and NumPy's codes, scales
+/// and zero points for it with blocks of 128 columns.
+struct GPTQWideFixture: Decodable {
+    let seed: UInt64
+    let rows: Int
+    let columns: Int
+    let samples: Int
+    let factors: Int
+    let deadColumn: Int
+    let cases: [GPTQFixture.Case]
+
+    enum CodingKeys: String, CodingKey {
+        case seed, rows, columns, samples, factors, cases
+        case deadColumn = "dead_column"
+    }
+
+    static let layer: GPTQWideFixture = {
+        let url = fixturesFolder.appendingPathComponent("gptq/wide.json")
+        return try! JSONDecoder().decode(GPTQWideFixture.self, from: Data(contentsOf: url))
+    }()
+
+    /// `dyadic_layer` of `Fixtures/gptq/generate.py`, from one `SplitMix64` stream: latent
+    /// `[samples, factors]` integers `word % 17 - 8`, mixing `[factors, columns]` integers
+    /// `(word % 129 - 64) · (1 + c % 4)`, noise `[samples, columns]` integers `word % 257 - 128`,
+    /// weight `(word % 4097 - 2048) / 8192`; inputs `(16 latent · mixing + noise) / 1024`, input
+    /// `deadColumn` 0. Integers below 2^24 over powers of two: exact in float32, as in NumPy.
+    var weightAndInputs: (weight: [Float], inputs: [Float]) {
+        var words = SplitMix64(seed: seed)
+        func draw(_ count: Int, _ modulus: UInt64, _ offset: Int) -> [Int] {
+            (0 ..< count).map { _ in Int(words.next() % modulus) - offset }
+        }
+        let latent = draw(samples * factors, 17, 8)
+        let mixing = draw(factors * columns, 129, 64).enumerated().map { $1 * (1 + $0 % columns % 4) }
+        let noise = draw(samples * columns, 257, 128)
+        let weight = draw(rows * columns, 4097, 2048).map { Float($0) / 8192 }
+        let inputs = (0 ..< samples * columns).map { flat -> Float in
+            let (s, c) = flat.quotientAndRemainder(dividingBy: columns)
+            guard c != deadColumn else { return 0 }
+            let mixed = (0 ..< factors).reduce(0) { $0 + latent[s * factors + $1] * mixing[$1 * columns + c] }
+            return Float(16 * mixed + noise[flat]) / 1024
+        }
+        return (weight, inputs)
+    }
+}
+
 /// `‖X Wᵀ - X Ŵᵀ‖²` in Double: the layer's squared output error over the samples.
 func outputError(inputs: [Float], samples: Int, weight: [Float], reconstruction: [Float], outFeatures: Int) -> Double {
     let n = weight.count / outFeatures
@@ -99,28 +145,56 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
         let q = try gptqQuantize(weight: layer.weightValues, outFeatures: layer.rows, inFeatures: layer.columns,
                                  inputs: layer.inputValues, samples: layer.samples,
                                  scheme: reference.scheme, options: reference.options)
-        #expect(q.shape == [layer.rows, layer.columns])
+        expectMatch(q, reference, weight: layer.weightValues, inputs: layer.inputValues, samples: layer.samples)
+    }
+
+    /// Lazy batches across blocks: 320 columns are blocks of 128, 128 and 64, each block's
+    /// errors reaching the later blocks through the float32 GEMM; groups of 32 found at their
+    /// first column, or up front with activation order.
+    @Test(arguments: GPTQWideFixture.layer.cases)
+    func layerWiderThanABlockMatchesNumPy(_ reference: GPTQFixture.Case) throws {
+        let layer = GPTQWideFixture.layer
+        let (weight, inputs) = layer.weightAndInputs
+        #expect(reference.blockSize == 128 && layer.columns > 2 * reference.blockSize)
+        let results = try [1, 2].map { threads in
+            try gptqQuantize(weight: weight, outFeatures: layer.rows, inFeatures: layer.columns, inputs: inputs,
+                             samples: layer.samples, scheme: reference.scheme, options: reference.options, threads: threads)
+        }
+        expectMatch(results[0], reference, weight: weight, inputs: inputs, samples: layer.samples)
+        #expect(results[1].codes == results[0].codes && results[1].scales == results[0].scales, "the same for 1 and 2 threads")
+    }
+
+    /// `q` against NumPy's `reference` for the same layer: codes equal but for near ties (see
+    /// `tieDisagreementBound`), scales and zero points equal (per group in the natural order,
+    /// found from updated columns, scales within 1e-6), and the same output error within 1e-3,
+    /// below round-to-nearest's.
+    func expectMatch(_ q: QuantizedTensor, _ reference: GPTQFixture.Case, weight: [Float], inputs: [Float], samples: Int,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        let rows = q.shape[0]
+        #expect(q.shape == [rows, weight.count / rows], sourceLocation: sourceLocation)
         let codes = (0 ..< q.codes.count).map(q.code(at:))
         let differing = codes.indices.filter { codes[$0] != reference.codes[$0] }
-        #expect(differing.count <= Self.tieDisagreementBound, "\(differing.count) codes differ: \(differing)")
+        #expect(differing.count <= Self.tieDisagreementBound, "\(differing.count) codes differ: \(differing)",
+                sourceLocation: sourceLocation)
         for index in differing {
-            #expect(abs(codes[index] - reference.codes[index]) == 1, "code \(index): \(codes[index]) vs \(reference.codes[index])")
-            #expect(reference.nearTies.contains(index), "code \(index) differs away from a rounding tie")
+            #expect(abs(codes[index] - reference.codes[index]) == 1, "code \(index): \(codes[index]) vs \(reference.codes[index])",
+                    sourceLocation: sourceLocation)
+            #expect(reference.nearTies.contains(index), "code \(index) differs away from a rounding tie", sourceLocation: sourceLocation)
         }
-        #expect(q.scales.count == reference.scales.count)
+        #expect(q.scales.count == reference.scales.count, sourceLocation: sourceLocation)
         if reference.granularity == "group" && !reference.actOrder {
             for (ours, theirs) in zip(q.scales, reference.scales) {
-                #expect(abs(ours - theirs) <= 1e-6 * theirs, "scale \(ours) vs \(theirs)")
+                #expect(abs(ours - theirs) <= 1e-6 * theirs, "scale \(ours) vs \(theirs)", sourceLocation: sourceLocation)
             }
         } else {
-            #expect(q.scales.map(\.bitPattern) == reference.scales.map(\.bitPattern))
+            #expect(q.scales.map(\.bitPattern) == reference.scales.map(\.bitPattern), sourceLocation: sourceLocation)
         }
-        #expect(q.zeroPoints == (reference.zeroPoints ?? []))
-        #expect(q.axis == (reference.granularity == "channel" ? 0 : nil))
-        let error = outputError(inputs: layer.inputValues, samples: layer.samples, weight: layer.weightValues,
-                                reconstruction: q.dequantized(), outFeatures: layer.rows)
-        #expect(abs(error - reference.gptqError) <= 1e-3 * reference.gptqError, "output error \(error) vs NumPy's \(reference.gptqError)")
-        #expect(error < reference.rtnError)
+        #expect(q.zeroPoints == (reference.zeroPoints ?? []), sourceLocation: sourceLocation)
+        #expect(q.axis == (reference.granularity == "channel" ? 0 : nil), sourceLocation: sourceLocation)
+        let error = outputError(inputs: inputs, samples: samples, weight: weight, reconstruction: q.dequantized(), outFeatures: rows)
+        #expect(abs(error - reference.gptqError) <= 1e-3 * reference.gptqError, "output error \(error) vs NumPy's \(reference.gptqError)",
+                sourceLocation: sourceLocation)
+        #expect(error < reference.rtnError, sourceLocation: sourceLocation)
     }
 
     @Test func perChannelScalesAreRoundToNearestScales() throws {
@@ -291,37 +365,5 @@ func correlatedInputs(samples: Int, n: Int, factors: Int, using random: inout Qu
         // The library names no option; the command line adds the hint (CLIHintTests).
         #expect(!GPTQError.notPositiveDefinite(damp: 0).description.contains("--"))
         _ = try gptqQuantize(weight: weight, outFeatures: 3, inFeatures: 8, inputs: inputs, samples: 4, scheme: scheme4)
-    }
-
-    // MARK: Cholesky
-
-    @Test func choleskyFactorsAndInvertsASymmetricPositiveDefiniteMatrix() throws {
-        var random = QuantTestRandom(seed: 5)
-        let n = 9
-        let b = random.normals(n * n).map(Double.init)
-        // A = B Bᵀ + I.
-        let a = (0 ..< n * n).map { flat in
-            let (i, j) = flat.quotientAndRemainder(dividingBy: n)
-            return (0 ..< n).reduce(i == j ? 1.0 : 0.0) { $0 + b[i * n + $1] * b[j * n + $1] }
-        }
-        let l = try #require(choleskyLower(a, n: n))
-        let inverse = inverseFromCholesky(lower: l, n: n)
-        for i in 0 ..< n {
-            for j in 0 ..< n {
-                let product = (0 ..< n).reduce(0.0) { $0 + l[i * n + $1] * l[j * n + $1] }
-                #expect(abs(product - a[i * n + j]) <= 1e-12 * a[i * n + i], "(L Lᵀ)[\(i)][\(j)]")
-                let identity = (0 ..< n).reduce(0.0) { $0 + a[i * n + $1] * inverse[$1 * n + j] }
-                #expect(abs(identity - (i == j ? 1 : 0)) <= 1e-9, "(A A⁻¹)[\(i)][\(j)]")
-                if j > i { #expect(l[i * n + j] == 0) }
-            }
-        }
-    }
-
-    @Test func choleskyRejectsSingularAndIndefiniteMatrices() {
-        // [[1, 2], [2, 4]] is singular; [[1, 2], [2, 1]] is indefinite; [[0]] is zero.
-        #expect(choleskyLower([1, 2, 2, 4], n: 2) == nil)
-        #expect(choleskyLower([1, 2, 2, 1], n: 2) == nil)
-        #expect(choleskyLower([0], n: 1) == nil)
-        #expect(choleskyLower([4, 2, 2, 5], n: 2) == [2, 0, 1, 2])
     }
 }
