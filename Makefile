@@ -96,6 +96,11 @@ eval-methods: build
 BENCH_DATA := bench-data
 bench: release
 	@mkdir -p $(BENCH_DATA)
+	@if [ ! -x /usr/bin/time ]; then \
+		echo "installing time (GNU time, for the GPTQ runs' peak RSS)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq time; \
+	fi
 	@[ -f $(BENCH_DATA)/weights-1g.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-1g.npz 16
 	@if [ -n "$(BENCH_4G)" ] && [ ! -f $(BENCH_DATA)/weights-4g.npz ]; then \
 		python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-4g.npz 64; fi

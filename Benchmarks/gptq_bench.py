@@ -55,14 +55,19 @@ def generate(data):
 
 
 def run_once(command):
-    """Wall seconds and peak RSS (MiB) of one run of `command`."""
+    """Wall seconds and peak RSS (MiB) of one run of `command`. The peak comes from GNU time's
+    `%M`, measured in the command's own process: a child's `ru_maxrss` also counts the memory
+    this script held when it forked (Linux carries the high-water mark across exec), which
+    grows as the rounds compare codes."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(["/usr/bin/time", "-f", "peak-kib %M"] + command, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, stderr = process.communicate()
     elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    lines = stderr.decode().strip().splitlines()
+    if process.returncode != 0 or not lines or not lines[-1].startswith("peak-kib "):
+        sys.exit(f"failed: {' '.join(command)}: {stderr.decode()}")
+    return elapsed, int(lines[-1].split()[1]) / 1024
 
 
 def our_codes(path, shape):

@@ -64,7 +64,7 @@ static inline ck_error_sums ck_lane_sums_total(ck_lane_sums *acc) {
 // `scale` rounded to nearest even in `storage`, its magnitude kept within the type's positive
 // finite values (a scale that would round to 0 becomes the smallest, one that would overflow the
 // largest); the Swift `ScaleStorage.rounded` is the definition.
-static inline float ck_stored_scale(float scale, int storage) {
+__attribute__((always_inline)) static inline float ck_stored_scale(float scale, int storage) {
     if (storage == CK_STORAGE_FLOAT16) {
         float half = (float)(_Float16)scale;
         if (half == 0.0f) return __builtin_copysignf(0x1p-24f, scale);
@@ -83,8 +83,10 @@ static inline float ck_stored_scale(float scale, int storage) {
     return scale;
 }
 
-static inline void ck_parameters(float lo, float hi, float extreme, const ck_run_rule *rule, float *scale,
-                                 float *zero_point) {
+// Inlined into each run of the kernels (a call per run costs as much as a short run's codes).
+__attribute__((always_inline)) static inline void ck_parameters(float lo, float hi, float extreme,
+                                                                const ck_run_rule *rule, float *scale,
+                                                                float *zero_point) {
     if (rule->full_range) {
         float s = extreme / -(float)(1 << (rule->bits - 1));
         *scale = ck_stored_scale(s == 0.0f ? 1.0f : s, rule->storage);
