@@ -39,10 +39,3 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Calls `body(task)` for every task in `0 ..< count`, each task on its own when `threads`
-/// allows every core (handed to cores as they free up, so that a core shared with another
-/// process takes fewer tasks), otherwise through `parallelFor`'s contiguous ranges on `threads`
-/// threads. Tasks must touch disjoint memory, as for `parallelFor`.
-func parallelTasks(_ count: Int, threads: Int, _ body: (Int) -> Void) {
-    parallelFor(count, threads: threads >= defaultThreadCount ? count : threads, body)
-}

@@ -100,7 +100,7 @@ private struct FactorStep {
     /// `panel` and then back over its rows of `A`.
     func solvePanel(threads: Int) {
         let (rows, chunk) = (n - k1, 256)
-        parallelTasks((rows + chunk - 1) / chunk, threads: threads) { task in
+        parallelFor((rows + chunk - 1) / chunk, threads: threads) { task in
             let first = task * chunk
             let count = min(chunk, rows - first)
             let source = a + (k1 + first) * n + k0

@@ -1,6 +1,6 @@
 /// Calls `body(rows, columns)` for every tile on or below the diagonal of an `n x n` matrix cut
 /// into `tile x tile` tiles (the last row and column of tiles shorter), each tile a task of
-/// `parallelTasks` on up to `threads` threads: the lower triangle of a symmetric product
+/// `parallelFor` on up to `threads` threads: the lower triangle of a symmetric product
 /// (`C ± A · Aᵀ`), where the tiles above the diagonal would repeat the ones below.
 ///
 /// A diagonal tile is whole, so `body` also writes the part of it above the diagonal.
@@ -12,7 +12,7 @@ func forEachLowerTile(n: Int, tile: Int, threads: Int, _ body: (_ rows: Range<In
     var rowOfTask: [Int] = []
     rowOfTask.reserveCapacity(tiles * (tiles + 1) / 2)
     for r in 0 ..< tiles { rowOfTask += repeatElement(r, count: r + 1) }
-    parallelTasks(rowOfTask.count, threads: threads) { task in
+    parallelFor(rowOfTask.count, threads: threads) { task in
         let r = rowOfTask[task]
         let c = task - r * (r + 1) / 2
         body(r * tile ..< min(n, (r + 1) * tile), c * tile ..< min(n, (c + 1) * tile))

@@ -23,7 +23,7 @@ extension CholeskyFactor {
         updateValues { values in
             inverses.withUnsafeBufferPointer { inverses in
                 let inverses = inverses.baseAddress!
-                parallelTasks(blocks, threads: threads) { j in
+                parallelFor(blocks, threads: threads) { j in
                     let j0 = j * blockSize
                     let rows = min(blockSize, n - j0)
                     // Mᵀ_jj = D_jᵀ, whole: the products below read it as a block.

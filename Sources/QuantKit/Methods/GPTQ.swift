@@ -137,7 +137,7 @@ func quantizationOrderWeight(_ weight: [Float], rows: Int, order: [Int], dead: [
     return [Float](unsafeUninitializedCapacity: rows * n) { working, initialized in
         let working = working.baseAddress!
         weight.withUnsafeBufferPointer { weight in
-            parallelTasks((rows + 255) / 256, threads: threads) { task in
+            parallelFor((rows + 255) / 256, threads: threads) { task in
                 for r in task * 256 ..< min(rows, task * 256 + 256) {
                     for p in 0 ..< n { working[r * n + p] = dead[order[p]] ? 0 : weight[r * n + order[p]] }
                 }

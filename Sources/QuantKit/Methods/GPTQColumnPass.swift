@@ -56,7 +56,7 @@ struct GPTQColumnPass {
                                                     found: found.isEmpty ? nil : found.baseAddress,
                                                     factor: factor.baseAddress!, blockFactors: blocks.baseAddress!,
                                                     upFront: upFront.isEmpty ? nil : upFront.baseAddress)
-                                parallelTasks((rows + chunk - 1) / chunk, threads: threads) { task in
+                                parallelFor((rows + chunk - 1) / chunk, threads: threads) { task in
                                     runRows(task * chunk ..< min(rows, (task + 1) * chunk), memory)
                                 }
                             }

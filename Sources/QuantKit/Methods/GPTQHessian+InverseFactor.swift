@@ -31,7 +31,7 @@ extension GPTQHessian {
             let inverse = inverse.baseAddress!
             return [Float](unsafeUninitializedCapacity: n * n) { transposed, initialized in
                 let transposed = transposed.baseAddress!
-                parallelTasks(n, threads: threads) { a in
+                parallelFor(n, threads: threads) { a in
                     let source = inverse + (n - 1 - a) * n + (n - 1)
                     for b in 0 ... a { transposed[a * n + b] = Float(source[-b]) }
                     (transposed + a * n + a + 1).initialize(repeating: 0, count: n - 1 - a)

@@ -57,7 +57,7 @@ struct GPTQHessian {
                     for s0 in stride(from: 0, to: samples, by: chunk) {
                         let count = min(chunk, samples - s0)
                         // t[a][s] = x[s0 + s][σ(a)], 64 rows of t per task.
-                        parallelTasks((n + 63) / 64, threads: threads) { task in
+                        parallelFor((n + 63) / 64, threads: threads) { task in
                             for s in 0 ..< count {
                                 let row = x + (s0 + s) * n
                                 for a in task * 64 ..< min(n, task * 64 + 64) { t[a * count + s] = Double(row[source[a]]) }

@@ -6,9 +6,9 @@ import Foundation
 /// `pieceLength` elements of one row of the `[outer, channels, inner]` view (one channel), or,
 /// for short rows (groups, narrow weights), as many whole rows as fit in `pieceLength`; or,
 /// when channels are interleaved element by element (`inner == 1`), blocks of channels over
-/// every outer slice. Threads take contiguous ranges of pieces; every row segment's results
-/// land in their own slot and are combined in order, so codes, scales and error sums are
-/// bit-identical for any number of threads.
+/// every outer slice. Threads take the pieces one at a time (`parallelFor`); every row
+/// segment's results land in their own slot and are combined in order, so codes, scales and
+/// error sums are bit-identical for any number of threads.
 struct TensorQuantizer {
     static let pieceLength = 1 << 16
     static let channelBlock = 256
