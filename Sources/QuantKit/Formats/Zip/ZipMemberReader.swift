@@ -98,12 +98,7 @@ public final class ZipMemberReader {
     /// one), verifying the CRC-32 over the mapped bytes; the member then counts as read.
     func mapRest() throws(ZipError) -> FileMapping? {
         guard inflater == nil else { return nil }
-        let mapping: FileMapping
-        do {
-            mapping = try FileMapping(file: archive.file, offset: dataOffset + bytesRead, count: Int(clamping: bytesRemaining))
-        } catch {
-            throw .file(error)
-        }
+        let mapping = try mapRemainingBytes()
         crc = zipCRC32(crc, mapping.bytes, threads: archive.threads)
         bytesRead = entry.uncompressedSize
         try verify()
@@ -115,17 +110,21 @@ public final class ZipMemberReader {
     /// member. The member counts as read and checked here.
     func mapRestLeavingCheck(path: String) throws(ZipError) -> (mapping: FileMapping, check: DeferredCRC32)? {
         guard inflater == nil else { return nil }
-        let mapping: FileMapping
-        do {
-            mapping = try FileMapping(file: archive.file, offset: dataOffset + bytesRead, count: Int(clamping: bytesRemaining))
-        } catch {
-            throw .file(error)
-        }
+        let mapping = try mapRemainingBytes()
         let check = DeferredCRC32(path: path, member: entry.name, expected: entry.crc32, prefix: crc,
                                   byteCount: mapping.bytes.count, threads: archive.threads)
         bytesRead = entry.uncompressedSize
         verified = true
         return (mapping, check)
+    }
+
+    /// The stored member's bytes not yet read, mapped into memory.
+    private func mapRemainingBytes() throws(ZipError) -> FileMapping {
+        do {
+            return try FileMapping(file: archive.file, offset: dataOffset + bytesRead, count: Int(clamping: bytesRemaining))
+        } catch {
+            throw .file(error)
+        }
     }
 
     /// Up to `maxCount` next bytes of the member; empty only once it has been read and verified.
