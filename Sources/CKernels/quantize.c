@@ -35,8 +35,9 @@ static inline ck_lane_sums ck_lane_sums_zero(void) {
     return acc;
 }
 
-// Ends a run: its float32 lanes are added to the double ones, so that float32 sums never run
-// over more than one run (a run's own length bounds their rounding, as in a run by itself).
+// Ends a run (or a batch of sixteen short runs): its float32 lanes are added to the double ones,
+// so that float32 sums never run over more than one run or batch (whose length bounds their
+// rounding).
 static inline void ck_lane_sums_end_run(ck_lane_sums *acc) {
     acc->run_signal += __builtin_convertvector(acc->signal, ck_f64x16);
     acc->run_noise += __builtin_convertvector(acc->noise, ck_f64x16);
@@ -127,6 +128,19 @@ static inline float ck_full_range_extreme(float lo, float hi, const unsigned cha
     }
     return hi;
 }
+
+// The code range of a rule's codes: `[qmin, qmax]`.
+static inline float ck_qmin(const ck_run_rule *rule) {
+    return rule->symmetric ? -(float)(1 << (rule->bits - 1)) : 0.0f;
+}
+
+static inline float ck_qmax(const ck_run_rule *rule) {
+    return rule->symmetric ? (float)((1 << (rule->bits - 1)) - 1) : (float)((1 << rule->bits) - 1);
+}
+
+// Runs up to this length (whose sixteen fit the first-level cache twice over) are quantized
+// sixteen at a time; longer ones amortize their own reductions.
+#define CK_SHORT_RUN 256
 
 #if CK_X86
 #define CK_SUFFIX avx512

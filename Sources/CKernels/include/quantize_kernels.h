@@ -54,9 +54,12 @@ void ck_run_parameters(float lo, float hi, float extreme, const ck_run_rule *rul
 /// each with a scale of its own, in one pass over memory: each run's range is folded (from 0),
 /// its parameters computed (`ck_run_parameters`, into `scales[r]`, `zero_points[r]`) and its
 /// codes written (as `ck_quantize_run` writes them) at `codes + r * length` while the run is
-/// in cache. Returns the error sums of all the runs (16 float32 lanes within a run, added to 16
-/// double lanes at its end; all zero unless `measure`). Stops at the first run holding a NaN or an
-/// infinity, setting `*bad_run` to its index (it is left alone otherwise).
+/// in cache. Runs of at most 256 values, a multiple of 16, go sixteen at a time: their ranges are
+/// reduced together and their parameters computed together (lane r for run r, the same bits).
+/// Returns the error sums of all the runs (all zero unless `measure`): 16 float32 lanes within a
+/// run, or within a batch of sixteen short runs (at most 256 terms per lane either way, so the
+/// same bound as a run of 4096), added to 16 double lanes at its end. Stops at the first run
+/// holding a NaN or an infinity, setting `*bad_run` to its index (it is left alone otherwise).
 ck_error_sums ck_quantize_runs(const void *values, long runs, long length, const ck_run_rule *rule, float *scales,
                                float *zero_points, uint8_t *codes, int measure, long *bad_run);
 

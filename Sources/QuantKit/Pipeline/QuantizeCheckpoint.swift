@@ -109,7 +109,7 @@ private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool,
     try run.createFolder(OutputRun.parentFolder(of: path))
     let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input], run: run)
     defer { output.discard() }
-    let descriptor = open(output.temporaryPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
+    let descriptor = openForWriting(output.temporaryPath)
     guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
     var done = 0
     var failure: Int32 = 0

@@ -53,7 +53,8 @@ struct RunRange {
     }
 }
 
-/// What quantizing a run cost, summed per run in float32 lanes and across runs in Double:
+/// What quantizing a run cost, summed per run (or batch of sixteen short runs, see
+/// `ck_quantize_runs`) in float32 lanes and across them in Double:
 /// `Σx²`, `Σ(x - x̂)²`, `Σ|x - x̂|` and `max|x - x̂|` with `x̂ = (q - z) · s`.
 struct ErrorSums {
     var signal = 0.0

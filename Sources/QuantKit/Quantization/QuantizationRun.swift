@@ -29,8 +29,16 @@ struct QuantizationRun {
             !quantizer.interleaved && pieces.allSatisfy { packing.startsWord(at: $0.start) } ? packing : nil
         }
         onePass = encoder.rowPacking != nil && quantizer.quantizesInOnePass
-        scales = [Float](repeating: 0, count: quantizer.blocks.channels)
-        zeroPoints = scales
+        scales = Self.unwritten(count: quantizer.blocks.channels)
+        zeroPoints = Self.unwritten(count: quantizer.blocks.channels)
+    }
+
+    /// An array whose every element the run writes before any is read (by the one-pass kernel
+    /// or `computeParameters`): neither zeroed here nor sharing storage with another (which
+    /// would copy it at the first write), so that its pages are first touched by the threads
+    /// that fill it.
+    private static func unwritten(count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// The data; an empty tensor has no base address, so the kernels get a valid one (they

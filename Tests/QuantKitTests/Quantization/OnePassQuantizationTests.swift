@@ -55,7 +55,7 @@ private final class CodesInOrder: CodeEncoding {
     }
 
     static let schemes: [QuantScheme] = [(true, SymmetricRange.restricted), (true, .full), (false, .restricted)].flatMap { symmetric, range in
-        [Granularity.perChannel(axis: 0), .perGroup(size: 1), .perGroup(size: 3), .perGroup(size: 32),
+        [Granularity.perChannel(axis: 0), .perGroup(size: 1), .perGroup(size: 3), .perGroup(size: 16), .perGroup(size: 32),
          .perGroup(size: 96)].flatMap { granularity in
             [8, 5, 4, 3, 2].map {
                 var scheme = QuantScheme(symmetric: symmetric, granularity: granularity, bits: $0)
@@ -154,26 +154,64 @@ private final class CodesInOrder: CodeEncoding {
         }
     }
 
-    /// The C copy of the parameter rule against the Swift definition, on ranges from the
-    /// awkward corners: zero, subnormal, tiny and huge magnitudes, a span that overflows.
-    @Test func theKernelsParameterRuleIsTheSwiftOne() {
+    /// Ranges from the awkward corners (zero, subnormal, tiny and huge magnitudes, a span that
+    /// overflows, a tie between the ends) and 2000 random ones over every magnitude.
+    static func awkwardRanges() -> [(Float, Float)] {
         var random = QuantTestRandom(seed: 1)
         var ranges: [(Float, Float)] = [(0, 0), (-0.0, 0), (0, 1e-45), (-1e-40, 0), (-Float.greatestFiniteMagnitude, Float.greatestFiniteMagnitude),
-                                        (-3e38, 1), (-1, 3e38), (-6e-8, 6e-8), (-65504 * 127, 0), (-1e-30, 2e-30)]
+                                        (-3e38, 1), (-1, 3e38), (-6e-8, 6e-8), (-65504 * 127, 0), (-1e-30, 2e-30), (-2, 2)]
         for _ in 0 ..< 2000 {
             let exponent = Float.random(in: -40 ... 37, using: &random)
             let scale = Float(pow(10, Double(exponent)))
             ranges.append((-abs(random.normal()) * scale, abs(random.normal()) * scale))
         }
-        for (lo, hi) in ranges {
+        return ranges
+    }
+
+    static func rule(bits: Int, symmetric: Bool, fullRange: Bool, storage: DType) -> ck_run_rule {
+        ck_run_rule(bits: Int32(bits), symmetric: symmetric ? 1 : 0, full_range: fullRange ? 1 : 0,
+                    storage: storage == .float16 ? Int32(CK_STORAGE_FLOAT16)
+                        : storage == .bfloat16 ? Int32(CK_STORAGE_BFLOAT16) : Int32(CK_STORAGE_FLOAT32))
+    }
+
+    /// Short runs go through the kernel sixteen at a time, their parameters computed in lanes:
+    /// each range becomes a run of 16 (`lo`, `hi`, then zeros) and must get the scale and zero
+    /// point `ck_run_parameters` gives it alone (held to Swift below), the full range's extreme
+    /// being `lo` on a tie (it comes first).
+    @Test func sixteenShortRunsAtOnceGetEachRunsOwnParameters() {
+        let ranges = Self.awkwardRanges()
+        var values = [Float](repeating: 0, count: 16 * ranges.count)
+        for (index, (lo, hi)) in ranges.enumerated() { (values[16 * index], values[16 * index + 1]) = (lo, hi) }
+        var codes = [UInt8](repeating: 0, count: values.count)
+        for bits in QuantScheme.bitRange {
+            for (symmetric, fullRange) in [(true, false), (true, true), (false, false)] {
+                for storage in [DType.float32, .float16, .bfloat16] {
+                    var rule = Self.rule(bits: bits, symmetric: symmetric, fullRange: fullRange, storage: storage)
+                    var scales = [Float](repeating: 0, count: ranges.count), zeroPoints = scales
+                    var badRun = -1
+                    _ = ck_quantize_runs(values, ranges.count, 16, &rule, &scales, &zeroPoints, &codes, 0, &badRun)
+                    #expect(badRun == -1)
+                    for (index, (lo, hi)) in ranges.enumerated() {
+                        let extreme = -lo > hi ? lo : hi > -lo || hi == 0 ? hi : lo
+                        var scale: Float = 0, zeroPoint: Float = 0
+                        ck_run_parameters(Swift.min(lo, 0), Swift.max(hi, 0), extreme, &rule, &scale, &zeroPoint)
+                        #expect(scales[index].bitPattern == scale.bitPattern && zeroPoints[index] == zeroPoint,
+                                "run \(index) [\(lo), \(hi)] \(bits) bits \(symmetric) \(fullRange) \(storage)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The C copy of the parameter rule against the Swift definition, on the awkward ranges.
+    @Test func theKernelsParameterRuleIsTheSwiftOne() {
+        for (lo, hi) in Self.awkwardRanges() {
             for bits in QuantScheme.bitRange {
                 for symmetric in [true, false] {
                     for storage in [DType.float32, .float16, .bfloat16] {
                         let scheme = QuantScheme(symmetric: symmetric, granularity: .perTensor, bits: bits)
                         let expected = parameters(min: lo, max: hi, scheme: scheme, storage: storage)
-                        var rule = ck_run_rule(bits: Int32(bits), symmetric: symmetric ? 1 : 0, full_range: 0,
-                                               storage: storage == .float16 ? Int32(CK_STORAGE_FLOAT16)
-                                                   : storage == .bfloat16 ? Int32(CK_STORAGE_BFLOAT16) : Int32(CK_STORAGE_FLOAT32))
+                        var rule = Self.rule(bits: bits, symmetric: symmetric, fullRange: false, storage: storage)
                         var scale: Float = 0, zeroPoint: Float = 0
                         ck_run_parameters(lo, hi, 0, &rule, &scale, &zeroPoint)
                         #expect(scale.bitPattern == expected.scale.bitPattern && zeroPoint == expected.zeroPoint,

@@ -46,7 +46,7 @@ public final class SafetensorsWriter: TensorFileWriter {
             throw FileError(path: displayPath, member: member, error)
         }
         declared = tensors
-        fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fileDescriptor = openForWriting(path)
         guard fileDescriptor >= 0 else {
             throw FileError(path: displayPath, SafetensorsWriterError.createFailed(String(cString: strerror(errno))))
         }

@@ -64,12 +64,18 @@ public final class ZipWriter {
     private let threads: Int
     /// The writes of `writeInBackground`, in the background with more than one thread.
     private let background: BackgroundWrites<ZipError>
+    /// The open member's CRC after the write in flight, which computes it (nil: no such write).
+    private let backgroundCRC = UncheckedSendable(CRCSlot())
+
+    private final class CRCSlot {
+        var value: UInt32?
+    }
 
     /// Creates (or truncates) the file at `path`; CRCs of large writes use up to `threads` threads.
     public init(path: String, threads: Int = 1) throws(ZipError) {
         self.threads = threads
         background = BackgroundWrites(enabled: threads > 1)
-        fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fileDescriptor = openForWriting(path)
         guard fileDescriptor >= 0 else { throw .createFailed(zipErrnoMessage(errno)) }
         buffer.reserveCapacity(Self.bufferCapacity)
     }
@@ -79,20 +85,31 @@ public final class ZipWriter {
         if fileDescriptor >= 0 { close(fileDescriptor) }
     }
 
-    /// Appends `bytes` to the open stored member and returns before they reach the file: the
-    /// CRC is taken at once, the `write` runs in the background while the caller prepares the
-    /// next bytes. `bytes` must stay valid and unchanged until the next call to this writer
-    /// (which first waits for the write to finish); a call with no bytes just waits. A writer
-    /// of one thread writes here, before returning: a run on one thread uses one core.
+    /// Appends `bytes` to the open stored member and returns before they reach the file: their
+    /// CRC and the `write` run in the background while the caller prepares the next bytes (the
+    /// caller's thread goes straight back to work that can be shared between cores). `bytes`
+    /// must stay valid and unchanged until the next call to this writer (which first waits for
+    /// the write to finish); a call with no bytes just waits. A writer of one thread writes
+    /// here, before returning: a run on one thread uses one core.
     public func writeInBackground(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
-        try background.wait()
+        try waitForBackground()
         precondition(member?.record.method == ZipFormat.methodStored, "writeInBackground: no stored member is open")
         guard !bytes.isEmpty else { return }
-        member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
         try flush()
         bufferStart += UInt64(bytes.count)
-        try background.start(bytes) { [fileDescriptor] bytes throws(ZipError) in try zipWriteFully(fd: fileDescriptor, bytes) }
+        let (crc, slot, threads) = (member!.record.crc, backgroundCRC, threads)
+        try background.start(bytes) { [fileDescriptor] bytes throws(ZipError) in
+            slot.value.value = zipCRC32(crc, bytes, threads: threads)
+            try zipWriteFully(fd: fileDescriptor, bytes)
+        }
+    }
+
+    /// Waits for the write in flight, if any (rethrowing its error), and takes the CRC it computed.
+    private func waitForBackground() throws(ZipError) {
+        defer { backgroundCRC.value.value = nil }
+        try background.wait()
+        if let crc = backgroundCRC.value.value { member!.record.crc = crc }
     }
 
     /// The file offset the next byte will be written at.
@@ -103,7 +120,7 @@ public final class ZipWriter {
     /// Refuses names the reader would refuse (absolute, `..`, NUL, empty), duplicates, names
     /// longer than 65535 UTF-8 bytes, and more than `ZipReader.maxEntryCount` members.
     public func beginMember(name: String, compressed: Bool) throws(ZipError) {
-        try background.wait()
+        try waitForBackground()
         precondition(fileDescriptor >= 0 && member == nil, "beginMember: a member is open or the archive is finished")
         guard !isUnsafeZipMemberName(name) else { throw .unsafeName(name) }
         let nameBytes = Array(name.utf8)
@@ -152,7 +169,7 @@ public final class ZipWriter {
 
     /// Appends `bytes` to the open member's uncompressed content.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
-        try background.wait()
+        try waitForBackground()
         precondition(member != nil, "write: no member is open")
         member!.record.crc = zipCRC32(member!.record.crc, bytes, threads: threads)
         member!.record.uncompressedSize += UInt64(bytes.count)
@@ -182,7 +199,7 @@ public final class ZipWriter {
     /// Ends the open member: flushes the deflate stream and patches the local header's CRC-32
     /// (offset 14) and the sizes in its ZIP64 field (after the name, at +4 and +12).
     public func endMember() throws(ZipError) {
-        try background.wait()
+        try waitForBackground()
         precondition(member != nil, "endMember: no member is open")
         if member!.record.method == ZipFormat.methodDeflate {
             try deflater!.deflate(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) {
@@ -206,7 +223,7 @@ public final class ZipWriter {
 
     /// Writes the central directory and end records and closes the file.
     public func finish() throws(ZipError) {
-        try background.wait()
+        try waitForBackground()
         precondition(fileDescriptor >= 0 && member == nil, "finish: a member is open or the archive is finished")
         let directoryOffset = position
         for record in records {

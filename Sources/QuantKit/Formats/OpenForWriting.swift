@@ -1,0 +1,22 @@
+import Foundation
+
+/// Opens `path` for writing, creating it (mode `0644` before the umask) or emptying it, and
+/// returns the descriptor, or -1 with `errno` set.
+///
+/// An empty file is not truncated again: on ext4, truncating a file to zero marks it so that
+/// its `close` starts writing all its dirty pages back and waits for the block layer to accept
+/// them (`auto_da_alloc`, meant for programs that rewrite a file in place without `fsync`).
+/// Our outputs are fresh temporary files, already empty, so `O_TRUNC` on them only made every
+/// run's last `close` wait for the disk: about 0.1 s per 256 MiB written on the benchmark VM.
+func openForWriting(_ path: String) -> Int32 {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return descriptor }
+    var status = stat()
+    if fstat(descriptor, &status) != 0 || (status.st_size != 0 && ftruncate(descriptor, 0) != 0) {
+        let failure = errno
+        close(descriptor)
+        errno = failure
+        return -1
+    }
+    return descriptor
+}
