@@ -59,6 +59,11 @@ def shaped_rows(rng):
         ("all negative", negative),
         ("ties where |min| == max", ties),
         ("integers 0 ... 127 and negatives", np.concatenate([np.arange(64), -np.arange(64)])),
+        # The first zero a scan keeps decides the sign of a zero min, max or d.
+        ("signed zeros", np.concatenate([block([-0.0, 0.0]), block([0.0, -0.0]), block([-0.0]),
+                                         block([0.0, -0.0, 1.0, -0.0, 2.0])])),
+        ("signed zeros with negatives", np.concatenate([block([-0.0, -1.0, 0.0]), block([0.0, -3.0, -0.0]),
+                                                        block([-2.0, -0.0]), block([-2.0, 0.0, -0.0])])),
     ]
 
 

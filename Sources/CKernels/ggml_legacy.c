@@ -1,7 +1,10 @@
-// ggml's legacy block quantizers without an importance matrix (`quantize_row_<type>_ref`), one
-// block at a time, in the reference's float operations and order; see ggml_legacy_kernels.h.
+// ggml's legacy block quantizers without an importance matrix (`quantize_row_<type>_ref`): the
+// scalar reference, one block at a time in ggml's float operations and order, then the vector
+// kernels per instruction set (ggml_legacy_template.h) that the tests hold to it; see
+// ggml_legacy_kernels.h.
 #include "CKernels.h"
 #include "ggml_legacy_support.h"
+#include "kernels_support.h"
 
 // Products and sums must round one by one, as in the reference (built without FMA).
 #pragma clang fp contract(off)
@@ -100,7 +103,7 @@ static void ck_q5_1_block(const unsigned char *x, unsigned char *out) {
     ck_store_u32(out + 4, qh);
 }
 
-int ck_ggml_legacy_quantize(int type, const void *values, long blocks, void *out) {
+int ck_ggml_legacy_quantize_reference(int type, const void *values, long blocks, void *out) {
     void (*block)(const unsigned char *, unsigned char *);
     long bytes;
     switch (type) {
@@ -115,4 +118,78 @@ int ck_ggml_legacy_quantize(int type, const void *values, long blocks, void *out
     unsigned char *y = out;
     for (long b = 0; b < blocks; b++) block(x + 4 * CK_GGML_BLOCK * b, y + bytes * b);
     return 0;
+}
+
+typedef float ck_f32x32 __attribute__((ext_vector_type(32)));
+typedef float ck_f32x16 __attribute__((ext_vector_type(16)));
+typedef float ck_f32x8 __attribute__((ext_vector_type(8)));
+typedef int32_t ck_i32x32 __attribute__((ext_vector_type(32)));
+typedef uint8_t ck_u8x32 __attribute__((ext_vector_type(32)));
+typedef uint8_t ck_u8x16 __attribute__((ext_vector_type(16)));
+typedef _Bool ck_bool32 __attribute__((ext_vector_type(32)));
+
+// Compare-and-select, lane by lane (no NaN reaches them).
+#define CK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define CK_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+// The scalar packing of a 5-bit block: `qh` then `qs`.
+static void ck_pack_q5_at(const uint8_t codes[CK_GGML_BLOCK], unsigned char *qh, unsigned char *qs) {
+    uint32_t high_bits;
+    ck_pack_q5(codes, qs, &high_bits);
+    ck_store_u32(qh, high_bits);
+}
+
+// The 32-lane vectors only pass between static functions of one instruction set, all inlined, so
+// their ABI (which -Wpsabi warns changes with AVX-512) never meets another compilation.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#if CK_X86
+#define CK_SUFFIX avx512
+#define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
+#include "ggml_legacy_template.h"
+#undef CK_SUFFIX
+#undef CK_TARGET
+
+#define CK_SUFFIX avx2
+#define CK_TARGET __attribute__((target("avx2")))
+#include "ggml_legacy_template.h"
+#undef CK_SUFFIX
+#undef CK_TARGET
+#endif
+
+#define CK_SUFFIX base
+#define CK_TARGET
+#include "ggml_legacy_template.h"
+#undef CK_SUFFIX
+#undef CK_TARGET
+
+int ck_ggml_legacy_quantize_with_kernel(int kernel, int type, const void *values, long blocks, void *out) {
+    if (type != CK_GGML_Q4_0 && type != CK_GGML_Q4_1 && type != CK_GGML_Q5_0 && type != CK_GGML_Q5_1 &&
+        type != CK_GGML_Q8_0) {
+        return -1;
+    }
+    switch (kernel) {
+#if CK_X86
+    case CK_GGML_KERNEL_AVX512:
+        if (!__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vl")) return -1;
+        legacy_blocks_avx512(type, values, blocks, out);
+        return 0;
+    case CK_GGML_KERNEL_AVX2:
+        if (!__builtin_cpu_supports("avx2")) return -1;
+        legacy_blocks_avx2(type, values, blocks, out);
+        return 0;
+#endif
+    case CK_GGML_KERNEL_BASELINE:
+        legacy_blocks_base(type, values, blocks, out);
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int ck_ggml_legacy_quantize(int type, const void *values, long blocks, void *out) {
+    for (int kernel = CK_GGML_KERNEL_AVX512; kernel > CK_GGML_KERNEL_BASELINE; kernel--) {
+        if (ck_ggml_legacy_quantize_with_kernel(kernel, type, values, blocks, out) == 0) return 0;
+    }
+    return ck_ggml_legacy_quantize_with_kernel(CK_GGML_KERNEL_BASELINE, type, values, blocks, out);
 }

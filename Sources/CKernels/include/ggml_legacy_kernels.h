@@ -31,7 +31,22 @@ enum {
 /// `d` is rounded to binary16 only when stored: the codes use the float32 `id`. Truncations
 /// follow x86's `cvttss2si`: a NaN or out-of-range value becomes INT32_MIN, of which the code
 /// keeps the low byte (0); this is what happens when `d` is so small that `1/d` overflows.
+///
+/// Vector kernels per instruction set, chosen at run time; they give the bytes of
+/// `ck_ggml_legacy_quantize_reference`.
 int ck_ggml_legacy_quantize(int type, const void *values, long blocks, void *out);
+
+/// The vector kernels by instruction set (x86-64 only, except the baseline).
+enum { CK_GGML_KERNEL_BASELINE = 0, CK_GGML_KERNEL_AVX2 = 1, CK_GGML_KERNEL_AVX512 = 2 };
+
+/// `ck_ggml_legacy_quantize` with the kernel of one instruction set, so that the tests check
+/// each on a CPU that has several; returns -1 when the type is unknown or the CPU (or the
+/// build's architecture) lacks that kernel.
+int ck_ggml_legacy_quantize_with_kernel(int kernel, int type, const void *values, long blocks, void *out);
+
+/// The scalar reference of `ck_ggml_legacy_quantize`, element by element as ggml writes it: the
+/// tests' oracle for the vector kernels.
+int ck_ggml_legacy_quantize_reference(int type, const void *values, long blocks, void *out);
 
 /// Quantizes one row of `length` float32 values (a multiple of 32) at `row` with the importance
 /// `weights` (`length` values), byte for byte as ggml's `quantize_row_<type>_impl` does when
