@@ -49,6 +49,40 @@ import Testing
         #expect(differing.isEmpty, "blocks \(differing.prefix(5)): \(differing.first.map { Array(values[32 * $0 ..< 32 * $0 + 32]) } ?? [])")
     }
 
+    /// The value ggml's `dequantize_row_<type>` gives code `j` of a block: `(q - offset) · d`
+    /// (`+ m` for the _1 types), each operation rounded to float32.
+    static func referenceValue(_ block: ArraySlice<UInt8>, _ j: Int, type: GGMLType) -> Float {
+        let bytes = Array(block)
+        func half(_ at: Int) -> Float { Float(Float16(bitPattern: UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8)) }
+        if type == .q8_0 { return Float(Int8(bitPattern: bytes[2 + j])) * half(0) }
+        let hasMin = type == .q4_1 || type == .q5_1, hasHigh = type == .q5_0 || type == .q5_1
+        let qsAt = (hasMin ? 4 : 2) + (hasHigh ? 4 : 0)
+        let highBits = hasHigh ? (0 ..< 4).reduce(UInt32(0)) { $0 | UInt32(bytes[(hasMin ? 4 : 2) + $1]) << (8 * $1) } : 0
+        let nibble = j < 16 ? Int(bytes[qsAt + j] & 0x0F) : Int(bytes[qsAt + j - 16] >> 4)
+        let code = nibble | Int((highBits >> j) & 1) << 4
+        let offset = type == .q4_0 ? 8 : type == .q5_0 ? 16 : 0
+        let product = Float(code - offset) * half(0)
+        return hasMin ? product + half(2) : product
+    }
+
+    @Test(arguments: GGMLLegacyQuantizer.types)
+    func dequantizationOfRandomBlocksFollowsTheFormula(_ type: GGMLType) throws {
+        var generator = SplitMix64(seed: 11)
+        let blocks = 2000
+        var bytes = (0 ..< blocks * type.blockBytes).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        for block in 0 ..< blocks {  // finite binary16 d and m: exponent bits below 31
+            bytes[block * type.blockBytes + 1] &= 0xBB
+            bytes[block * type.blockBytes + 3] &= type == .q4_1 || type == .q5_1 ? 0xBB : 0xFF
+        }
+        var values = [Float](repeating: .nan, count: blocks * 32)
+        #expect(ck_ggml_legacy_dequantize(Int32(type.rawValue), bytes, blocks, &values) == 0)
+        let wrong = (0 ..< blocks * 32).filter { index in
+            let block = bytes[index / 32 * type.blockBytes ..< (index / 32 + 1) * type.blockBytes]
+            return values[index].bitPattern != Self.referenceValue(block, index % 32, type: type).bitPattern
+        }
+        #expect(wrong.isEmpty, "values \(wrong.prefix(5))")
+    }
+
     @Test func theBaselineKernelIsAlwaysThere() {
         #expect(Self.kernels.contains(CK_GGML_KERNEL_BASELINE))
     }
