@@ -15,10 +15,6 @@ static inline float ck_load_f32(const unsigned char *values, long i) {
     return x;
 }
 
-static inline void ck_store_f32(unsigned char *values, long i, float x) {
-    __builtin_memcpy(values + 4 * i, &x, sizeof x);
-}
-
 // `value` as binary16, little-endian, at `out`.
 static inline void ck_store_fp16(unsigned char *out, float value) {
     uint16_t bits = ck_fp16_from_fp32(value);
