@@ -8,7 +8,8 @@ import CKernels
 /// - Q8_0: `d = max|x| / 127`, `q = round(x / d)` (half away from zero), `x̂ = d · q`.
 /// - Q4_0, Q5_0: `d = m / -8` (`/ -16`) with `m` the first value of largest magnitude,
 ///   `q = min(15, ⌊x / d + 8.5⌋)` (`min(31, ⌊x / d + 16.5⌋)`), `x̂ = d · (q - 8)` (`q - 16`);
-///   so `m` itself gets code 0 and `|x - x̂| <= |d| / 2` except where the cap bites (the far end).
+///   so `m` itself gets code 0, and (before `d` is rounded to binary16) `|x - x̂| <= |d| / 2`
+///   except at the capped end: `-m` gets code 15 (31), an error of `|d|`.
 /// - Q4_1, Q5_1: `d = (max - min) / 15` (`/ 31`), `q = ⌊(x - min) / d + 0.5⌋`,
 ///   `x̂ = d · q + min`, with `d` and `min` stored as binary16 (the codes use the float32 ones).
 /// `x / d` is computed as `x · (1/d)`. With an importance matrix (Q8_0 ignores it), each block's
