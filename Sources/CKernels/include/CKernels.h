@@ -4,6 +4,8 @@
 #include <stdint.h>
 
 #include "crc32_fold.h"
+#include "ggml_fp16.h"
+#include "ggml_kquants.h"
 #include "gptq_kernels.h"
 #include "pack_kernels.h"
 #include "quantize_kernels.h"
