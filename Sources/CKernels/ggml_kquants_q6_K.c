@@ -8,10 +8,7 @@
 
 #pragma clang fp contract(off)
 
-enum { CK_Q6_K_BYTES = 210 };
-
-// Codes of the block into ql and qh.
-static void ck_q6_K_pack(const int8_t *codes, uint8_t *ql, uint8_t *qh) {
+void ck_q6_K_pack(const int8_t *codes, uint8_t *ql, uint8_t *qh) {
     for (int half = 0; half < 2; ++half) {
         const int8_t *c = codes + 128 * half;
         for (int l = 0; l < 32; ++l) {
@@ -58,7 +55,7 @@ static void ck_q6_K_quantize_block(const float *x, uint8_t *block) {
     ck_q6_K_pack(codes, block, block + 128);
 }
 
-void ck_q6_K_quantize(const float *values, long block_count, void *blocks) {
+void ck_q6_K_quantize_plain(const float *values, long block_count, void *blocks) {
     for (long b = 0; b < block_count; ++b) {
         ck_q6_K_quantize_block(values + CK_QK_K * b, (uint8_t *)blocks + CK_Q6_K_BYTES * b);
     }

@@ -92,4 +92,9 @@ static inline void ck_kq_pack_2bit(const uint8_t *codes, uint8_t *packed) {
     }
 }
 
+enum { CK_Q6_K_BYTES = 210 };
+
+// q6_K's 256 codes (0 ..< 64) into ql[128] and qh[64] (see ggml_kquants_q6_K.c for the layout).
+void ck_q6_K_pack(const int8_t *codes, uint8_t *ql, uint8_t *qh);
+
 #endif

@@ -47,8 +47,12 @@ void ck_q5_K_quantize(const float *values, long block_count, void *blocks);
 /// `x = d · s · q - dmin · m` for 5-bit code q, 6-bit scale s and min m.
 void ck_q5_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q6_K.
+/// As `ck_q2_K_quantize`, for q6_K: the sixteen groups of a block searched together in SIMD
+/// lanes (AVX-512, AVX2 or the baseline, chosen at run time), each lane with the operations of
+/// `ck_q6_K_quantize_plain` in its order, so the bytes are the same.
 void ck_q6_K_quantize(const float *values, long block_count, void *blocks);
+/// q6_K one group at a time, as ggml writes it: the oracle of `ck_q6_K_quantize`.
+void ck_q6_K_quantize_plain(const float *values, long block_count, void *blocks);
 /// `x = d · s · (q - 32)` for 6-bit code q and int8 scale s.
 void ck_q6_K_dequantize(const void *blocks, long block_count, float *values);
 
