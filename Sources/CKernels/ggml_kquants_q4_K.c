@@ -7,12 +7,12 @@
 
 enum { CK_Q4_K_BYTES = 144 };
 
-void ck_q4_K_quantize(const float *values, long block_count, void *blocks) {
+static void ck_q4_K_quantize_with(const float *values, long block_count, void *blocks, ck_kq_group_scales search) {
     for (long b = 0; b < block_count; ++b) {
         const float *x = values + CK_QK_K * b;
         uint8_t *block = (uint8_t *)blocks + CK_Q4_K_BYTES * b;
         uint8_t codes[CK_QK_K];
-        ck_kq_scale_min_block(x, 15, -1.f, 20, block, block + 4, codes);
+        ck_kq_scale_min_block(x, 15, -1.f, 20, search, block, block + 4, codes);
         uint8_t *qs = block + 16;
         for (int half = 0; half < 4; ++half) {
             for (int l = 0; l < 32; ++l) {
@@ -20,6 +20,14 @@ void ck_q4_K_quantize(const float *values, long block_count, void *blocks) {
             }
         }
     }
+}
+
+void ck_q4_K_quantize(const float *values, long block_count, void *blocks) {
+    ck_q4_K_quantize_with(values, block_count, blocks, ck_kq_group_scales_lanes());
+}
+
+void ck_q4_K_quantize_plain(const float *values, long block_count, void *blocks) {
+    ck_q4_K_quantize_with(values, block_count, blocks, ck_kq_group_scales_plain);
 }
 
 void ck_q4_K_dequantize(const void *blocks, long block_count, float *values) {

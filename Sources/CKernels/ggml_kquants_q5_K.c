@@ -7,12 +7,12 @@
 
 enum { CK_Q5_K_BYTES = 176 };
 
-void ck_q5_K_quantize(const float *values, long block_count, void *blocks) {
+static void ck_q5_K_quantize_with(const float *values, long block_count, void *blocks, ck_kq_group_scales search) {
     for (long b = 0; b < block_count; ++b) {
         const float *x = values + CK_QK_K * b;
         uint8_t *block = (uint8_t *)blocks + CK_Q5_K_BYTES * b;
         uint8_t codes[CK_QK_K];
-        ck_kq_scale_min_block(x, 31, -0.5f, 15, block, block + 4, codes);
+        ck_kq_scale_min_block(x, 31, -0.5f, 15, search, block, block + 4, codes);
         uint8_t *qh = block + 16, *qs = block + 48;
         memset(qh, 0, 32);
         for (int half = 0; half < 4; ++half) {
@@ -23,6 +23,14 @@ void ck_q5_K_quantize(const float *values, long block_count, void *blocks) {
             }
         }
     }
+}
+
+void ck_q5_K_quantize(const float *values, long block_count, void *blocks) {
+    ck_q5_K_quantize_with(values, block_count, blocks, ck_kq_group_scales_lanes());
+}
+
+void ck_q5_K_quantize_plain(const float *values, long block_count, void *blocks) {
+    ck_q5_K_quantize_with(values, block_count, blocks, ck_kq_group_scales_plain);
 }
 
 void ck_q5_K_dequantize(const void *blocks, long block_count, float *values) {

@@ -8,9 +8,8 @@
 
 #pragma clang fp contract(off)
 
-// Each group's scale and negated min from the affine search, with weights √(Σx² / 32) + |x|.
-static void ck_kq_group_scales(const float *x, int nmax, float rmin, int nstep, float *scales, float *mins,
-                               uint8_t *codes) {
+void ck_kq_group_scales_plain(const float *x, int nmax, float rmin, int nstep, float *scales, float *mins,
+                              uint8_t *codes) {
     float weights[32];
     for (int j = 0; j < 8; ++j) {
         const float *group = x + 32 * j;
@@ -51,10 +50,10 @@ static void ck_kq_pack_scales_mins(const float *scales, const float *mins, float
     }
 }
 
-void ck_kq_scale_min_block(const float *x, int nmax, float rmin, int nstep, uint8_t *d_dmin, uint8_t *packed,
-                           uint8_t *codes) {
+void ck_kq_scale_min_block(const float *x, int nmax, float rmin, int nstep, ck_kq_group_scales search,
+                           uint8_t *d_dmin, uint8_t *packed, uint8_t *codes) {
     float scales[8], mins[8];
-    ck_kq_group_scales(x, nmax, rmin, nstep, scales, mins, codes);
+    search(x, nmax, rmin, nstep, scales, mins, codes);
     const float max_scale = ck_kq_largest_positive(scales, 8);
     const float max_min = ck_kq_largest_positive(mins, 8);
     const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;

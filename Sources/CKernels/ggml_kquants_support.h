@@ -60,13 +60,25 @@ float ck_kq_signed_refined_scale(int n, int nmax, const float *x, int8_t *codes)
 float ck_kq_affine_scale(int n, int nmax, const float *x, const float *weights, uint8_t *codes,
                          float *negated_min, float rmin, float rdelta, int nstep, int use_mad);
 
-// q4_K and q5_K: eight groups of 32 with an affine search each (weights √(mean x²) + |x|), their
-// scales and mins quantized to 6 bits against two halves d and dmin (written at `d_dmin`, 4
-// bytes) and packed into the 12 bytes at `packed`, then every code recomputed from the stored
-// scale and min as round((x + dmin · m) / (d · s)) in [0, nmax] (groups whose d · s is 0 keep
-// the search's codes).
-void ck_kq_scale_min_block(const float *x, int nmax, float rmin, int nstep, uint8_t *d_dmin, uint8_t *packed,
-                           uint8_t *codes);
+// The eight groups of 32 of a q4_K or q5_K block: each group's scale, negated min and codes
+// from the affine search with weights √(Σx² / 32) + |x|, rdelta 0.1 and squared errors.
+typedef void (*ck_kq_group_scales)(const float *x, int nmax, float rmin, int nstep, float *scales, float *mins,
+                                   uint8_t *codes);
+
+// One group at a time, as ggml: the oracle of the lanes version.
+void ck_kq_group_scales_plain(const float *x, int nmax, float rmin, int nstep, float *scales, float *mins,
+                              uint8_t *codes);
+
+// The eight groups in eight SIMD lanes, each lane with the plain version's operations in its
+// order (the same results), for the instruction set of this CPU.
+ck_kq_group_scales ck_kq_group_scales_lanes(void);
+
+// q4_K and q5_K: the groups' scales and mins by `search`, quantized to 6 bits against two
+// halves d and dmin (written at `d_dmin`, 4 bytes) and packed into the 12 bytes at `packed`, then
+// every code recomputed from the stored scale and min as round((x + dmin · m) / (d · s)) in
+// [0, nmax] (groups whose d · s is 0 keep the search's codes).
+void ck_kq_scale_min_block(const float *x, int nmax, float rmin, int nstep, ck_kq_group_scales search,
+                           uint8_t *d_dmin, uint8_t *packed, uint8_t *codes);
 
 // The 6-bit scale and min of group j (0 ..< 8) from the 12 packed bytes of q4_K and q5_K:
 // groups 0-3 in the low 6 bits of bytes 0-3 (scales) and 4-7 (mins); groups 4-7 split into the

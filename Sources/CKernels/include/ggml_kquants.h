@@ -37,13 +37,19 @@ void ck_q3_K_quantize(const float *values, long block_count, void *blocks);
 /// `x = d · (s - 32) · (q - 4)` for 3-bit code q and 6-bit scale s.
 void ck_q3_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q4_K.
+/// As `ck_q2_K_quantize`, for q4_K: the eight groups of a block searched together in SIMD lanes
+/// (as `ck_q6_K_quantize`), the same bytes as `ck_q4_K_quantize_plain`.
 void ck_q4_K_quantize(const float *values, long block_count, void *blocks);
+/// q4_K one group at a time, as ggml writes it: the oracle of `ck_q4_K_quantize`.
+void ck_q4_K_quantize_plain(const float *values, long block_count, void *blocks);
 /// `x = d · s · q - dmin · m` for 4-bit code q, 6-bit scale s and min m.
 void ck_q4_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q5_K.
+/// As `ck_q2_K_quantize`, for q5_K: the eight groups of a block searched together in SIMD lanes
+/// (as `ck_q6_K_quantize`), the same bytes as `ck_q5_K_quantize_plain`.
 void ck_q5_K_quantize(const float *values, long block_count, void *blocks);
+/// q5_K one group at a time, as ggml writes it: the oracle of `ck_q5_K_quantize`.
+void ck_q5_K_quantize_plain(const float *values, long block_count, void *blocks);
 /// `x = d · s · q - dmin · m` for 5-bit code q, 6-bit scale s and min m.
 void ck_q5_K_dequantize(const void *blocks, long block_count, float *values);
 

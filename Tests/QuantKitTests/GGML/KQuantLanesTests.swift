@@ -4,12 +4,22 @@ import Testing
 
 @testable import QuantKit
 
-/// `ck_q6_K_quantize` (sixteen groups in SIMD lanes, the instruction set chosen at run time)
-/// against its oracle `ck_q6_K_quantize_plain` (one group at a time, as ggml), byte for byte.
-@Suite struct Q6KLanesTests {
-    static func blocks(_ values: [Float], _ kernel: (UnsafePointer<Float>?, Int, UnsafeMutableRawPointer?) -> Void) -> [UInt8] {
+/// The quantizers whose groups are searched in SIMD lanes (`ck_q4_K_quantize`, `ck_q5_K_quantize`,
+/// `ck_q6_K_quantize`; the instruction set chosen at run time) against their oracles, the plain
+/// versions that search one group at a time as ggml does, byte for byte.
+@Suite struct KQuantLanesTests {
+    typealias Kernel = (UnsafePointer<Float>?, Int, UnsafeMutableRawPointer?) -> Void
+
+    /// Each type's lanes and plain kernels.
+    static var kernels: [(GGMLType, lanes: Kernel, plain: Kernel)] { [
+        (.q4_K, ck_q4_K_quantize, ck_q4_K_quantize_plain),
+        (.q5_K, ck_q5_K_quantize, ck_q5_K_quantize_plain),
+        (.q6_K, ck_q6_K_quantize, ck_q6_K_quantize_plain),
+    ] }
+
+    static func blocks(_ values: [Float], _ type: GGMLType, _ kernel: Kernel) -> [UInt8] {
         let count = values.count / 256
-        var blocks = [UInt8](repeating: 0xAA, count: count * 210)
+        var blocks = [UInt8](repeating: 0xAA, count: count * type.blockBytes)
         values.withUnsafeBufferPointer { values in
             blocks.withUnsafeMutableBytes { kernel(values.baseAddress, count, $0.baseAddress) }
         }
@@ -36,15 +46,19 @@ import Testing
         return values
     }
 
-    @Test func lanesEqualThePlainVersionOnMixedBlocks() {
+    @Test func lanesEqualThePlainVersionsOnMixedBlocks() {
         let values = Self.mixedBlocks(600, seed: 6)
-        #expect(Self.blocks(values, ck_q6_K_quantize) == Self.blocks(values, ck_q6_K_quantize_plain))
+        for (type, lanes, plain) in Self.kernels {
+            #expect(Self.blocks(values, type, lanes) == Self.blocks(values, type, plain), "\(type)")
+        }
     }
 
     @Test func bothEqualGGMLOnTheFixture() throws {
         let fixture = KQuantFixture.shared
-        let ggml = try #require(fixture.ggmlBlocks[.q6_K])
-        #expect(Self.blocks(fixture.rows, ck_q6_K_quantize_plain) == ggml)
-        #expect(Self.blocks(fixture.rows, ck_q6_K_quantize) == ggml)
+        for (type, lanes, plain) in Self.kernels {
+            let ggml = try #require(fixture.ggmlBlocks[type])
+            #expect(Self.blocks(fixture.rows, type, plain) == ggml, "\(type) plain")
+            #expect(Self.blocks(fixture.rows, type, lanes) == ggml, "\(type) lanes")
+        }
     }
 }
