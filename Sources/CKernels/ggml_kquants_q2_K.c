@@ -9,14 +9,21 @@
 
 enum { CK_Q2_K_BYTES = 84 };
 
-// Each group's scale and negated min from the affine search (weights |x|, error Σ w |e|),
-// quantized to 4 bits against d = max_scale / 15 and dmin = max_min / 15; writes scales, d, dmin.
-static void ck_q2_K_scales(const float *x, uint8_t *codes, uint8_t *block) {
-    float scales[16], mins[16], weights[16];
-    float max_scale = 0, max_min = 0;
+void ck_kq_q2_groups_plain(const float *x, float *scales, float *mins, uint8_t *codes) {
+    float weights[16];
     for (int g = 0; g < 16; ++g) {
         for (int l = 0; l < 16; ++l) weights[l] = fabsf(x[16 * g + l]);
         scales[g] = ck_kq_affine_scale(16, 3, x + 16 * g, weights, codes + 16 * g, &mins[g], -0.5f, 0.1f, 15, 1);
+    }
+}
+
+// Each group's scale and negated min by `search`, quantized to 4 bits against d = max_scale / 15
+// and dmin = max_min / 15; writes scales, d, dmin.
+static void ck_q2_K_scales(const float *x, ck_kq_q2_groups search, uint8_t *codes, uint8_t *block) {
+    float scales[16], mins[16];
+    float max_scale = 0, max_min = 0;
+    search(x, scales, mins, codes);
+    for (int g = 0; g < 16; ++g) {
         if (scales[g] > max_scale) max_scale = scales[g];
         if (mins[g] > max_min) max_min = mins[g];
     }
@@ -38,9 +45,9 @@ static void ck_q2_K_scales(const float *x, uint8_t *codes, uint8_t *block) {
     }
 }
 
-static void ck_q2_K_quantize_block(const float *x, uint8_t *block) {
+static void ck_q2_K_quantize_block(const float *x, ck_kq_q2_groups search, uint8_t *block) {
     uint8_t codes[CK_QK_K];
-    ck_q2_K_scales(x, codes, block);
+    ck_q2_K_scales(x, search, codes, block);
     const float d_all = ck_kq_load_half(block + 80), dmin_all = ck_kq_load_half(block + 82);
     for (int g = 0; g < 16; ++g) {
         const float d = d_all * (float)(block[g] & 0xF);
@@ -55,8 +62,15 @@ static void ck_q2_K_quantize_block(const float *x, uint8_t *block) {
 }
 
 void ck_q2_K_quantize(const float *values, long block_count, void *blocks) {
+    const ck_kq_q2_groups search = ck_kq_q2_groups_lanes();
     for (long b = 0; b < block_count; ++b) {
-        ck_q2_K_quantize_block(values + CK_QK_K * b, (uint8_t *)blocks + CK_Q2_K_BYTES * b);
+        ck_q2_K_quantize_block(values + CK_QK_K * b, search, (uint8_t *)blocks + CK_Q2_K_BYTES * b);
+    }
+}
+
+void ck_q2_K_quantize_plain(const float *values, long block_count, void *blocks) {
+    for (long b = 0; b < block_count; ++b) {
+        ck_q2_K_quantize_block(values + CK_QK_K * b, ck_kq_q2_groups_plain, (uint8_t *)blocks + CK_Q2_K_BYTES * b);
     }
 }
 

@@ -73,6 +73,16 @@ void ck_kq_group_scales_plain(const float *x, int nmax, float rmin, int nstep, f
 // order (the same results), for the instruction set of this CPU.
 ck_kq_group_scales ck_kq_group_scales_lanes(void);
 
+// The sixteen groups of 16 of a q2_K block: each group's scale, negated min and codes from the
+// affine search with weights |x|, nmax 3, rmin -0.5, rdelta 0.1, 15 steps and absolute errors.
+typedef void (*ck_kq_q2_groups)(const float *x, float *scales, float *mins, uint8_t *codes);
+
+// One group at a time, as ggml: the oracle of the lanes version.
+void ck_kq_q2_groups_plain(const float *x, float *scales, float *mins, uint8_t *codes);
+
+// The sixteen groups in sixteen SIMD lanes (as ck_kq_group_scales_lanes).
+ck_kq_q2_groups ck_kq_q2_groups_lanes(void);
+
 // q4_K and q5_K: the groups' scales and mins by `search`, quantized to 6 bits against two
 // halves d and dmin (written at `d_dmin`, 4 bytes) and packed into the 12 bytes at `packed`, then
 // every code recomputed from the stored scale and min as round((x + dmin · m) / (d · s)) in

@@ -26,13 +26,16 @@
 
 enum { CK_QK_K = 256 };
 
-/// Writes `block_count` q2_K blocks at `blocks` for the `256 · block_count` floats at `values`.
+/// Writes `block_count` q2_K blocks at `blocks` for the `256 · block_count` floats at `values`,
+/// the sixteen groups of a block searched together in SIMD lanes (as `ck_q6_K_quantize`).
 void ck_q2_K_quantize(const float *values, long block_count, void *blocks);
+/// q2_K one group at a time, as ggml writes it: the oracle of `ck_q2_K_quantize`.
+void ck_q2_K_quantize_plain(const float *values, long block_count, void *blocks);
 /// Writes the `256 · block_count` floats of the q2_K blocks at `blocks`:
 /// `x = d · s · q - dmin · m` for 2-bit code q, 4-bit scale s and min m.
 void ck_q2_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q3_K.
+/// As `ck_q2_K_quantize`, for q3_K (one group at a time).
 void ck_q3_K_quantize(const float *values, long block_count, void *blocks);
 /// `x = d · (s - 32) · (q - 4)` for 3-bit code q and 6-bit scale s.
 void ck_q3_K_dequantize(const void *blocks, long block_count, float *values);
