@@ -27,13 +27,17 @@ static int ck_q3_K_unpack_scale(int g, const uint8_t *packed) {
     return (low | (((packed[8 + g % 4] >> (2 * (g / 4))) & 3) << 4)) - 32;
 }
 
-// Each group's scale by the refined search (codes at `codes`), quantized to 6 bits against
+void ck_kq_q3_groups_plain(const float *x, float *scales, int8_t *codes) {
+    for (int g = 0; g < 16; ++g) scales[g] = ck_kq_signed_refined_scale(16, 4, x + 16 * g, codes + 16 * g);
+}
+
+// Each group's scale by `search` (codes at `codes`), quantized to 6 bits against
 // d = -max_scale / 32 (max_scale: the scale of largest magnitude); writes scales and d.
-static void ck_q3_K_scales(const float *x, int8_t *codes, uint8_t *block) {
+static void ck_q3_K_scales(const float *x, ck_kq_q3_groups search, int8_t *codes, uint8_t *block) {
     float scales[16];
     float max_scale = 0, amax = 0;
+    search(x, scales, codes);
     for (int g = 0; g < 16; ++g) {
-        scales[g] = ck_kq_signed_refined_scale(16, 4, x + 16 * g, codes + 16 * g);
         const float scale = fabsf(scales[g]);
         if (scale > amax) {
             amax = scale;
@@ -67,9 +71,9 @@ static void ck_q3_K_pack(int8_t *codes, uint8_t *block) {
     ck_kq_pack_2bit((const uint8_t *)codes, block + 32);
 }
 
-static void ck_q3_K_quantize_block(const float *x, uint8_t *block) {
+static void ck_q3_K_quantize_block(const float *x, ck_kq_q3_groups search, uint8_t *block) {
     int8_t codes[CK_QK_K];
-    ck_q3_K_scales(x, codes, block);
+    ck_q3_K_scales(x, search, codes, block);
     const float d_all = ck_kq_load_half(block + 108);
     for (int g = 0; g < 16; ++g) {
         const float d = d_all * (float)ck_q3_K_unpack_scale(g, block + 96);
@@ -83,8 +87,15 @@ static void ck_q3_K_quantize_block(const float *x, uint8_t *block) {
 }
 
 void ck_q3_K_quantize(const float *values, long block_count, void *blocks) {
+    const ck_kq_q3_groups search = ck_kq_q3_groups_lanes();
     for (long b = 0; b < block_count; ++b) {
-        ck_q3_K_quantize_block(values + CK_QK_K * b, (uint8_t *)blocks + CK_Q3_K_BYTES * b);
+        ck_q3_K_quantize_block(values + CK_QK_K * b, search, (uint8_t *)blocks + CK_Q3_K_BYTES * b);
+    }
+}
+
+void ck_q3_K_quantize_plain(const float *values, long block_count, void *blocks) {
+    for (long b = 0; b < block_count; ++b) {
+        ck_q3_K_quantize_block(values + CK_QK_K * b, ck_kq_q3_groups_plain, (uint8_t *)blocks + CK_Q3_K_BYTES * b);
     }
 }
 

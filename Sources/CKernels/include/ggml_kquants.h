@@ -35,8 +35,10 @@ void ck_q2_K_quantize_plain(const float *values, long block_count, void *blocks)
 /// `x = d · s · q - dmin · m` for 2-bit code q, 4-bit scale s and min m.
 void ck_q2_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q3_K (one group at a time).
+/// As `ck_q2_K_quantize`, for q3_K (the groups' searches in SIMD lanes too).
 void ck_q3_K_quantize(const float *values, long block_count, void *blocks);
+/// q3_K one group at a time, as ggml writes it: the oracle of `ck_q3_K_quantize`.
+void ck_q3_K_quantize_plain(const float *values, long block_count, void *blocks);
 /// `x = d · (s - 32) · (q - 4)` for 3-bit code q and 6-bit scale s.
 void ck_q3_K_dequantize(const void *blocks, long block_count, float *values);
 

@@ -4,8 +4,8 @@ import Testing
 
 @testable import QuantKit
 
-/// The quantizers whose groups are searched in SIMD lanes (`ck_q2_K_quantize`, `ck_q4_K_quantize`,
-/// `ck_q5_K_quantize`, `ck_q6_K_quantize`; the instruction set chosen at run time) against their oracles, the plain
+/// The quantizers, whose groups are searched in SIMD lanes (`ck_q2_K_quantize` ...
+/// `ck_q6_K_quantize`; the instruction set chosen at run time), against their oracles, the plain
 /// versions that search one group at a time as ggml does, byte for byte.
 @Suite struct KQuantLanesTests {
     typealias Kernel = (UnsafePointer<Float>?, Int, UnsafeMutableRawPointer?) -> Void
@@ -13,6 +13,7 @@ import Testing
     /// Each type's lanes and plain kernels.
     static var kernels: [(GGMLType, lanes: Kernel, plain: Kernel)] { [
         (.q2_K, ck_q2_K_quantize, ck_q2_K_quantize_plain),
+        (.q3_K, ck_q3_K_quantize, ck_q3_K_quantize_plain),
         (.q4_K, ck_q4_K_quantize, ck_q4_K_quantize_plain),
         (.q5_K, ck_q5_K_quantize, ck_q5_K_quantize_plain),
         (.q6_K, ck_q6_K_quantize, ck_q6_K_quantize_plain),
