@@ -20,8 +20,11 @@
 ///   q6_K   210    ql[128], qh[64], scales[16] (int8), d                          6.5625
 ///
 /// The float operations are ggml's, one by one in its order (no fused multiply-adds, no
-/// reordered sums), so the codes and scales are identical to ggml's on every input, including
-/// zeros, subnormals and values whose rounding lands on a tie. Blocks may be quantized on
+/// reordered sums), so the codes and scales are ggml's, including for zeros, subnormals and
+/// values whose rounding lands on a tie (held to ggml's own bytes by the tests; inputs are
+/// expected to be finite, as ggml's are). The `_plain` quantizers search one group at a time as
+/// ggml does; the others search the groups of a block together in SIMD lanes, each lane with the
+/// plain version's operations, and are held to them byte for byte. Blocks may be quantized on
 /// different threads; the output does not depend on the split.
 
 enum { CK_QK_K = 256 };

@@ -13,10 +13,11 @@
 ///     q3_K:              x ≈ d · (s - 32) · (q - 4)
 ///     q6_K:              x ≈ d · s · (q - 32)
 ///
-/// Quantizing is about 10 to 40 float operations per value of scale search, in ggml's order
-/// (no fused multiply-adds, no reordered sums: a different rounding anywhere changes bytes).
-/// Rows are independent and are quantized on up to `threads` threads; the bytes never depend on
-/// the thread count.
+/// Every float operation is ggml's, in ggml's order (no fused multiply-adds, no reordered sums:
+/// one rounding done differently changes bytes); the scale searches of a block's groups run
+/// together in SIMD lanes, lane by lane the same operations (CKernels' ggml_kquants.h). Rows are
+/// independent and are quantized on up to `threads` threads; the bytes never depend on the
+/// thread count.
 ///
 /// An importance matrix (llama-quantize's `--imatrix`) changes the searches' weights and, for
 /// q2_K and q3_K, the searches themselves; it is not supported yet.
