@@ -4,6 +4,10 @@
 // their oracles in the tests, and both are held to ggml's bytes.
 #include <math.h>
 
+// The vectors passed between the static functions of this file never cross an ABI boundary,
+// so the baseline build's note that passing them "changes the ABI" does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
 #include "ggml_kquants_support.h"
 #include "kernels_support.h"
 
@@ -58,9 +62,6 @@ typedef int32_t ck_kq_i32x16 __attribute__((ext_vector_type(16)));
 #define CK_TARGET
 #include "ggml_kquants_affine_lanes_template.h"
 
-// The vectors passed between the static functions of this file never cross an ABI boundary,
-// so the baseline build's note that passing them "changes the ABI" does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
 #undef CK_SUFFIX
 #undef CK_TARGET
 #undef CK_F

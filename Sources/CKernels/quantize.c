@@ -4,6 +4,10 @@
 #include "CKernels.h"
 #include "kernels_support.h"
 
+// The vectors passed between the static functions of this file never cross an ABI boundary,
+// so the baseline build's note that passing them "changes the ABI" does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
 // `e = x - r * s` must round the product and the difference separately, as the reference does.
 #pragma clang fp contract(off)
 
@@ -160,9 +164,6 @@ static inline float ck_qmax(const ck_run_rule *rule) {
 #define CK_TARGET
 #include "quantize_template.h"
 
-// The vectors passed between the static functions of this file never cross an ABI boundary,
-// so the baseline build's note that passing them "changes the ABI" does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
 #undef CK_SUFFIX
 #undef CK_TARGET
 
