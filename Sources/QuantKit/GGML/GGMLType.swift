@@ -6,7 +6,7 @@
 /// can be described and its sizes checked; `isQuantizable` says which this tool reads as the
 /// floats it quantizes. Numbers ggml retired (4, 5, 31-33, 36-38) are not types: a file using
 /// them is refused by number.
-public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
+public enum GGMLType: UInt32, Sendable, CaseIterable {
     case f32 = 0, f16 = 1
     case q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8, q8_1 = 9
     case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, q8_K = 15
@@ -14,7 +14,9 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28
     case iq1_m = 29, bf16 = 30, tq1_0 = 34, tq2_0 = 35, mxfp4 = 39, nvfp4 = 40, q1_0 = 41, q2_0 = 42
 
-    /// ggml's name (`type_name`): `f32`, `q4_0`, `q6_K`, ...
+    /// ggml's name (`type_name`): `f32`, `q4_0`, `q6_K`, ... which is also how `"\(type)"`
+    /// prints it. (Not `CustomStringConvertible`: then `"\(self)"` would call `description`
+    /// again, forever.)
     public var description: String { "\(self)" }
 
     /// Elements per block (`blck_size`).

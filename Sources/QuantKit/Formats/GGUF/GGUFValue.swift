@@ -1,5 +1,5 @@
 /// The type of a GGUF metadata value, as the file numbers it (`enum gguf_type`).
-public enum GGUFValueType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
+public enum GGUFValueType: UInt32, Sendable, CaseIterable {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
     case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
 
@@ -14,8 +14,6 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable, CustomStringConvertib
         case .array: 12
         }
     }
-
-    public var description: String { "\(self)" }
 }
 
 /// A GGUF string: a length-prefixed run of bytes that the format means to be UTF-8 but does not
