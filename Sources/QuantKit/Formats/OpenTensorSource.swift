@@ -1,6 +1,7 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
 /// array, `PK` a zip (`.npz`) archive, `GGUF` a GGUF file (as is any file named `.gguf`, so
-/// that one with another start is refused by the GGUF reader, naming what it found).
+/// that one with another start is refused by the GGUF reader, naming what it found; a GGUF
+/// file with tensors of ggml block types is refused, see `openGGUFWithoutBlockTypes`).
 /// Safetensors has no magic number: a file is read as safetensors when its name ends in
 /// `.safetensors`, or when its first 8 bytes are a little-endian header length `N` with
 /// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
@@ -22,7 +23,7 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try SafetensorsSource(path: path)
     }
     if path.hasSuffix(".gguf") || prefix.starts(with: GGUFHeader.magic) {
-        return try GGUFSource(path: path)
+        return try openGGUFWithoutBlockTypes(path: path)
     }
     if prefix.starts(with: NPYHeader.magic.prefix(min(prefix.count, 4))), prefix.first == NPYHeader.magic.first {
         return try NPYFileSource(path: path)
@@ -31,6 +32,17 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try NPZSource(path: path, threads: threads)
     }
     throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
+}
+
+/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml block types (q4_0, q6_K,
+/// ...): `tensors` leaves those out, so a command walking `tensors` would drop them from its
+/// output without a word. Such files are read with `GGUFSource` directly, using `ggmlTensors`.
+private func openGGUFWithoutBlockTypes(path: String) throws -> GGUFSource {
+    let source = try GGUFSource(path: path)
+    if let tensor = source.blockTypeTensors.first {
+        throw FileError(path: path, member: tensor.name, GGUFError.blockTypeTensor(tensor: tensor.name, type: tensor.type))
+    }
+    return source
 }
 
 /// Whether the first 9 bytes of a file of `fileSize` bytes read as a safetensors header length

@@ -69,16 +69,24 @@ import Testing
     }
 
     @Test func openTensorSourceOpensGGUFByMagicAndBySuffix() throws {
-        #expect(try openTensorSource(path: GGUFFixtures.path("all_types.gguf")) is GGUFSource)
+        #expect(try openTensorSource(path: GGUFFixtures.path("aligned64.gguf")) is GGUFSource)
         let files = try TemporaryFiles()
         defer { files.cleanUp() }
         let renamed = files.path("model.bin")
-        try FileManager.default.copyItem(atPath: GGUFFixtures.path("all_types.gguf"), toPath: renamed)
+        try FileManager.default.copyItem(atPath: GGUFFixtures.path("aligned64.gguf"), toPath: renamed)
         #expect(try openTensorSource(path: renamed) is GGUFSource)
         let notGGUF = files.path("model.gguf")
         try Data("GGML????".utf8).write(to: URL(fileURLWithPath: notGGUF))
         #expect(fileFailure { _ = try openTensorSource(path: notGGUF) }?.message
             == "\(notGGUF): not a GGUF file (starts with \"GGML\", not \"GGUF\")")
+    }
+
+    /// A command walks `tensors`, which leaves block-type tensors out: refused rather than dropped.
+    @Test func openTensorSourceRefusesGGUFWithBlockTypeTensors() {
+        let path = GGUFFixtures.path("all_types.gguf")
+        #expect(fileFailure { _ = try openTensorSource(path: path) }?.message
+            == "\(path): 'blk.0.attn_k.weight': tensor is q8_0, a ggml block type; "
+            + "only f32, f16, bf16, f64 and integer tensors are read as arrays")
     }
 
     @Test func versionTwoReadsAsVersionThree() throws {
