@@ -129,6 +129,7 @@ fixtures:
 	python3 Fixtures/compressed_tensors/library_written.py  # needs torch and compressed-tensors
 	python3 Fixtures/npz/generate.py
 	python3 Fixtures/safetensors/generate.py
+	python3 Fixtures/gguf/make_fixtures.py  # needs gguf (pip install gguf==0.19.0)
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are
@@ -137,7 +138,7 @@ fixtures:
 # for FUZZ_SECONDS and stops at the first crash, leak, timeout or out-of-memory, leaving the
 # reproducer in .build-fuzz/artifacts/<target>/; `make fuzz-smoke` is the short run CI makes.
 FUZZ_SECONDS ?= 180
-FUZZ_TARGETS := FuzzNPY FuzzZip FuzzSafetensors FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig
+FUZZ_TARGETS := FuzzNPY FuzzZip FuzzSafetensors FuzzGGUF FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_BIN := $(FUZZ_SCRATCH)/release
 FUZZ_BUILD_FLAGS := -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address \
@@ -148,12 +149,14 @@ FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:allocator_may_
 FUZZ_MAX_LEN_FuzzNPY := 8192
 FUZZ_MAX_LEN_FuzzZip := 65536
 FUZZ_MAX_LEN_FuzzSafetensors := 16384
+FUZZ_MAX_LEN_FuzzGGUF := 16384
 FUZZ_MAX_LEN_FuzzArchiveMetadata := 4096
 FUZZ_MAX_LEN_FuzzCommandLine := 1024
 FUZZ_MAX_LEN_FuzzQuantizationConfig := 8192
 FUZZ_DICT_FuzzNPY := Fuzz/dict/npy.dict
 FUZZ_DICT_FuzzZip := Fuzz/dict/zip.dict
 FUZZ_DICT_FuzzSafetensors := Fuzz/dict/safetensors.dict
+FUZZ_DICT_FuzzGGUF := Fuzz/dict/gguf.dict
 FUZZ_DICT_FuzzArchiveMetadata := Fuzz/dict/metadata.dict
 FUZZ_DICT_FuzzCommandLine := Fuzz/dict/cli.dict
 FUZZ_DICT_FuzzQuantizationConfig := Fuzz/dict/config.dict

@@ -42,7 +42,7 @@ if Context.environment["QUANTIZE_FUZZ"] != nil {
         .target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver", "QuantKit"], path: "Fuzz/Sources/FuzzSupport"),
     ]
-    for name in ["FuzzNPY", "FuzzZip", "FuzzSafetensors", "FuzzArchiveMetadata", "FuzzCommandLine", "FuzzQuantizationConfig"] {
+    for name in ["FuzzNPY", "FuzzZip", "FuzzSafetensors", "FuzzGGUF", "FuzzArchiveMetadata", "FuzzCommandLine", "FuzzQuantizationConfig"] {
         package.targets.append(.executableTarget(
             name: name, dependencies: ["FuzzSupport", "QuantKit", "QuantCLI", "ArgKit"], path: "Fuzz/Sources/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))

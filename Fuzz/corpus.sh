@@ -20,9 +20,10 @@ shopt -s nullglob
 add FuzzNPY Fixtures/npy/*/*.npy Fixtures/digits/*.npy Fixtures/zip/*.npy
 add FuzzZip Fixtures/zip/*.zip Fixtures/zip/*.npz Fixtures/npz/*.npz Fixtures/example/*.npz Fixtures/digits/*.npz
 add FuzzSafetensors Fixtures/safetensors/*/*.safetensors
+add FuzzGGUF Fixtures/gguf/*.gguf
 add FuzzArchiveMetadata
 add FuzzCommandLine
 add FuzzQuantizationConfig Fixtures/compressed_tensors/library/*/config.json
-for target in FuzzNPY FuzzZip FuzzSafetensors FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig; do
+for target in FuzzNPY FuzzZip FuzzSafetensors FuzzGGUF FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig; do
     add "$target" Fuzz/seeds/"$target"/* Fixtures/fuzz/"$target"/*
 done

@@ -1,10 +1,13 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
-/// array, `PK` a zip (`.npz`) archive. Safetensors has no magic number: a file is read as
-/// safetensors when its name ends in `.safetensors`, or when its first 8 bytes are a
-/// little-endian header length `N` with `2 <= N <= 100 MB` and `N + 8 <=` the file size and
-/// byte 8 is `{` (checked first: a zip's or `.npy`'s first 8 bytes make a far larger `N`, or
-/// are not followed by `{`). Anything else is refused, naming what it starts with. Checksums
-/// of large `.npz` members are verified on up to `threads` threads.
+/// array, `PK` a zip (`.npz`) archive, `GGUF` a GGUF file (as is any file named `.gguf`, so
+/// that one with another start is refused by the GGUF reader, naming what it found; a GGUF
+/// file with tensors of ggml block types is refused, see `openGGUFWithoutBlockTypes`).
+/// Safetensors has no magic number: a file is read as safetensors when its name ends in
+/// `.safetensors`, or when its first 8 bytes are a little-endian header length `N` with
+/// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
+/// `.npy`'s or GGUF's first 8 bytes make a far larger `N`, or are not followed by `{`).
+/// Anything else is refused, naming what it starts with. Checksums of large `.npz` members are
+/// verified on up to `threads` threads.
 public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
     let size: UInt64
@@ -19,6 +22,9 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
     if path.hasSuffix(".safetensors") || looksLikeSafetensors(prefix: prefix, fileSize: size) {
         return try SafetensorsSource(path: path)
     }
+    if path.hasSuffix(".gguf") || prefix.starts(with: GGUFHeader.magic) {
+        return try openGGUFWithoutBlockTypes(path: path)
+    }
     if prefix.starts(with: NPYHeader.magic.prefix(min(prefix.count, 4))), prefix.first == NPYHeader.magic.first {
         return try NPYFileSource(path: path)
     }
@@ -26,6 +32,17 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try NPZSource(path: path, threads: threads)
     }
     throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
+}
+
+/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml block types (q4_0, q6_K,
+/// ...): `tensors` leaves those out, so a command walking `tensors` would drop them from its
+/// output without a word. Such files are read with `GGUFSource` directly, using `ggmlTensors`.
+private func openGGUFWithoutBlockTypes(path: String) throws -> GGUFSource {
+    let source = try GGUFSource(path: path)
+    if let tensor = source.blockTypeTensors.first {
+        throw FileError(path: path, member: tensor.name, GGUFError.blockTypeTensor(tensor: tensor.name, type: tensor.type))
+    }
+    return source
 }
 
 /// Whether the first 9 bytes of a file of `fileSize` bytes read as a safetensors header length
@@ -36,12 +53,12 @@ private func looksLikeSafetensors(prefix: [UInt8], fileSize: UInt64) -> Bool {
     return length >= 2 && length <= UInt64(SafetensorsHeader.maxLength) && length <= fileSize - 8
 }
 
-/// A file that is neither `.npy`, `.npz` nor safetensors.
+/// A file that is neither `.npy`, `.npz`, safetensors nor GGUF.
 public struct UnknownFormat: Error, Equatable, Sendable, CustomStringConvertible {
     public let prefix: [UInt8]
 
     public var description: String {
         let shown = prefix.map { (0x20 ..< 0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }
-        return "not a NumPy .npy or .npz file, nor a safetensors file (starts with \"\(shown.joined())\")"
+        return "not a NumPy .npy or .npz file, nor a safetensors or GGUF file (starts with \"\(shown.joined())\")"
     }
 }

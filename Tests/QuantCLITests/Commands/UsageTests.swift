@@ -69,7 +69,7 @@ import Testing
     @Test func unknownFileFormatSaysWhatItStartsWith() {
         let result = cli([packageRoot.appendingPathComponent("Makefile").path, "-o", "x.npz"])
         #expect(result.status == .failure)
-        #expect(result.err.contains("not a NumPy .npy or .npz file, nor a safetensors file (starts with \"# qu\")"))
+        #expect(result.err.contains("not a NumPy .npy or .npz file, nor a safetensors or GGUF file (starts with \"# qu\")"))
     }
 
     @Test func helpListsEveryCommand() {

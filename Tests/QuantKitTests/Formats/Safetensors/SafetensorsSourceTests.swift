@@ -131,7 +131,7 @@ import Testing
         try Data("# quantize notes\n".utf8).write(to: URL(fileURLWithPath: path))
         let failure = try #require(fileFailure { _ = try openTensorSource(path: path) })
         #expect(failure.underlying as? UnknownFormat == UnknownFormat(prefix: Array("# qu".utf8)))
-        #expect(failure.message.contains("nor a safetensors file"))
+        #expect(failure.message.contains("nor a safetensors or GGUF file"))
     }
 
     @Test func duplicateKeysAreFoundAtEveryLevelAndThroughEscapes() {
