@@ -30,7 +30,7 @@ from gguf import GGMLQuantizationType as T
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pure")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TYPES = ["Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q2_K"]
+TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"]
 
 
 def bf16_bits(values):
