@@ -8,8 +8,9 @@ llama-architecture model, 2 layers, hidden size 256, random weights (seed 7) in 
 bf16, whose tensors have few rows (llama-quantize reads the hyperparameters, never builds the
 graph, so the rows need not match a runnable model): every 2-D weight is 256 wide except
 blk.*.ffn_down.weight, 96 wide, which no 256-block type fits (llama-quantize falls back:
-q2_K -> q4_0, q4_K -> q5_0, q6_K -> q8_0), and blk.0.ffn_gate_inp.weight, which llama-quantize
-never quantizes. Tensors are written in an order other than llama-quantize's (it sorts them by
+q2_K -> q4_0, q4_K -> q5_0, q6_K -> q8_0), blk.1.attn_k_b.weight, 48 wide, which no block type
+fits (it falls back to f16), and blk.0.ffn_gate_inp.weight, which llama-quantize never
+quantizes. Tensors are written in an order other than llama-quantize's (it sorts them by
 layer, then name).
 
 Then, given llama-quantize (default: .cache/llama-cpp-python-0.3.36/build/bin/llama-quantize),
@@ -30,7 +31,7 @@ from gguf import GGMLQuantizationType as T
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pure")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"]
+TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"]
 
 
 def bf16_bits(values):
@@ -60,6 +61,7 @@ def tensors(rng):
             (p + "ffn_down.weight", weight(16, 96).astype(np.float16), T.F16),
         ]
     out.insert(3, ("blk.0.ffn_gate_inp.weight", weight(4, 256), T.F32))
+    out.insert(12, ("blk.1.attn_k_b.weight", weight(8, 48), T.F32))
     out += [("output_norm.weight", (1 + 0.1 * rng.standard_normal(256)).astype(np.float32), T.F32),
             ("output.weight", weight(32, 256).astype(np.float16), T.F16)]
     return out

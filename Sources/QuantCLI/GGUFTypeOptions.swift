@@ -16,9 +16,6 @@ struct GGUFTypeOptions {
         "ct-format", "max-memory",
     ]
 
-    /// llama-quantize's float file types, which this tool does not write yet.
-    static let floatTypes = ["F32", "F16", "BF16"]
-
     /// The options `--type` and `--pure` describe; nil when neither is given.
     init?(_ arguments: ParsedArguments, inputs: [String], output: String) throws(UsageError) {
         guard let name = arguments.string("type") else {
@@ -27,10 +24,6 @@ struct GGUFTypeOptions {
         }
         guard arguments.flag("pure") else {
             throw .requires("--type \(name)", "--pure (llama-quantize's per-tensor mixes are not implemented yet)")
-        }
-        if Self.floatTypes.contains(name.uppercased()) {
-            throw .invalidValue(option: "--type", value: name,
-                                expected: "a quantized type (F32, F16 and BF16 output are not implemented yet)")
         }
         guard let fileType = LlamaFileType(named: name) else {
             throw .invalidChoice(option: "--type", value: name, allowed: LlamaFileType.names)

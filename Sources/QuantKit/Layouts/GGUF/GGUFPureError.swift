@@ -5,9 +5,6 @@ public enum GGUFPureError: Error, Equatable, Sendable, CustomStringConvertible {
     case requantize(tensor: String, from: GGMLType, to: GGMLType)
     /// A tensor to quantize is of a type that is not float32, float16 or bfloat16.
     case notFloat(tensor: String, type: GGMLType)
-    /// The row length fits neither the type nor its fallback; llama-quantize would write f16,
-    /// which this tool does not write yet.
-    case needsF16(tensor: String, rowLength: Int, type: GGMLType)
     /// `general.alignment` other than 32: llama-quantize pads tensors to 32 bytes whatever the
     /// key says, so its output would contradict its own header.
     case alignment(UInt64)
@@ -15,7 +12,7 @@ public enum GGUFPureError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The tensor the problem is in, if any.
     public var tensor: String? {
         switch self {
-        case .requantize(let tensor, _, _), .notFloat(let tensor, _), .needsF16(let tensor, _, _): tensor
+        case .requantize(let tensor, _, _), .notFloat(let tensor, _): tensor
         case .alignment: nil
         }
     }
@@ -26,8 +23,6 @@ public enum GGUFPureError: Error, Equatable, Sendable, CustomStringConvertible {
             "is already \(from); requantizing it to \(to) is not supported (llama-quantize refuses it too)"
         case .notFloat(_, let type):
             "is \(type), not f32, f16 or bf16, so it cannot be quantized"
-        case .needsF16(_, let rowLength, let type):
-            "rows of \(rowLength) fit neither \(type) nor its fallback; llama-quantize would store f16, which is not implemented yet"
         case .alignment(let value):
             "general.alignment is \(value); only the default 32 is supported (llama-quantize always pads to 32)"
         }

@@ -8,7 +8,9 @@
 ///   and not `excludedNames`. The others are copied byte for byte, in their own type.
 /// - To what: the file type's `tensorType`, unless the row length (`dims[0]`) is not a multiple
 ///   of its block size: then the fallback (`tensor_type_fallback`: q2_K, q3_K → q4_0; q4_K →
-///   q5_0; q5_K → q5_1; q6_K → q8_0), recorded in `fallback` with its reason.
+///   q5_0; q5_K → q5_1; q6_K → q8_0; f16 when that does not fit either, or for a 32-block
+///   type), recorded in `fallback` with its reason. Float file types (f32, f16, bf16) have
+///   blocks of one and never fall back.
 ///   A tensor already of the target type is copied.
 /// - Metadata: the input's entries in order, less `general.quantization_version`,
 ///   `general.file_type` and the split keys, then `general.quantization_version = 2` and
@@ -53,7 +55,7 @@ public struct GGUFPurePlan: Sendable {
 
     /// The plan for a file with `metadata` and `tensors` (in file order).
     ///
-    /// - Throws: `GGUFPureError` for a tensor llama-quantize would refuse or write as f16.
+    /// - Throws: `GGUFPureError` for a tensor llama-quantize would refuse.
     public init(metadata: [GGUFMetadataEntry], tensors: [GGUFTensorInfo], fileType: LlamaFileType) throws(GGUFPureError) {
         self.fileType = fileType
         if let alignment = metadata.first(where: { $0.key.string == "general.alignment" }) {
@@ -85,9 +87,8 @@ public struct GGUFPurePlan: Sendable {
         var target = fileType.tensorType
         var fallback: String?
         if rowLength % target.blockSize != 0 {
-            guard let substitute = fallbackType[target], rowLength % substitute.blockSize == 0 else {
-                throw .needsF16(tensor: tensor.name, rowLength: rowLength, type: target)
-            }
+            var substitute = fallbackType[target] ?? target
+            if rowLength % substitute.blockSize != 0 { substitute = .f16 }
             fallback = "rows of \(rowLength) are not a multiple of \(target)'s \(target.blockSize); "
                 + "\(substitute) as llama-quantize falls back"
             target = substitute

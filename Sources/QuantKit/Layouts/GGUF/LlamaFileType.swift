@@ -15,6 +15,8 @@ public struct LlamaFileType: Sendable, Equatable {
 
     /// The file types this tool writes, in `llama_ftype` order.
     public static let all: [LlamaFileType] = [
+        LlamaFileType(name: "F32", number: 0, tensorType: .f32),
+        LlamaFileType(name: "F16", number: 1, tensorType: .f16),
         LlamaFileType(name: "Q4_0", number: 2, tensorType: .q4_0),
         LlamaFileType(name: "Q4_1", number: 3, tensorType: .q4_1),
         LlamaFileType(name: "Q8_0", number: 7, tensorType: .q8_0),
@@ -29,6 +31,7 @@ public struct LlamaFileType: Sendable, Equatable {
         LlamaFileType(name: "Q5_K_S", number: 16, tensorType: .q5_K),
         LlamaFileType(name: "Q5_K_M", number: 17, tensorType: .q5_K),
         LlamaFileType(name: "Q6_K", number: 18, tensorType: .q6_K),
+        LlamaFileType(name: "BF16", number: 32, tensorType: .bf16),
     ]
 
     /// llama-quantize's aliases: `Q3_K` is `Q3_K_M`, `Q4_K` is `Q4_K_M`, `Q5_K` is `Q5_K_M`.

@@ -36,13 +36,19 @@ private func plan(_ tensors: [GGUFTensorInfo], _ type: String = "Q4_K_M",
         #expect(entry.outputType == .q5_1 && entry.fallback == nil)
     }
 
-    @Test func rowsNoTypeFitsAreRefusedRatherThanWrittenAsF16() {
-        #expect(throws: GGUFPureError.needsF16(tensor: "w.weight", rowLength: 48, type: .q4_0)) {
-            try plan([tensor("w.weight", [48, 4])], "Q4_0")
-        }
-        #expect(throws: GGUFPureError.needsF16(tensor: "w.weight", rowLength: 48, type: .q4_K)) {
-            try plan([tensor("w.weight", [48, 4])], "Q4_K_M")
-        }
+    @Test(arguments: [("Q4_0", GGMLType.q4_0), ("Q8_0", .q8_0), ("Q4_K_M", .q4_K), ("Q6_K", .q6_K)])
+    func rowsNoBlockFitsFallBackToF16(type: String, chosen: GGMLType) throws {
+        let entry = try plan([tensor("w.weight", [48, 4])], type).tensors[0]
+        #expect(entry.outputType == .f16)
+        #expect(entry.fallback == "rows of 48 are not a multiple of \(chosen)'s \(chosen.blockSize); f16 as llama-quantize falls back")
+    }
+
+    @Test(arguments: [("F32", GGMLType.f32), ("F16", .f16), ("BF16", .bf16)])
+    func floatTypesConvertEveryWeightAndNeverFallBack(type: String, float: GGMLType) throws {
+        let result = try plan([tensor("a.weight", [48, 4], .bf16), tensor("b.weight", [96, 4], .f16),
+                               tensor("c.weight", [256, 4], .f32), tensor("n.bias", [256, 4], .f16)], type)
+        #expect(result.tensors.map(\.outputType) == [float, float, float, .f16])
+        #expect(result.tensors.allSatisfy { $0.fallback == nil })
     }
 
     @Test func blockTypeTensorsAreCopiedWhenAlreadyTheTargetAndRefusedOtherwise() throws {

@@ -36,7 +36,7 @@ private enum PureFixture {
         "\(NSTemporaryDirectory())/gguf-pure-\(getpid())-\(UUID().uuidString)-\(name)"
     }
 
-    @Test(arguments: ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
+    @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
     func outputIsLlamaQuantizesByteForByte(type: String) throws {
         let expected = try #require(PureFixture.expected.outputs[type])
         let output = temporaryPath("\(type).gguf")
@@ -60,8 +60,9 @@ private enum PureFixture {
         defer { try? FileManager.default.removeItem(atPath: output) }
         let report = try quantizeGGUFPure(input: PureFixture.input, output: output, fileType: #require(LlamaFileType(named: "q6_k")))
         let fallbacks = report.tensors.filter { $0.fallback != nil }
-        #expect(fallbacks.map(\.name) == ["blk.0.ffn_down.weight", "blk.1.ffn_down.weight"])
-        #expect(fallbacks.allSatisfy { $0.typeOut == "q8_0" && $0.bitsPerWeight == 8.5 })
+        #expect(fallbacks.map(\.name) == ["blk.0.ffn_down.weight", "blk.1.attn_k_b.weight", "blk.1.ffn_down.weight"])
+        #expect(fallbacks.map(\.typeOut) == ["q8_0", "f16", "q8_0"])
+        #expect(fallbacks.map(\.bitsPerWeight) == [8.5, 16, 8.5])
         #expect(report.tensors.first { $0.name == "output.weight" }?.bitsPerWeight == 6.5625)
         #expect(report.renderedTable().contains("fallback: blk.1.ffn_down.weight: rows of 96 are not a multiple of q6_K's 256"))
         #expect(report.renderedTable().contains("Q6_K (general.file_type 18)"))
