@@ -1,11 +1,13 @@
 import ArgKit
 import QuantKit
 
-/// `--type NAME --pure`: a GGUF file quantized as `llama-quantize --pure IN OUT NAME` would,
-/// byte for byte. Checked against everything else on the command line: one `.gguf` input, a
-/// `.gguf` output, and none of the options of the int8 layouts (each refused by name).
+/// `--type NAME --pure`: a file quantized by a self-quantizing layout (`QuantizedLayouts.selfQuantizing`,
+/// found by the output's extension): for GGUF, as `llama-quantize --pure IN OUT NAME` would,
+/// byte for byte. Checked against everything else on the command line: one input of the
+/// layout's extension, and none of the options of the int8 layouts (each refused by name).
 struct GGUFTypeOptions {
-    var fileType: LlamaFileType
+    var layout: any SelfQuantizingLayout
+    var typeName: String
     var input: String
     var output: String
 
@@ -25,19 +27,19 @@ struct GGUFTypeOptions {
         guard arguments.flag("pure") else {
             throw .requires("--type \(name)", "--pure (llama-quantize's per-tensor mixes are not implemented yet)")
         }
-        guard let fileType = LlamaFileType(named: name) else {
-            throw .invalidChoice(option: "--type", value: name, allowed: LlamaFileType.names)
+        guard let layout = QuantizedLayouts.selfQuantizing(writing: output) else {
+            let extensions = QuantizedLayouts.selfQuantizing.map { "." + $0.fileExtension }.joined(separator: " or ")
+            throw .invalidValue(option: "--output", value: output, expected: "a \(extensions) file with --type")
         }
+        guard layout.acceptsType(name) else { throw .invalidChoice(option: "--type", value: name, allowed: layout.typeNames) }
         if let other = Self.unrelatedOptions.first(where: arguments.contains) {
             throw .conflicting("--type", "--\(other)")
         }
-        guard inputs.count == 1, inputs[0].hasSuffix(".gguf") else {
-            throw .invalidValue(option: "--type", value: name, expected: "one .gguf input file")
+        guard inputs.count == 1, inputs[0].hasSuffix("." + layout.fileExtension) else {
+            throw .invalidValue(option: "--type", value: name, expected: "one .\(layout.fileExtension) input file")
         }
-        guard output.hasSuffix(".gguf") else {
-            throw .invalidValue(option: "--output", value: output, expected: "a .gguf file with --type")
-        }
-        self.fileType = fileType
+        self.layout = layout
+        self.typeName = name
         self.input = inputs[0]
         self.output = output
     }

@@ -201,10 +201,10 @@ enum QuantizeCommand: Command {
         return true
     }
 
-    /// A `--type --pure` run: the GGUF file and its report.
+    /// A `--type --pure` run: the file its self-quantizing layout writes, and its report.
     static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
-        let report = try quantizeGGUFPure(input: gguf.input, output: gguf.output, fileType: gguf.fileType,
-                                          overwrite: options.force, threads: options.threads)
+        let report = try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, typeName: gguf.typeName,
+                                                  overwrite: options.force, threads: options.threads)
         switch options.report {
         case .none: break
         case .table: console.out(report.renderedTable())
