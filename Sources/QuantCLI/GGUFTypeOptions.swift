@@ -18,10 +18,12 @@ struct GGUFTypeOptions {
         "ct-format", "max-memory",
     ]
 
-    /// The options `--type` and `--pure` describe; nil when neither is given.
+    /// The options `--type` and `--pure` describe; nil when neither is given (and the output is
+    /// not a file only a self-quantizing layout writes: an int8 archive is never named `.gguf`).
     init?(_ arguments: ParsedArguments, inputs: [String], output: String) throws(UsageError) {
         guard let name = arguments.string("type") else {
             if arguments.flag("pure") { throw .requires("--pure", "--type") }
+            if QuantizedLayouts.selfQuantizing(writing: output) != nil { throw .requires("-o \(output)", "--type TYPE --pure") }
             return nil
         }
         guard arguments.flag("pure") else {

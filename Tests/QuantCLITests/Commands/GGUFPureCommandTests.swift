@@ -40,6 +40,8 @@ import Testing
         #expect(usageError([input, "-o", "out.gguf", "--type", "Q4_K_M"])
             == "quantize: '--type Q4_K_M' requires '--pure (llama-quantize's per-tensor mixes are not implemented yet)' (see 'quantize --help')\n")
         #expect(usageError([input, "-o", "out.gguf", "--pure"]) == "quantize: '--pure' requires '--type' (see 'quantize --help')\n")
+        #expect(usageError([fixture("example/mlp.npz"), "-o", "out.gguf"])
+            == "quantize: '-o out.gguf' requires '--type TYPE --pure' (see 'quantize --help')\n")
     }
 
     @Test func typeNamesAreLlamaQuantizes() {
