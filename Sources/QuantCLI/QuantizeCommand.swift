@@ -9,7 +9,7 @@ enum QuantizeCommand: Command {
 
     static let spec = CommandSpec(
         name: "quantize",
-        abstract: "Quantize the float tensors of a weight file or checkpoint folder into int8 (.npz or safetensors).",
+        abstract: "Quantize the float tensors of a weight file or checkpoint folder into int8 (.npz or safetensors), or a GGUF file to a ggml type.",
         discussion: """
             Inputs: .npy, .npz or .safetensors files, several shards, or a folder (a Hugging Face
             model folder: its model.safetensors.index.json names the shards; config.json,
@@ -24,6 +24,11 @@ enum QuantizeCommand: Command {
             __quantization__ JSON record. Safetensors output uses the compressed-tensors layout
             that vLLM and transformers load (--ct-format), and config.json gains its
             quantization_config.
+            GGUF: 'quantize IN.gguf -o OUT.gguf --type Q4_K_M --pure' writes what
+            'llama-quantize --pure IN.gguf OUT.gguf Q4_K_M' writes, byte for byte: every 2-D
+            '*weight' tensor (but norms, position embeddings and llama-quantize's other
+            exceptions) in the type's ggml type, or llama-quantize's fallback type when its rows
+            do not fit the blocks (listed in the report); the rest copied as they are.
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
@@ -39,6 +44,9 @@ enum QuantizeCommand: Command {
             OptionSpec("activation", valueName: "A", help: "Between layers, to run the calibration rows (gptq, awq).",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
+            OptionSpec("type", valueName: "TYPE",
+                       help: "GGUF only: llama-quantize's file type (any case): " + LlamaFileType.names.joined(separator: ", ") + "."),
+            .flag("pure", help: "With --type: every quantized tensor in the type's one ggml type (llama-quantize --pure)."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
@@ -136,18 +144,22 @@ enum QuantizeCommand: Command {
         var activation: Activation
         var force: Bool
         var report: ReportFormat
+        /// `--type` and `--pure`: a GGUF run, which ignores the fields above but these three.
+        var gguf: GGUFTypeOptions?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
-        Options(rules: try selectionRules(arguments), threads: try arguments.int("threads", in: 1 ... 1024)!,
+        let gguf = try GGUFTypeOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
+        return Options(rules: try selectionRules(arguments), threads: try arguments.int("threads", in: 1 ... 1024)!,
                 maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
                 safetensorsLayout: arguments.string("ct-format")!,
                 method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
-                force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!)
+                force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!, gguf: gguf)
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
+        if let gguf = options.gguf { return try runGGUF(gguf, options: options, console: console) }
         var rules = options.rules
         let plan = try ShardPlan(inputs: options.inputs, output: options.output, format: options.format)
         rules.moduleRoles = try plan.moduleRoles()
@@ -185,6 +197,18 @@ enum QuantizeCommand: Command {
         case (_, true):
             let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
             console.out(json ? combined.renderedJSON() : combined.renderedTable())
+        }
+        return true
+    }
+
+    /// A `--type --pure` run: the file its self-quantizing layout writes, and its report.
+    static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
+        let report = try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, typeName: gguf.typeName,
+                                                  overwrite: options.force, threads: options.threads)
+        switch options.report {
+        case .none: break
+        case .table: console.out(report.renderedTable())
+        case .json: console.out(report.renderedJSON())
         }
         return true
     }

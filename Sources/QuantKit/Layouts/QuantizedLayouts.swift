@@ -17,6 +17,17 @@ public struct QuantizedLayouts: Sendable {
         IntQuantizedLayout(),
     ])
 
+    /// The layouts that quantize rows themselves (`SelfQuantizingLayout`), each found by the
+    /// extension of the files it writes.
+    public static let selfQuantizing: [any SelfQuantizingLayout] = [
+        GGUFPureLayout(),
+    ]
+
+    /// The self-quantizing layout whose files `path` names by its extension, if any.
+    public static func selfQuantizing(writing path: String) -> (any SelfQuantizingLayout)? {
+        selfQuantizing.first { path.hasSuffix("." + $0.fileExtension) }
+    }
+
     /// These layouts and `layout`.
     public func adding(_ layout: any QuantizedLayout) -> QuantizedLayouts {
         QuantizedLayouts(all + [layout])

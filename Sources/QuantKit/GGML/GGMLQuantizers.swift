@@ -1,0 +1,51 @@
+/// One entry point to ggml's quantizers without an importance matrix, whichever family the type
+/// belongs to: the legacy types (`GGMLLegacyQuantizer`: q4_0, q4_1, q5_0, q5_1, q8_0), the
+/// K-quants (`GGMLKQuantizer`: q2_K to q6_K) and the float types f32, f16 and bf16 (stored
+/// element by element, `storeFloats`). The bytes are those of ggml's `ggml_quantize_chunk`
+/// without an importance matrix, what `llama-quantize --pure` writes.
+public enum GGMLQuantizers {
+    /// The types `quantize` writes.
+    public static let types: [GGMLType] = [.f32, .f16, .bf16] + GGMLLegacyQuantizer.types + GGMLKQuantizer.supportedTypes
+
+    /// Quantizes `rows` (float32, a whole number of rows of `rowLength`) to `type` into
+    /// `blocks`, which must hold exactly `rows.count / rowLength · rowLength / blockSize ·
+    /// blockBytes` bytes, on up to `threads` threads (the bytes never depend on the count).
+    ///
+    /// - Throws: `GGMLQuantizationError.unsupportedType` for a type not in `types`; the
+    ///   family's size errors (`GGMLQuantizationError`, `GGMLKQuantError`) otherwise.
+    /// - Complexity: O(elements).
+    public static func quantize(_ type: GGMLType, rows: UnsafeBufferPointer<Float>, rowLength: Int,
+                                into blocks: UnsafeMutableRawBufferPointer, threads: Int = defaultThreadCount) throws {
+        if type.isQuantizable {
+            try storeFloats(type, rows, into: blocks)
+        } else if GGMLKQuantizer.supportedTypes.contains(type) {
+            try GGMLKQuantizer(type).quantize(rows, rowLength: rowLength, into: blocks, threads: threads)
+        } else {
+            try GGMLLegacyQuantizer(type).quantize(rows: UnsafeRawBufferPointer(rows), rowLength: rowLength, into: blocks,
+                                                   threads: threads)
+        }
+    }
+
+    /// `values` stored as the float `type` (f32, f16 or bf16) into `bytes`, which must hold
+    /// exactly their size: float16 and bfloat16 are the nearest, ties to even (ggml's
+    /// `ggml_fp32_to_fp16_row`, F16C's rounding, and `ggml_fp32_to_bf16_row_ref`: the top 16
+    /// bits after adding `0x7FFF` plus the lowest kept bit). A NaN becomes a quiet NaN (bfloat16:
+    /// ggml's `bits >> 16 | 64`); llama-quantize refuses NaN inputs before it gets here.
+    static func storeFloats(_ type: GGMLType, _ values: UnsafeBufferPointer<Float>,
+                            into bytes: UnsafeMutableRawBufferPointer) throws {
+        guard bytes.count == values.count * type.blockBytes else {
+            throw GGMLQuantizationError.outputSize(expected: values.count * type.blockBytes, actual: bytes.count)
+        }
+        for (index, value) in values.enumerated() {
+            switch type {
+            case .f16:
+                bytes.storeBytes(of: Float16(value).bitPattern.littleEndian, toByteOffset: 2 * index, as: UInt16.self)
+            case .bf16:
+                let bits = value.isNaN ? UInt16(truncatingIfNeeded: value.bitPattern >> 16) | 64 : bfloat16Bits(rounding: value)
+                bytes.storeBytes(of: bits.littleEndian, toByteOffset: 2 * index, as: UInt16.self)
+            default:
+                bytes.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * index, as: UInt32.self)
+            }
+        }
+    }
+}

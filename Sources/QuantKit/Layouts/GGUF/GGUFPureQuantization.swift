@@ -1,0 +1,57 @@
+/// Writes `output`, the GGUF file `llama-quantize --pure input output TYPE` writes, byte for
+/// byte: the plan (`GGUFPurePlan`) decides the metadata, the tensor order and each tensor's
+/// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
+/// ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the others are
+/// copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
+///
+/// The file is written through `AtomicOutput`: on any error nothing is left at `output`, and
+/// `output` may never be `input`. Memory: one tensor's float32 values and its blocks at a time.
+///
+/// - Throws: `FileError` naming the file (and tensor) with a `GGUFPureError`, `GGUFError` or
+///   I/O error; `OutputError` when `output` cannot be created or replaced.
+/// - Complexity: O(elements).
+public func quantizeGGUFPure(input: String, output: String, fileType: LlamaFileType, overwrite: Bool = false,
+                             threads: Int = defaultThreadCount) throws -> GGUFPureReport {
+    let source = try GGUFSource(path: input)
+    let plan: GGUFPurePlan
+    do {
+        plan = try GGUFPurePlan(metadata: source.metadata, tensors: source.ggmlTensors, fileType: fileType)
+    } catch {
+        throw FileError(path: input, member: error.tensor, error)
+    }
+    let atomic = try AtomicOutput(destination: output, overwrite: overwrite, inputs: [input])
+    let writer = try GGUFWriter(path: atomic.temporaryPath, displayPath: output, metadata: plan.metadata,
+                                tensors: plan.declarations)
+    for entry in plan.tensors {
+        if entry.isQuantized {
+            try writeQuantized(entry, from: source, to: writer, threads: threads)
+        } else {
+            try writer.add(name: entry.name) { write in
+                try source.copyStoredBytes(entry.name, pieceSize: 1 << 20) { piece in try write(piece) }
+            }
+        }
+    }
+    try writer.finish()
+    try atomic.commit()
+    return GGUFPureReport(plan)
+}
+
+/// Reads `entry`'s tensor as float32 rows, quantizes them to its output type and adds them.
+private func writeQuantized(_ entry: GGUFPurePlan.Entry, from source: GGUFSource, to writer: GGUFWriter,
+                            threads: Int) throws {
+    // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
+    let values = try source.load(entry.name).floatValues()!
+    let byteCount = entry.outputType.byteCount(elements: values.count)!
+    var blocks = [UInt8](repeating: 0, count: byteCount)
+    do {
+        try values.withUnsafeBufferPointer { rows in
+            try blocks.withUnsafeMutableBytes { blocks in
+                try GGMLQuantizers.quantize(entry.outputType, rows: rows, rowLength: entry.dims[0], into: blocks,
+                                            threads: threads)
+            }
+        }
+    } catch {
+        throw FileError(path: source.path, member: entry.name, error)
+    }
+    try blocks.withUnsafeBytes { try writer.add(name: entry.name, bytes: $0) }
+}

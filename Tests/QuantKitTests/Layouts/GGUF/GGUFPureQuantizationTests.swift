@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import QuantKit
+
+/// Fixtures/gguf/pure: tiny_llama.gguf and, in expected.json, what the real
+/// `llama-quantize --pure tiny_llama.gguf OUT TYPE` wrote for each type (make_pure_fixtures.py).
+private enum PureFixture {
+    struct Output: Decodable {
+        struct Tensor: Decodable {
+            let name: String
+            let type: UInt32
+            let sha256: String
+        }
+
+        let size: Int
+        let sha256: String
+        let keys: [String]
+        let tensors: [Tensor]
+    }
+
+    struct Expected: Decodable {
+        let outputs: [String: Output]
+    }
+
+    static let folder = fixturesFolder.appendingPathComponent("gguf/pure")
+    static let input = folder.appendingPathComponent("tiny_llama.gguf").path
+    static let expected: Expected = {
+        // The fixture is committed with the script that wrote it; a missing one is a broken checkout.
+        let data = try! Data(contentsOf: folder.appendingPathComponent("expected.json"))
+        return try! JSONDecoder().decode(Expected.self, from: data)
+    }()
+}
+
+@Suite struct GGUFPureQuantizationTests {
+    private func temporaryPath(_ name: String) -> String {
+        "\(NSTemporaryDirectory())/gguf-pure-\(getpid())-\(UUID().uuidString)-\(name)"
+    }
+
+    @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
+    func outputIsLlamaQuantizesByteForByte(type: String) throws {
+        let expected = try #require(PureFixture.expected.outputs[type])
+        let output = temporaryPath("\(type).gguf")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let report = try quantizeGGUFPure(input: PureFixture.input, output: output,
+                                          fileType: #require(LlamaFileType(named: type)), threads: 2)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+        #expect(bytes.count == expected.size)
+        #expect(sha256Hex(bytes) == expected.sha256)
+        // The parts, so that a difference says where it is.
+        let written = try GGUFSource(path: output)
+        #expect(written.metadata.compactMap(\.key.string) == expected.keys)
+        #expect(written.ggmlTensors.map(\.name) == expected.tensors.map(\.name))
+        #expect(written.ggmlTensors.map(\.type.rawValue) == expected.tensors.map(\.type))
+        #expect(report.tensors.map(\.typeOut) == written.ggmlTensors.map(\.type.description))
+        #expect(report.bytesOut == written.ggmlTensors.reduce(0) { $0 + $1.byteCount })
+    }
+
+    @Test func theReportListsEveryFallbackAndTheBitsPerWeight() throws {
+        let output = temporaryPath("q6.gguf")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let report = try quantizeGGUFPure(input: PureFixture.input, output: output, fileType: #require(LlamaFileType(named: "q6_k")))
+        let fallbacks = report.tensors.filter { $0.fallback != nil }
+        #expect(fallbacks.map(\.name) == ["blk.0.ffn_down.weight", "blk.1.attn_k_b.weight", "blk.1.ffn_down.weight"])
+        #expect(fallbacks.map(\.typeOut) == ["q8_0", "f16", "q8_0"])
+        #expect(fallbacks.map(\.bitsPerWeight) == [8.5, 16, 8.5])
+        #expect(report.tensors.first { $0.name == "output.weight" }?.bitsPerWeight == 6.5625)
+        #expect(report.renderedTable().contains("fallback: blk.1.ffn_down.weight: rows of 96 are not a multiple of q6_K's 256"))
+        #expect(report.renderedTable().contains("Q6_K (general.file_type 18)"))
+        #expect(report.fileTypeNumber == 18 && report.bitsPerWeightOut == 8 * Double(report.bytesOut) / Double(report.elementCount))
+    }
+
+    @Test func aRefusedTensorLeavesNothingBehind() throws {
+        let output = temporaryPath("refused.gguf")
+        // Q4_0 over the q8_0 output: its tensors are block-typed, and llama-quantize refuses to
+        // requantize (output.weight comes first in its order).
+        let q8 = temporaryPath("q8.gguf")
+        defer { try? FileManager.default.removeItem(atPath: q8) }
+        _ = try quantizeGGUFPure(input: PureFixture.input, output: q8, fileType: #require(LlamaFileType(named: "Q8_0")))
+        #expect {
+            try quantizeGGUFPure(input: q8, output: output, fileType: #require(LlamaFileType(named: "Q4_0")))
+        } throws: { error in
+            "\(error)".hasSuffix("'output.weight': is already q8_0; requantizing it to q4_0 is not supported (llama-quantize refuses it too)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func theInputIsNeverOverwritten() throws {
+        #expect(throws: OutputError.self) {
+            try quantizeGGUFPure(input: PureFixture.input, output: PureFixture.input,
+                                 fileType: #require(LlamaFileType(named: "Q8_0")), overwrite: true)
+        }
+    }
+}
