@@ -12,8 +12,10 @@ pinned packages, builds everything and runs this script in a mktemp folder remov
 --peer-only  runs without our binary: a second `llama-quantize` run stands in for ours, so every
              step (conversion, quantization, the comparisons, llama-embedding, the table) runs and
              every type must come out identical. Until our CLI has `--type`, this is the mode.
---mixes      also runs the llama.cpp mixes (Q4_K_M, ...), without --pure on either side. Off by
-             default: our CLI writes pure files only so far, and the mixes are listed and skipped.
+--mixes      also runs llama.cpp's mixes: every type again without --pure on either side (then
+             llama-quantize picks other types for some tensors, e.g. q6_K for output.weight), and
+             the names that exist only as mixes (Q3_K_M, Q3_K_L, Q4_K_M, Q5_K_M). Off by default:
+             our CLI writes pure files only so far, so the mixes are listed and skipped.
 --only       restricts the types (e.g. `--only Q4_0,Q6_K`).
 
 The two models
@@ -50,9 +52,9 @@ Before the types, once per model, the comparison code checks itself on a copy of
 first output with one data byte flipped in its middle tensor: (a) must name that tensor and (b)
 must report different values.
 
-Output: a table per model (type, types found in the file, bits per weight over all tensors as
-llama.cpp counts them, mean cosine to the F32 model's embeddings for llama-quantize's file and
-ours, identical yes/no), one line per failure (`FAIL model TYPE: why`), the time of each step,
+Output: a table per model (type; the tensor types in llama-quantize's file and its bits per
+weight over all tensors, as llama-quantize's "quant size" counts them; the mean cosine to the F32
+file's embeddings of llama-quantize's file and of ours; identical yes/NO/no file), one line per failure (`FAIL model TYPE: why`), the time of each step,
 and exit status 1 if anything failed.
 """
 import argparse
@@ -79,7 +81,8 @@ from gguf import GGUFReader, GGMLQuantizationType, GGML_QUANT_SIZES  # noqa: E40
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LLAMA_CPP = os.path.join(ROOT, ".cache", "llama-cpp-python-0.3.36", "vendor", "llama.cpp")
 TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_S", "Q5_K_S", "Q6_K"]
-MIXES = ["Q2_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_M", "Q5_K_M"]
+# Names that exist only as mixes (Q2_K_S and the IQ types need an importance matrix).
+MIXES = ["Q3_K_M", "Q3_K_L", "Q4_K_M", "Q5_K_M"]
 TIMEOUT = 600  # seconds per subprocess call
 THREADS = "2"
 SEED = 20261130
@@ -240,7 +243,11 @@ def compare(ours, peer):
     and the sentences of dequantized_differences."""
     if filecmp.cmp(ours, peer, shallow=False):
         return None, []
-    a, b = GGUFReader(ours), GGUFReader(peer)
+    try:
+        a = GGUFReader(ours)
+    except Exception as error:  # noqa: BLE001 - any failure to parse is the finding
+        return f"gguf-py cannot read ours: {type(error).__name__}: {error}", []
+    b = GGUFReader(peer)
     return first_difference(ours, peer, a, b), dequantized_differences(a, b)
 
 
@@ -403,47 +410,66 @@ def run_model(args, timings, failures, label, f32, sentence_file, types):
         return
     if len(set(map(tuple, np.round(reference, 5)))) < 2:
         fail("F32", "llama-embedding gave the same embedding for every sentence")
-    rows = []
-    for index, (type_name, pure) in enumerate(types):
+    rows, self_tested = [], False
+    for type_name, pure in types:
         stem = os.path.join(work, f"{label}-{type_name}")
         peer, ours = f"{stem}.llama-quantize.gguf", f"{stem}.ours.gguf"
+        pure_flag = ["--pure"] if pure else []
         try:
-            timings.run("llama-quantize", [args.llama_quantize] + (["--pure"] if pure else [])
-                        + [f32, peer, type_name, THREADS])
-            if args.peer_only:
-                timings.run("llama-quantize (second run, standing in for ours)",
-                            [args.llama_quantize] + (["--pure"] if pure else []) + [f32, ours, type_name, THREADS])
-            else:
-                timings.run("quantize (ours)", [args.quantize, f32, "-o", ours, "--type", type_name]
-                            + (["--pure"] if pure else []))
+            timings.run("llama-quantize", [args.llama_quantize] + pure_flag + [f32, peer, type_name, THREADS])
         except StepFailed as error:
             fail(type_name, str(error))
             continue
-        if index == 0:
+        if not self_tested:
             self_test(timings, failures, label, type_name, peer, f"{stem}.altered.gguf")
-        with timings.timed("compare (bytes, gguf-py)"):
-            difference, value_differences = compare(ours, peer)
-        if difference is not None:
-            fail(type_name, f"files differ: {difference}")
-        for line in value_differences:
-            fail(type_name, f"dequantized values differ: {line}")
-        cosines = []
-        embeddings = {}
-        for side, path in (("llama-quantize", peer), ("ours", ours)):
-            try:
-                embeddings[side] = embed(timings, args.llama_embedding, path, sentence_file)
-                cosines.append(mean_cosine(embeddings[side], reference))
-            except StepFailed as error:
-                fail(type_name, f"llama-embedding on {side}'s file: {error}")
-                cosines.append(float("nan"))
-        if difference is None and len(embeddings) == 2 and not np.array_equal(embeddings["ours"], embeddings["llama-quantize"]):
-            fail(type_name, "byte-identical files gave different embeddings")
-        kinds, bpw = file_summary(ours)
-        rows.append((type_name + ("" if pure else " (mix)"), kinds, bpw, cosines[0], cosines[1],
-                     "yes" if difference is None else "NO"))
-        os.remove(ours)
-        os.remove(peer)
+            self_tested = True
+        try:
+            if args.peer_only:
+                timings.run("llama-quantize (second run, standing in for ours)",
+                            [args.llama_quantize] + pure_flag + [f32, ours, type_name, THREADS])
+            else:
+                timings.run("quantize (ours)", [args.quantize, f32, "-o", ours, "--type", type_name] + pure_flag)
+        except StepFailed as error:
+            fail(type_name, str(error))
+            ours = None
+        rows.append(check_type(args, timings, lambda why, t=type_name: fail(t, why), reference, sentence_file,
+                               type_name + ("" if pure else " (mix)"), peer, ours))
+        for path in (peer, ours):
+            if path and os.path.exists(path):
+                os.remove(path)
     print_table(label, rows, args.peer_only)
+
+
+def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ours):
+    """Compares our file with llama-quantize's ((a), (b)), embeds both (c); returns the table row."""
+    difference = "no file"
+    if ours is not None:
+        try:
+            with timings.timed("compare (bytes, gguf-py)"):
+                difference, value_differences = compare(ours, peer)
+            if difference is not None:
+                fail(f"files differ: {difference}")
+            for line in value_differences:
+                fail(f"dequantized values differ: {line}")
+        except Exception as error:  # noqa: BLE001 - report it and go on with the next type
+            difference = "comparison crashed"
+            fail(f"comparison crashed: {type(error).__name__}: {error}")
+    cosines, embeddings = [], {}
+    for side, path in (("llama-quantize", peer), ("ours", ours)):
+        if path is None:
+            cosines.append(float("nan"))
+            continue
+        try:
+            embeddings[side] = embed(timings, args.llama_embedding, path, sentence_file)
+            cosines.append(mean_cosine(embeddings[side], reference))
+        except StepFailed as error:
+            fail(f"llama-embedding on {side}'s file: {error}")
+            cosines.append(float("nan"))
+    if difference is None and len(embeddings) == 2 and not np.array_equal(embeddings["ours"], embeddings["llama-quantize"]):
+        fail("byte-identical files gave different embeddings")
+    kinds, bpw = file_summary(peer)
+    identical = "yes" if difference is None else ("no file" if ours is None else "NO")
+    return row_name, kinds, bpw, cosines[0], cosines[1], identical
 
 
 def self_test(timings, failures, label, type_name, peer, altered):
@@ -464,9 +490,10 @@ def self_test(timings, failures, label, type_name, peer, altered):
 def print_table(label, rows, peer_only):
     ours = "2nd run" if peer_only else "ours"
     print(f"\n{label}: mean cosine of the embeddings to the F32 file's (llama-embedding, {len(sentences())} sentences)")
-    print(f"{'type':<10} {'tensor types in the file':<34} {'bpw':>6} {'llama-quantize':>15} {ours:>10}  identical")
+    print(f"{'type':<13} {'tensor types (llama-quantize)':<44} {'bpw':>6} {'llama-quantize':>15} {ours:>10}  identical")
     for type_name, kinds, bpw, peer_cosine, our_cosine, identical in rows:
-        print(f"{type_name:<10} {kinds:<34} {bpw:6.3f} {peer_cosine:15.6f} {our_cosine:10.6f}  {identical}")
+        cells = [f"{c:.6f}" if np.isfinite(c) else "-" for c in (peer_cosine, our_cosine)]
+        print(f"{type_name:<13} {kinds:<44} {bpw:6.3f} {cells[0]:>15} {cells[1]:>10}  {identical}")
 
 
 def main():
@@ -488,9 +515,10 @@ def main():
         sys.exit(f"unknown types {unknown}; known: {TYPES + MIXES}")
     types = [(t, True) for t in selected if t in TYPES]
     if args.mixes:
-        types += [(t, False) for t in selected if t in MIXES] if args.only else [(t, False) for t in MIXES]
+        types += [(t, False) for t in (selected if args.only else TYPES + MIXES)]
     else:
-        print(f"skipped: the mixes {', '.join(MIXES)} (our CLI writes pure files only so far; --mixes runs them)")
+        print(f"skipped: the mixes (every type without --pure, and {', '.join(MIXES)}): our CLI writes pure "
+              "files only so far; --mixes runs them")
 
     started = time.monotonic()
     timings, failures = Timings(), []
@@ -530,8 +558,8 @@ def main():
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     print("\ntime per step (seconds, calls):")
-    for kind, seconds in timings.seconds.items():
-        print(f"  {kind:<52} {seconds:7.1f}  {timings.counts[kind]:3d}")
+    for kind, count in timings.counts.items():
+        print(f"  {kind:<52} {timings.seconds[kind]:7.1f}  {count:3d}")
     print(f"  {'total':<52} {time.monotonic() - started:7.1f}")
     for line in failures:
         print(line)
