@@ -31,7 +31,9 @@ The two models
   <s>, </s>, the 256 byte tokens <0x00>..<0xFF> that llama.cpp's byte fallback needs, then
   pieces from Fixtures/minilm/sentences.txt), context 1024 (llama-embedding puts all 8
   sentences, some 400 tokens, in one batch, which must fit the context: with 256 it aborts),
-  with its own output.weight; 1.84M parameters, the same bytes on every run. Every number
+  with its own output.weight and no general.quantization_version (llama-quantize appends one;
+  MiniLM's converter writes one, which llama-quantize moves to the end with general.file_type);
+  1.84M parameters, the same bytes on every run. Every number
   printed for it comes from random weights: its cosines say how far quantization moves a random
   network, not how well a trained model survives. Its embeddings (mean pooling over llama.cpp's
   final norm output) do not go through output.weight, which the byte and value comparisons cover.
@@ -514,6 +516,8 @@ def main():
     unknown = [t for t in selected if t not in TYPES + MIXES]
     if unknown:
         sys.exit(f"unknown types {unknown}; known: {TYPES + MIXES}")
+    if not args.mixes and any(t in MIXES for t in selected):
+        sys.exit(f"{[t for t in selected if t in MIXES]} exist only as mixes: add --mixes")
     types = [(t, True) for t in selected if t in TYPES]
     if args.mixes:
         types += [(t, False) for t in (selected if args.only else TYPES + MIXES)]
