@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test style faults interop-hf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release test style faults interop-hf interop-gguf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -68,6 +68,34 @@ interop-hf: release
 	@model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 		$(PYTHON) Tests/interop/hf_interop.py .build/release/quantize "$$model" --workdir "$$work" && \
 		$(PYTHON) Tests/interop/hf_architectures.py .build/release/quantize "$$work"
+
+# The real client of GGUF: llama.cpp (Tests/interop/gguf_interop.py). On all-MiniLM-L6-v2, converted
+# to F32 by llama.cpp's own convert_hf_to_gguf.py, and on a synthetic random-weight llama written
+# with gguf-py: every pure type, written by llama-quantize --pure and by our quantize --type T
+# --pure, must be byte-identical (else the first differing metadata entry or tensor is printed,
+# and gguf-py's dequantized values compared), and llama-embedding must load and run ours; a table
+# of bits per weight and cosine to the F32 model's embeddings follows. llama-quantize and
+# llama-embedding come from Benchmarks/llama_cpp.sh --with-embedding (built once into .cache/).
+# The packages are pinned and installed only when missing, as for interop-hf (torch as the CPU
+# wheel first; gguf-py is only the reader here: the conversion uses llama.cpp's own copy). The work
+# folder is a mktemp folder, removed afterwards. GGUF_INTEROP_FLAGS passes options to the script:
+# `make -o release interop-gguf GGUF_INTEROP_FLAGS=--peer-only` runs llama.cpp against itself
+# without building our binary (a second llama-quantize run stands in for ours).
+GGUF_PACKAGES := gguf==0.19.0 transformers==5.24.0 safetensors==0.8.0 tokenizers==0.23.3
+GGUF_INTEROP_FLAGS ?=
+interop-gguf: release
+	@$(PYTHON) -c 'import sys, torch; sys.exit(torch.__version__ != "$(HF_TORCH)")' 2>/dev/null || \
+		$(PYTHON) -m pip install -q "torch==$(HF_TORCH)"
+	@missing=; for spec in $(GGUF_PACKAGES); do \
+		$(PYTHON) -c "import sys, importlib.metadata as m; sys.exit(m.version('$${spec%%==*}') != '$${spec##*==}')" \
+			2>/dev/null || missing="$$missing $$spec"; \
+	done; \
+	if [ -n "$$missing" ]; then $(PYTHON) -m pip install -q $$missing "torch==$(HF_TORCH)"; fi
+	@binaries=$$(Benchmarks/llama_cpp.sh --with-embedding) && \
+		llama_quantize=$$(echo "$$binaries" | sed -n 1p) && llama_embedding=$$(echo "$$binaries" | sed -n 2p) && \
+		model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+		$(PYTHON) Tests/interop/gguf_interop.py .build/release/quantize --model "$$model" --workdir "$$work" \
+			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" $(GGUF_INTEROP_FLAGS)
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build

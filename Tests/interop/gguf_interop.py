@@ -1,0 +1,575 @@
+#!/usr/bin/env python3
+"""Interoperability test against the real client of GGUF: llama.cpp.
+
+    python3 Tests/interop/gguf_interop.py QUANTIZE --llama-quantize PATH --llama-embedding PATH
+        [--model DIR] [--workdir DIR] [--peer-only] [--mixes] [--only TYPE[,TYPE...]]
+
+QUANTIZE is our binary (e.g. `.build/release/quantize`); the two llama.cpp binaries are the ones
+`Benchmarks/llama_cpp.sh --with-embedding` builds (and prints); MODEL_DIR defaults to
+`.cache/all-MiniLM-L6-v2` (`python3 Fixtures/minilm/fetch.py`). `make interop-gguf` installs the
+pinned packages, builds everything and runs this script in a mktemp folder removed afterwards.
+
+--peer-only  runs without our binary: a second `llama-quantize` run stands in for ours, so every
+             step (conversion, quantization, the comparisons, llama-embedding, the table) runs and
+             every type must come out identical. Until our CLI has `--type`, this is the mode.
+--mixes      also runs llama.cpp's mixes: every type again without --pure on either side (then
+             llama-quantize picks other types for some tensors, e.g. q6_K for output.weight), and
+             the names that exist only as mixes (Q3_K_M, Q3_K_L, Q4_K_M, Q5_K_M). Off by default:
+             our CLI writes pure files only so far, so the mixes are listed and skipped.
+--only       restricts the types (e.g. `--only Q4_0,Q6_K`).
+
+The two models
+--------------
+- all-MiniLM-L6-v2 (real weights, a 6-layer BERT encoder, rows 384 and 1536 wide), converted to
+  an F32 GGUF by the llama.cpp copy's own `convert_hf_to_gguf.py --outtype f32`. Its 384-wide rows
+  are not a multiple of 256, so llama-quantize replaces a K-quant by a legacy type on those
+  tensors even with --pure (q2_K, q3_K -> q4_0; q4_K -> q5_0; q5_K -> q5_1; q6_K -> q8_0): the
+  table's `types` column shows what each file holds. The F32 file's embeddings are checked
+  against transformers' (mean pooling, L2-normalized) first, so the reference is the real model.
+- a synthetic llama (written here with gguf-py from numpy's PCG64, seed 20261130): 2 layers,
+  hidden 256, FFN 768, 4 heads, 2 KV heads, vocabulary 512 (an SPM `llama` tokenizer: <unk>,
+  <s>, </s>, the 256 byte tokens <0x00>..<0xFF> that llama.cpp's byte fallback needs, then
+  pieces from Fixtures/minilm/sentences.txt), context 1024 (llama-embedding puts all 8
+  sentences, some 400 tokens, in one batch, which must fit the context: with 256 it aborts),
+  with its own output.weight and no general.quantization_version (llama-quantize appends one;
+  MiniLM's converter writes one, which llama-quantize moves to the end with general.file_type);
+  1.84M parameters, the same bytes on every run. Every number
+  printed for it comes from random weights: its cosines say how far quantization moves a random
+  network, not how well a trained model survives. Its embeddings (mean pooling over llama.cpp's
+  final norm output) do not go through output.weight, which the byte and value comparisons cover.
+
+What is checked, per model and type (pure mode: `llama-quantize --pure IN OUT TYPE` and
+`QUANTIZE IN -o OUT --type TYPE --pure`)
+- (a) the whole file byte for byte; when it differs, per entry with gguf-py's GGUFReader: the
+      metadata key/value list in order (key, value type, value bytes), then per tensor in order:
+      name, type, shape and data bytes; the first difference is printed (with the block and
+      elements for data), and if all of those agree, the first differing file offset;
+- (b) for every tensor whose data bytes differ but type and shape agree, gguf-py's
+      `gguf.quants.dequantize` of ours equals that of llama-quantize's exactly (identical bytes
+      give identical values, so this runs only where bytes differ);
+- (c) `llama-embedding` loads our file and embeds the sentences (8 lines of
+      Fixtures/minilm/sentences.txt, every 10th; `--pooling mean --embd-normalize 2`); the
+      embeddings must be finite and, when the files are byte-identical, equal to those of
+      llama-quantize's file.
+Before the types, once per model, the comparison code checks itself on a copy of llama-quantize's
+first output with one data byte flipped in its middle tensor: (a) must name that tensor and (b)
+must report different values.
+
+Output: a table per model (type; the tensor types in llama-quantize's file and its bits per
+weight over all tensors, as llama-quantize's "quant size" counts them; the mean cosine to the F32
+file's embeddings of llama-quantize's file and of ours; identical yes/NO/no file), one line per
+failure (`FAIL model TYPE: why`), the time of each step, and exit status 1 if anything failed.
+Every subprocess call has a timeout (600 s); a failure in one type does not stop the others.
+A whole run (--peer-only, pure types) takes about 70 s on 2 busy cores.
+"""
+import argparse
+import collections
+import contextlib
+import filecmp
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+# Offline and quiet, before transformers is imported: the model comes from MODEL_DIR.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+import numpy as np  # noqa: E402
+import gguf  # noqa: E402
+from gguf import GGUFReader, GGMLQuantizationType, GGML_QUANT_SIZES  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LLAMA_CPP = os.path.join(ROOT, ".cache", "llama-cpp-python-0.3.36", "vendor", "llama.cpp")
+TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_S", "Q5_K_S", "Q6_K"]
+# Names that exist only as mixes (Q2_K_S and the IQ types need an importance matrix).
+MIXES = ["Q3_K_M", "Q3_K_L", "Q4_K_M", "Q5_K_M"]
+TIMEOUT = 600  # seconds per subprocess call
+THREADS = "2"
+SEED = 20261130
+TRANSFORMERS_MIN_COSINE = 0.9999  # llama.cpp's F32 MiniLM against transformers' float model
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Timings:
+    """Seconds per kind of step, summed (the report's last lines)."""
+
+    def __init__(self):
+        self.seconds = collections.defaultdict(float)
+        self.counts = collections.defaultdict(int)
+        self.embedding_environment = None  # see build_log_drain
+
+    def run(self, kind, command, environment=None):
+        start = time.monotonic()
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT,
+                                    env=None if environment is None else {**os.environ, **environment})
+        except subprocess.TimeoutExpired:
+            raise StepFailed(f"{os.path.basename(command[0])} timed out after {TIMEOUT} s")
+        finally:
+            self.seconds[kind] += time.monotonic() - start
+            self.counts[kind] += 1
+        if result.returncode != 0:
+            tail = " | ".join(result.stderr.strip().splitlines()[-3:])
+            raise StepFailed(f"{os.path.basename(command[0])} exited {result.returncode}: {tail}")
+        return result.stdout
+
+    @contextlib.contextmanager
+    def timed(self, kind):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[kind] += time.monotonic() - start
+            self.counts[kind] += 1
+
+
+def sentences():
+    with open(os.path.join(ROOT, "Fixtures", "minilm", "sentences.txt"), encoding="utf-8") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    return lines[::10][:8]
+
+
+# --- The two F32 inputs -------------------------------------------------------------------------
+
+def convert_minilm(timings, model_dir, out):
+    timings.run("convert MiniLM (convert_hf_to_gguf.py)",
+                [sys.executable, os.path.join(LLAMA_CPP, "convert_hf_to_gguf.py"), model_dir,
+                 "--outtype", "f32", "--outfile", out])
+
+
+def synthetic_vocabulary(size):
+    """<unk>, <s>, </s>, the 256 byte tokens, then '▁' and the most frequent words and letters of
+    the sentences file as '▁word' pieces, scored so that longer pieces win."""
+    tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
+    types = [2, 3, 3] + [6] * 256  # UNKNOWN, CONTROL, BYTE (llama.cpp's LLAMA_TOKEN_TYPE_*)
+    with open(os.path.join(ROOT, "Fixtures", "minilm", "sentences.txt"), encoding="utf-8") as f:
+        words = collections.Counter(w.strip(".,;?'").lower() for w in f.read().split())
+    pieces = ["\u2581"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    pieces += [f"\u2581{w}" for w, _ in sorted(words.items(), key=lambda item: (-item[1], item[0])) if w]
+    for piece in pieces:
+        if len(tokens) == size:
+            break
+        if piece not in tokens:
+            tokens.append(piece)
+            types.append(1)  # NORMAL
+    scores = [0.0] * 259 + [-float(i) / len(tokens) for i in range(len(tokens) - 259)]
+    return tokens, scores, types
+
+
+def make_synthetic_llama(timings, out, layers=2, hidden=256, ffn=768, heads=4, kv_heads=2, vocab=512):
+    with timings.timed("make synthetic llama (gguf-py)"):
+        rng = np.random.Generator(np.random.PCG64(SEED))
+
+        def linear(rows, columns):  # numpy (out, in) = GGUF [in, out]; unit variance through a layer
+            return (rng.standard_normal((rows, columns)) / np.sqrt(columns)).astype(np.float32)
+
+        head_dim = hidden // heads
+        writer = gguf.GGUFWriter(out, "llama")
+        writer.add_name("synthetic-llama")
+        writer.add_context_length(1024)
+        writer.add_embedding_length(hidden)
+        writer.add_block_count(layers)
+        writer.add_feed_forward_length(ffn)
+        writer.add_head_count(heads)
+        writer.add_head_count_kv(kv_heads)
+        writer.add_layer_norm_rms_eps(1e-5)
+        writer.add_rope_dimension_count(head_dim)
+        writer.add_rope_freq_base(10000.0)
+        writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+        writer.add_vocab_size(vocab)
+        tokens, scores, types = synthetic_vocabulary(vocab)
+        writer.add_tokenizer_model("llama")
+        writer.add_token_list(tokens)
+        writer.add_token_scores(scores)
+        writer.add_token_types(types)
+        writer.add_bos_token_id(1)
+        writer.add_eos_token_id(2)
+        writer.add_unk_token_id(0)
+        writer.add_add_bos_token(True)
+        writer.add_add_eos_token(False)
+        writer.add_tensor("token_embd.weight", rng.standard_normal((vocab, hidden)).astype(np.float32))
+        for i in range(layers):
+            ones = np.ones(hidden, dtype=np.float32)
+            writer.add_tensor(f"blk.{i}.attn_norm.weight", ones)
+            writer.add_tensor(f"blk.{i}.attn_q.weight", linear(hidden, hidden))
+            writer.add_tensor(f"blk.{i}.attn_k.weight", linear(kv_heads * head_dim, hidden))
+            writer.add_tensor(f"blk.{i}.attn_v.weight", linear(kv_heads * head_dim, hidden))
+            writer.add_tensor(f"blk.{i}.attn_output.weight", linear(hidden, hidden))
+            writer.add_tensor(f"blk.{i}.ffn_norm.weight", ones)
+            writer.add_tensor(f"blk.{i}.ffn_gate.weight", linear(ffn, hidden))
+            writer.add_tensor(f"blk.{i}.ffn_up.weight", linear(ffn, hidden))
+            writer.add_tensor(f"blk.{i}.ffn_down.weight", linear(hidden, ffn))
+        writer.add_tensor("output_norm.weight", np.ones(hidden, dtype=np.float32))
+        writer.add_tensor("output.weight", linear(vocab, hidden))
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+
+
+# --- Comparison ---------------------------------------------------------------------------------
+
+def field_bytes(field):
+    return b"".join(bytes(np.asarray(part).view(np.uint8)) for part in field.parts)
+
+
+def field_summary(field):
+    if field is None:
+        return "(none)"
+    types = "/".join(t.name for t in field.types)
+    try:
+        value = field.contents()
+    except Exception:  # noqa: BLE001 - gguf-py may not decode every nested value
+        value = "?"
+    if isinstance(value, list) and len(value) > 4:
+        value = f"[{len(value)} items: {value[:3]!r}...]"
+    return f"{field.name} ({types}) = {value!r}"[:160]
+
+
+def tensor_summary(tensor):
+    if tensor is None:
+        return "(none)"
+    return f"{tensor.name} {tensor.tensor_type.name} {list(int(d) for d in tensor.shape)}"
+
+
+def compare(ours, peer):
+    """(None, []) when the files are byte-identical, else a sentence naming the first difference
+    and the sentences of dequantized_differences."""
+    if filecmp.cmp(ours, peer, shallow=False):
+        return None, []
+    try:
+        a = GGUFReader(ours)
+    except Exception as error:  # noqa: BLE001 - any failure to parse is the finding
+        return f"gguf-py cannot read ours: {type(error).__name__}: {error}", []
+    b = GGUFReader(peer)
+    return first_difference(ours, peer, a, b), dequantized_differences(a, b)
+
+
+def first_difference(ours, peer, a, b):
+    for index, (x, y) in enumerate(itertools.zip_longest(a.fields.values(), b.fields.values())):
+        if x is None or y is None or x.name != y.name or x.types != y.types or field_bytes(x) != field_bytes(y):
+            return f"metadata entry {index}: ours {field_summary(x)}, llama-quantize {field_summary(y)}"
+    for x, y in itertools.zip_longest(a.tensors, b.tensors):
+        if (x is None or y is None or x.name != y.name or x.tensor_type != y.tensor_type
+                or list(x.shape) != list(y.shape)):
+            return f"tensor info: ours {tensor_summary(x)}, llama-quantize {tensor_summary(y)}"
+        xd, yd = np.asarray(x.data).view(np.uint8).ravel(), np.asarray(y.data).view(np.uint8).ravel()
+        if not np.array_equal(xd, yd):
+            at = int(np.argmax(xd != yd))
+            block_size, type_size = GGML_QUANT_SIZES[x.tensor_type]
+            block = at // type_size
+            return (f"tensor {tensor_summary(x)}: data differs first at byte {at} (block {block}, "
+                    f"elements {block * block_size}..{(block + 1) * block_size - 1})")
+        if x.data_offset != y.data_offset:
+            return f"tensor {x.name}: data at offset {x.data_offset} in ours, {y.data_offset} in llama-quantize's"
+    x, y = np.fromfile(ours, dtype=np.uint8), np.fromfile(peer, dtype=np.uint8)
+    common = min(x.size, y.size)
+    unequal = np.flatnonzero(x[:common] != y[:common])
+    at = int(unequal[0]) if unequal.size else common
+    return (f"metadata and tensors agree but the files differ at offset {at} "
+            f"(sizes {x.size} and {y.size}): header, padding or alignment")
+
+
+def dequantized_differences(a, b):
+    """One sentence per tensor whose bytes differ and whose gguf-py dequantized values differ."""
+    peer_tensors = {t.name: t for t in b.tensors}
+    differences = []
+    for x in a.tensors:
+        y = peer_tensors.get(x.name)
+        if y is None or list(x.shape) != list(y.shape):
+            continue
+        if x.tensor_type == y.tensor_type and np.array_equal(np.asarray(x.data).view(np.uint8),
+                                                             np.asarray(y.data).view(np.uint8)):
+            continue
+        xv = gguf.quants.dequantize(np.asarray(x.data), x.tensor_type)
+        yv = gguf.quants.dequantize(np.asarray(y.data), y.tensor_type)
+        if not np.array_equal(xv, yv, equal_nan=True):
+            unequal = xv != yv
+            differences.append(f"{x.name}: {int(unequal.sum())} of {xv.size} dequantized values differ, "
+                               f"max |difference| {float(np.nanmax(np.abs(xv - yv))):.3g}")
+    return differences
+
+
+def alter_copy(source, target):
+    """Copies `source` with one data byte flipped in its middle quantized tensor; returns its name."""
+    shutil.copyfile(source, target)
+    reader = GGUFReader(source)
+    quantized = [t for t in reader.tensors if t.tensor_type not in (GGMLQuantizationType.F32, GGMLQuantizationType.F16)]
+    tensor = quantized[len(quantized) // 2]
+    offset = tensor.data_offset + tensor.n_bytes // 2
+    with open(target, "r+b") as f:
+        f.seek(offset)
+        byte = f.read(1)[0]
+        f.seek(offset)
+        f.write(bytes([byte ^ 0x5A]))
+    return tensor.name
+
+
+def file_summary(path):
+    """('q4_0 x36, f32 x65', bits per weight over all tensors, as llama-quantize's 'quant size')."""
+    reader = GGUFReader(path)
+    kinds = collections.Counter(t.tensor_type.name.lower() for t in reader.tensors)
+    elements = sum(int(t.n_elements) for t in reader.tensors)
+    data = sum(int(t.n_bytes) for t in reader.tensors)
+    types = ", ".join(f"{name} x{count}" for name, count in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    return types, 8.0 * data / elements
+
+
+# --- llama.cpp runs -----------------------------------------------------------------------------
+
+# This llama.cpp's logger (common/log.cpp) is a worker thread that the program leaks on purpose
+# (llama.cpp issue #22142), and llama-embedding prints its embeddings through it, one entry per
+# number: when main returns before the worker has drained its queue, the end of stdout is lost
+# (6 runs in 10 on the synthetic model here). A preloaded library whose destructor sleeps runs
+# before the C library's final flush and gives the worker the time; an output that still does not
+# parse into one finite row per sentence is retried, and the retries are counted.
+LOG_DRAIN_SOURCE = "#include <unistd.h>\n__attribute__((destructor)) static void drain(void) { usleep(300000); }\n"
+EMBEDDING_ATTEMPTS = 3
+
+
+def build_log_drain(work):
+    """Compiles the sleeping destructor into WORK/log_drain.so; None when no C compiler works."""
+    source, library = os.path.join(work, "log_drain.c"), os.path.join(work, "log_drain.so")
+    with open(source, "w") as f:
+        f.write(LOG_DRAIN_SOURCE)
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler and subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", library, source]).returncode == 0:
+        return library
+    print("no C compiler: llama-embedding runs without the log drain, relying on retries")
+    return None
+
+
+def parse_embeddings(stdout):
+    start, end = stdout.find("[["), stdout.rfind("]]")
+    if start < 0 or end < 0:
+        return None
+    try:
+        embeddings = np.array(json.loads(stdout[start:end + 2]), dtype=np.float64)
+    except ValueError:
+        return None
+    if embeddings.ndim != 2 or embeddings.shape[0] != len(sentences()):
+        return None
+    return embeddings
+
+
+def embed(timings, llama_embedding, model, sentence_file):
+    command = [llama_embedding, "-m", model, "-f", sentence_file, "--pooling", "mean",
+               "--embd-normalize", "2", "--embd-output-format", "array", "-t", THREADS]
+    for attempt in range(EMBEDDING_ATTEMPTS):
+        if attempt:
+            timings.counts["llama-embedding retries (truncated stdout)"] += 1
+        stdout = timings.run("llama-embedding", command, timings.embedding_environment)
+        embeddings = parse_embeddings(stdout)
+        if embeddings is not None:
+            break
+    else:
+        raise StepFailed(f"llama-embedding's stdout was incomplete {EMBEDDING_ATTEMPTS} times: "
+                         f"{stdout[:40]!r}...{stdout[-40:]!r}")
+    if not np.all(np.isfinite(embeddings)):
+        raise StepFailed("llama-embedding gave non-finite embeddings")
+    return embeddings
+
+
+def mean_cosine(x, y):
+    x = x / np.linalg.norm(x, axis=1, keepdims=True)
+    y = y / np.linalg.norm(y, axis=1, keepdims=True)
+    return float(np.mean(np.sum(x * y, axis=1)))
+
+
+def transformers_embeddings(timings, model_dir):
+    with timings.timed("transformers reference (MiniLM, float32)"):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModel.from_pretrained(model_dir).eval()
+        batch = tokenizer(sentences(), padding=True, return_tensors="pt")
+        with torch.no_grad():
+            hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        pooled = (hidden * mask).sum(1) / mask.sum(1)
+        return torch.nn.functional.normalize(pooled, dim=1).double().numpy()
+
+
+# --- The run ------------------------------------------------------------------------------------
+
+def run_model(args, timings, failures, label, f32, sentence_file, types):
+    work = os.path.dirname(f32)
+    fail = lambda type_name, why: failures.append(f"FAIL {label} {type_name}: {why}")  # noqa: E731
+    try:
+        reference = embed(timings, args.llama_embedding, f32, sentence_file)
+    except StepFailed as error:
+        fail("F32", f"llama-embedding on the F32 file: {error}")
+        return
+    if len(set(map(tuple, np.round(reference, 5)))) < 2:
+        fail("F32", "llama-embedding gave the same embedding for every sentence")
+    rows, self_tested = [], False
+    for type_name, pure in types:
+        stem = os.path.join(work, f"{label}-{type_name}")
+        peer, ours = f"{stem}.llama-quantize.gguf", f"{stem}.ours.gguf"
+        pure_flag = ["--pure"] if pure else []
+        try:
+            timings.run("llama-quantize", [args.llama_quantize] + pure_flag + [f32, peer, type_name, THREADS])
+        except StepFailed as error:
+            fail(type_name, str(error))
+            continue
+        if not self_tested:
+            self_test(timings, failures, label, type_name, peer, f"{stem}.altered.gguf")
+            self_tested = True
+        try:
+            if args.peer_only:
+                timings.run("llama-quantize (second run, standing in for ours)",
+                            [args.llama_quantize] + pure_flag + [f32, ours, type_name, THREADS])
+            else:
+                timings.run("quantize (ours)", [args.quantize, f32, "-o", ours, "--type", type_name] + pure_flag)
+        except StepFailed as error:
+            fail(type_name, str(error))
+            ours = None
+        rows.append(check_type(args, timings, lambda why, t=type_name: fail(t, why), reference, sentence_file,
+                               type_name + ("" if pure else " (mix)"), peer, ours))
+        for path in (peer, ours):
+            if path and os.path.exists(path):
+                os.remove(path)
+    print_table(label, rows, args.peer_only)
+
+
+def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ours):
+    """Compares our file with llama-quantize's ((a), (b)), embeds both (c); returns the table row."""
+    difference = "no file"
+    if ours is not None:
+        try:
+            with timings.timed("compare (bytes, gguf-py)"):
+                difference, value_differences = compare(ours, peer)
+            if difference is not None:
+                fail(f"files differ: {difference}")
+            for line in value_differences:
+                fail(f"dequantized values differ: {line}")
+        except Exception as error:  # noqa: BLE001 - report it and go on with the next type
+            difference = "comparison crashed"
+            fail(f"comparison crashed: {type(error).__name__}: {error}")
+    cosines, embeddings = [], {}
+    for side, path in (("llama-quantize", peer), ("ours", ours)):
+        if path is None:
+            cosines.append(float("nan"))
+            continue
+        try:
+            embeddings[side] = embed(timings, args.llama_embedding, path, sentence_file)
+            cosines.append(mean_cosine(embeddings[side], reference))
+        except StepFailed as error:
+            fail(f"llama-embedding on {side}'s file: {error}")
+            cosines.append(float("nan"))
+    if (difference is None and len(embeddings) == 2
+            and not np.array_equal(embeddings["ours"], embeddings["llama-quantize"])):
+        fail("byte-identical files gave different embeddings")
+    kinds, bpw = file_summary(peer)
+    identical = "yes" if difference is None else ("no file" if ours is None else "NO")
+    return row_name, kinds, bpw, cosines[0], cosines[1], identical
+
+
+def self_test(timings, failures, label, type_name, peer, altered):
+    with timings.timed("compare (bytes, gguf-py)"):
+        tensor = alter_copy(peer, altered)
+        difference, values = compare(altered, peer)
+        difference = difference or ""
+    os.remove(altered)
+    if f"tensor {tensor} " not in difference:
+        failures.append(f"FAIL {label} self-test: a byte flipped in {tensor} was reported as {difference!r}")
+    elif not values or not values[0].startswith(tensor):
+        failures.append(f"FAIL {label} self-test: a byte flipped in {tensor} gave dequantized differences {values!r}")
+    else:
+        print(f"{label}: self-test: a byte flipped in {type_name}'s {tensor} is reported as '{difference}'; "
+              f"values: {values[0]}")
+
+
+def print_table(label, rows, peer_only):
+    ours = "2nd run" if peer_only else "ours"
+    print(f"\n{label}: mean cosine of the embeddings to the F32 file's (llama-embedding, {len(sentences())} sentences)")
+    print(f"{'type':<13} {'tensor types (llama-quantize)':<44} {'bpw':>6} {'llama-quantize':>15} {ours:>10}  identical")
+    for type_name, kinds, bpw, peer_cosine, our_cosine, identical in rows:
+        cells = [f"{c:.6f}" if np.isfinite(c) else "-" for c in (peer_cosine, our_cosine)]
+        print(f"{type_name:<13} {kinds:<44} {bpw:6.3f} {cells[0]:>15} {cells[1]:>10}  {identical}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("quantize", nargs="?", default=os.path.join(ROOT, ".build", "release", "quantize"))
+    parser.add_argument("--llama-quantize", required=True)
+    parser.add_argument("--llama-embedding", required=True)
+    parser.add_argument("--model", default=os.path.join(ROOT, ".cache", "all-MiniLM-L6-v2"))
+    parser.add_argument("--workdir")
+    parser.add_argument("--peer-only", action="store_true")
+    parser.add_argument("--mixes", action="store_true")
+    parser.add_argument("--only")
+    args = parser.parse_args()
+    if not args.peer_only and not os.access(args.quantize, os.X_OK):
+        sys.exit(f"{args.quantize}: not an executable (build it, or run with --peer-only)")
+    selected = TYPES if args.only is None else [t for t in args.only.split(",") if t]
+    unknown = [t for t in selected if t not in TYPES + MIXES]
+    if unknown:
+        sys.exit(f"unknown types {unknown}; known: {TYPES + MIXES}")
+    if not args.mixes and any(t in MIXES for t in selected):
+        sys.exit(f"{[t for t in selected if t in MIXES]} exist only as mixes: add --mixes")
+    types = [(t, True) for t in selected if t in TYPES]
+    if args.mixes:
+        types += [(t, False) for t in (selected if args.only else TYPES + MIXES)]
+    else:
+        print(f"skipped: the mixes (every type without --pure, and {', '.join(MIXES)}): our CLI writes pure "
+              "files only so far; --mixes runs them")
+
+    started = time.monotonic()
+    timings, failures = Timings(), []
+    work = args.workdir or tempfile.mkdtemp(prefix="gguf-interop-")
+    os.makedirs(work, exist_ok=True)
+    try:
+        drain = build_log_drain(work)
+        timings.embedding_environment = {"LD_PRELOAD": drain} if drain else None
+        sentence_file = os.path.join(work, "sentences.txt")
+        with open(sentence_file, "w", encoding="utf-8") as f:
+            f.write("\n".join(sentences()) + "\n")
+        for label in ("MiniLM", "synthetic-llama"):
+            folder = os.path.join(work, label)
+            os.makedirs(folder, exist_ok=True)
+            f32 = os.path.join(folder, f"{label}-F32.gguf")
+            try:
+                if label == "MiniLM":
+                    convert_minilm(timings, args.model, f32)
+                else:
+                    make_synthetic_llama(timings, f32)
+            except StepFailed as error:
+                failures.append(f"FAIL {label} F32: {error}")
+                continue
+            if label == "MiniLM":
+                try:
+                    cosine = mean_cosine(embed(timings, args.llama_embedding, f32, sentence_file),
+                                         transformers_embeddings(timings, args.model))
+                    print(f"MiniLM: llama.cpp's F32 GGUF against transformers' float model: mean cosine {cosine:.7f}")
+                    if not cosine >= TRANSFORMERS_MIN_COSINE:
+                        failures.append(f"FAIL MiniLM F32: mean cosine to transformers {cosine:.6f} "
+                                        f"< {TRANSFORMERS_MIN_COSINE}")
+                except StepFailed as error:
+                    failures.append(f"FAIL MiniLM F32: {error}")
+            run_model(args, timings, failures, label, f32, sentence_file, types)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\ntime per step (seconds, calls):")
+    for kind, count in timings.counts.items():
+        print(f"  {kind:<52} {timings.seconds[kind]:7.1f}  {count:3d}")
+    print(f"  {'total':<52} {time.monotonic() - started:7.1f}")
+    for line in failures:
+        print(line)
+    print(f"{len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
