@@ -1,3 +1,5 @@
+import CKernels
+
 /// Writes `output`, the GGUF file `llama-quantize --pure input output TYPE` writes, byte for
 /// byte: the plan (`GGUFPurePlan`) decides the metadata, the tensor order and each tensor's
 /// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
@@ -41,6 +43,10 @@ private func writeQuantized(_ entry: GGUFPurePlan.Entry, from source: GGUFSource
                             threads: Int) throws {
     // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
     let values = try source.load(entry.name).floatValues()!
+    if let index = firstNonFinite(values) {
+        throw FileError(path: source.path, member: entry.name,
+                        GGUFPureError.nonFinite(tensor: entry.name, index: index, value: values[index]))
+    }
     let byteCount = entry.outputType.byteCount(elements: values.count)!
     var blocks = [UInt8](repeating: 0, count: byteCount)
     do {
@@ -54,4 +60,12 @@ private func writeQuantized(_ entry: GGUFPurePlan.Entry, from source: GGUFSource
         throw FileError(path: source.path, member: entry.name, error)
     }
     try blocks.withUnsafeBytes { try writer.add(name: entry.name, bytes: $0) }
+}
+
+/// The flat index of the first NaN or infinity in `values`, if any (the range kernel's finite
+/// flag first, so a finite tensor costs one fast pass).
+private func firstNonFinite(_ values: [Float]) -> Int? {
+    var (low, high, finite): (Float, Float, Int32) = (0, 0, 1)
+    values.withUnsafeBytes { ck_range_fold($0.baseAddress, $0.count / 4, &low, &high, &finite) }
+    return finite != 0 ? nil : values.firstIndex { !$0.isFinite }
 }

@@ -84,6 +84,25 @@ private enum PureFixture {
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    @Test(arguments: [Float.nan, .infinity, -.infinity])
+    func aNonFiniteValueIsNamedAndNothingIsWritten(_ bad: Float) throws {
+        let input = temporaryPath("nonfinite.gguf"), output = temporaryPath("out.gguf")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        var values = [Float](repeating: 0.5, count: 4 * 64)
+        values[2 * 64 + 5] = bad
+        let writer = try GGUFWriter(path: input, displayPath: input,
+                                    metadata: [GGUFMetadataEntry("general.architecture", .string(GGUFString("llama")))],
+                                    tensors: [GGUFTensorDeclaration(name: "blk.0.ffn_up.weight", type: .f32, dims: [64, 4])])
+        try values.withUnsafeBytes { try writer.add(name: "blk.0.ffn_up.weight", bytes: $0) }
+        try writer.finish()
+        #expect {
+            try quantizeGGUFPure(input: input, output: output, fileType: #require(LlamaFileType(named: "Q8_0")))
+        } throws: { error in
+            "\(error)".hasSuffix("'blk.0.ffn_up.weight': holds \(bad) at flat index 133; only finite values can be quantized")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func theInputIsNeverOverwritten() throws {
         #expect(throws: OutputError.self) {
             try quantizeGGUFPure(input: PureFixture.input, output: PureFixture.input,
