@@ -20,3 +20,17 @@ func openForWriting(_ path: String) -> Int32 {
     }
     return descriptor
 }
+
+/// Writes all of `bytes` to `descriptor`, retrying on interrupts and short writes; returns 0, or
+/// the `errno` of the write that failed (`EIO` for one that wrote nothing, which would
+/// otherwise be retried forever). Each writer turns a failure into its own typed error.
+func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    var done = 0
+    while done < bytes.count {
+        let written = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else { return written == 0 ? EIO : errno }
+        done += written
+    }
+    return 0
+}

@@ -111,16 +111,7 @@ private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool,
     defer { output.discard() }
     let descriptor = openForWriting(output.temporaryPath)
     guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
-    var done = 0
-    var failure: Int32 = 0
-    bytes.withUnsafeBytes { raw in
-        while done < raw.count {
-            let count = write(descriptor, raw.baseAddress! + done, raw.count - done)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { failure = count == 0 ? EIO : errno; return }
-            done += count
-        }
-    }
+    var failure = bytes.withUnsafeBytes { writeFully(descriptor, $0) }
     if close(descriptor) != 0, failure == 0 { failure = errno }
     guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
     try output.commit()

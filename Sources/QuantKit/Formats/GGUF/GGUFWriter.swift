@@ -117,17 +117,10 @@ public final class GGUFWriter {
         }
     }
 
-    /// Writes all of `bytes` to `descriptor`, retrying on interrupts and short writes.
+    /// Writes all of `bytes` to `descriptor` (`QuantKit.writeFully`), its failure as a `GGUFWriterError`.
     private static func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(GGUFWriterError) {
-        var done = 0
-        while done < bytes.count {
-            let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(String(cString: strerror(errno)))
-            }
-            done += count
-        }
+        let failure = QuantKit.writeFully(descriptor, bytes)
+        guard failure == 0 else { throw .writeFailed(String(cString: strerror(failure))) }
     }
 
     /// Writes `count` zero bytes, a page at a time (an alignment may be up to 2^31).

@@ -122,17 +122,10 @@ public final class SafetensorsWriter: TensorFileWriter {
         }
     }
 
-    /// Writes all of `bytes` to `descriptor`, retrying on interrupts and short writes.
+    /// Writes all of `bytes` to `descriptor` (`QuantKit.writeFully`), its failure as a `SafetensorsWriterError`.
     private static func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) throws(SafetensorsWriterError) {
-        var done = 0
-        while done < bytes.count {
-            let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(String(cString: strerror(errno)))
-            }
-            done += count
-        }
+        let failure = QuantKit.writeFully(descriptor, bytes)
+        guard failure == 0 else { throw .writeFailed(String(cString: strerror(failure))) }
     }
 }
 

@@ -131,15 +131,8 @@ func zipErrnoMessage(_ code: Int32) -> String {
 
 /// Writes all of `bytes` at the file's current position, retrying on interrupts and short writes.
 func zipWriteFully(fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(ZipError) {
-    var done = 0
-    while done < bytes.count {
-        let written = write(fd, bytes.baseAddress! + done, bytes.count - done)
-        if written < 0 {
-            if errno == EINTR { continue }
-            throw .writeFailed(zipErrnoMessage(errno))
-        }
-        done += written
-    }
+    let failure = writeFully(fd, bytes)
+    guard failure == 0 else { throw .writeFailed(zipErrnoMessage(failure)) }
 }
 
 extension ReadOnlyFile {
