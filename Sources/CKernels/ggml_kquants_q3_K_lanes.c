@@ -11,30 +11,9 @@
 typedef float ck_kq_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_kq_i32x16 __attribute__((ext_vector_type(16)));
 
-#if CK_X86
-#define CK_SUFFIX avx512
-#define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
-#include "ggml_kquants_q3_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-
-#define CK_SUFFIX avx2
-#define CK_TARGET __attribute__((target("avx2")))
-#include "ggml_kquants_q3_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-#endif
-
-#define CK_SUFFIX base
-#define CK_TARGET
-#include "ggml_kquants_q3_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
+#define CK_TEMPLATE "ggml_kquants_q3_K_lanes_template.h"
+#include "kernels_stamp.h"
 
 ck_kq_q3_groups ck_kq_q3_groups_lanes(void) {
-#if CK_X86
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) return kq_q3_groups_avx512;
-    if (__builtin_cpu_supports("avx2")) return kq_q3_groups_avx2;
-#endif
-    return kq_q3_groups_base;
+    return CK_BEST(kq_q3_groups);
 }

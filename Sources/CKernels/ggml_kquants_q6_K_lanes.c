@@ -13,36 +13,9 @@
 typedef float ck_kq_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_kq_i32x16 __attribute__((ext_vector_type(16)));
 
-#if CK_X86
-#define CK_SUFFIX avx512
-#define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
-#include "ggml_kquants_q6_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-
-#define CK_SUFFIX avx2
-#define CK_TARGET __attribute__((target("avx2")))
-#include "ggml_kquants_q6_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-#endif
-
-#define CK_SUFFIX base
-#define CK_TARGET
-#include "ggml_kquants_q6_K_lanes_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
+#define CK_TEMPLATE "ggml_kquants_q6_K_lanes_template.h"
+#include "kernels_stamp.h"
 
 void ck_q6_K_quantize(const float *values, long block_count, void *blocks) {
-#if CK_X86
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-        kq_q6_quantize_avx512(values, block_count, blocks);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        kq_q6_quantize_avx2(values, block_count, blocks);
-        return;
-    }
-#endif
-    kq_q6_quantize_base(values, block_count, blocks);
+    CK_BEST(kq_q6_quantize)(values, block_count, blocks);
 }

@@ -139,29 +139,8 @@ static void ck_pack_q5_at(const uint8_t codes[CK_GGML_BLOCK], unsigned char *qh,
     ck_store_u32(qh, high_bits);
 }
 
-// The 32-lane vectors only pass between static functions of one instruction set, all inlined, so
-// their ABI (which -Wpsabi warns changes with AVX-512) never meets another compilation.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-#if CK_X86
-#define CK_SUFFIX avx512
-#define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
-#include "ggml_legacy_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-
-#define CK_SUFFIX avx2
-#define CK_TARGET __attribute__((target("avx2")))
-#include "ggml_legacy_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-#endif
-
-#define CK_SUFFIX base
-#define CK_TARGET
-#include "ggml_legacy_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
+#define CK_TEMPLATE "ggml_legacy_template.h"
+#include "kernels_stamp.h"
 
 int ck_ggml_legacy_quantize_with_kernel(int kernel, int type, const void *values, long blocks, void *out) {
     if (type != CK_GGML_Q4_0 && type != CK_GGML_Q4_1 && type != CK_GGML_Q5_0 && type != CK_GGML_Q5_1 &&

@@ -20,4 +20,15 @@ static inline void *ck_alloc(size_t bytes) {
 #define CK_X86 0
 #endif
 
+// The best instruction set of the stamped kernels (kernels_stamp.h) this CPU runs: AVX-512
+// with byte/word and vector-length extensions, else AVX2, else the baseline.
+#if CK_X86
+#define CK_BEST(name)                                                                              \
+    (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? name##_avx512   \
+     : __builtin_cpu_supports("avx2")                                        ? name##_avx2     \
+                                                                             : name##_base)
+#else
+#define CK_BEST(name) name##_base
+#endif
+
 #endif

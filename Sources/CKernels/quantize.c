@@ -4,9 +4,6 @@
 #include "CKernels.h"
 #include "kernels_support.h"
 
-// The vectors passed between the static functions of this file never cross an ABI boundary,
-// so the baseline build's note that passing them "changes the ABI" does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
 
 // `e = x - r * s` must round the product and the difference separately, as the reference does.
 #pragma clang fp contract(off)
@@ -146,65 +143,21 @@ static inline float ck_qmax(const ck_run_rule *rule) {
 // sixteen at a time; longer ones amortize their own reductions.
 #define CK_SHORT_RUN 256
 
-#if CK_X86
-#define CK_SUFFIX avx512
-#define CK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
-#include "quantize_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-
-#define CK_SUFFIX avx2
-#define CK_TARGET __attribute__((target("avx2")))
-#include "quantize_template.h"
-#undef CK_SUFFIX
-#undef CK_TARGET
-#endif
-
-#define CK_SUFFIX base
-#define CK_TARGET
-#include "quantize_template.h"
-
-#undef CK_SUFFIX
-#undef CK_TARGET
+#define CK_TEMPLATE "quantize_template.h"
+#include "kernels_stamp.h"
 
 void ck_range_fold(const void *values, long count, float *min, float *max, int *finite) {
-#if CK_X86
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-        range_fold_avx512(values, count, min, max, finite);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        range_fold_avx2(values, count, min, max, finite);
-        return;
-    }
-#endif
-    range_fold_base(values, count, min, max, finite);
+    CK_BEST(range_fold)(values, count, min, max, finite);
 }
 
 ck_error_sums ck_quantize_run(const void *values, long count, uint8_t *codes, float scale, float zero_point,
                               float qmin, float qmax, int measure) {
-#if CK_X86
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-        return quantize_run_avx512(values, count, codes, scale, zero_point, qmin, qmax, measure);
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        return quantize_run_avx2(values, count, codes, scale, zero_point, qmin, qmax, measure);
-    }
-#endif
-    return quantize_run_base(values, count, codes, scale, zero_point, qmin, qmax, measure);
+    return CK_BEST(quantize_run)(values, count, codes, scale, zero_point, qmin, qmax, measure);
 }
 
 ck_error_sums ck_quantize_runs(const void *values, long runs, long length, const ck_run_rule *rule, float *scales,
                                float *zero_points, uint8_t *codes, int measure, long *bad_run) {
-#if CK_X86
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-        return quantize_runs_avx512(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        return quantize_runs_avx2(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
-    }
-#endif
-    return quantize_runs_base(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
+    return CK_BEST(quantize_runs)(values, runs, length, rule, scales, zero_points, codes, measure, bad_run);
 }
 
 const char *ck_quantize_kernel_name(void) {
