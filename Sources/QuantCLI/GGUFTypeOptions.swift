@@ -15,7 +15,7 @@ struct GGUFTypeOptions {
     static let unrelatedOptions = [
         "scheme", "bits", "axis", "group-size", "clip", "scale-rule", "symmetric-range", "scale-dtype", "include", "exclude",
         "layer", "method", "calibration", "damp", "act-order", "keep-outliers", "activation", "compress", "format",
-        "ct-format", "max-memory",
+        "ct-format", "max-memory", "dry-run",
     ]
 
     /// The options `--type` and `--pure` describe; nil when neither is given (and the output is

@@ -50,6 +50,7 @@ enum QuantizeCommand: Command {
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
+            .flag("dry-run", help: "Print what would be written (each tensor's scheme, size and bits per weight); write nothing."),
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
@@ -144,6 +145,8 @@ enum QuantizeCommand: Command {
         var activation: Activation
         var force: Bool
         var report: ReportFormat
+        /// Plan and print, write nothing.
+        var dryRun: Bool = false
         /// `--type` and `--pure`: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
     }
@@ -155,7 +158,8 @@ enum QuantizeCommand: Command {
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
                 safetensorsLayout: arguments.string("ct-format")!,
                 method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
-                force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!, gguf: gguf)
+                force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
+                dryRun: arguments.flag("dry-run"), gguf: gguf)
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -174,6 +178,16 @@ enum QuantizeCommand: Command {
         }
         if choice.calibration != nil, plan.sharded {
             throw UsageError.conflicting("--method \(choice.method.name)", "several shards or a folder")
+        }
+        if options.dryRun {
+            let report = try planCheckpoint(plan: plan, rules: rules, layout: layout,
+                                            memoryBudget: options.maxMemory ?? .systemDefault())
+            switch options.report {
+            case .none: break
+            case .table: console.out(report.renderedTable())
+            case .json: console.out(report.renderedJSON())
+            }
+            return true
         }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in

@@ -21,8 +21,7 @@ public func quantizeCheckpoint(
     method: MethodRun = MethodRun(), memoryBudget: MemoryBudget = .unlimited,
     progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
 ) throws -> [QuantizationReport] {
-    let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
-    let plans = try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) }
+    let (sources, plans) = try openAndPlan(plan, rules: rules, layout: layout, threads: threads)
     let output = try methodOverrides(sources: sources, plans: plans, run: method)
     for (source, sourcePlan) in zip(sources, plans) {
         try memoryBudget.check(sourcePlan, path: source.path, overridden: { output.overrides[$0] != nil })
@@ -47,6 +46,26 @@ public func quantizeCheckpoint(
         run.undo()
         throw error
     }
+}
+
+/// What `quantizeCheckpoint` would write, from the headers alone: every shard opened and
+/// planned, and checked against `memoryBudget` as round to nearest runs (a method's tensors
+/// are charged as quantized ones, which they are), nothing read beyond the headers and
+/// nothing written.
+public func planCheckpoint(plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout,
+                           memoryBudget: MemoryBudget = .unlimited) throws -> PlanReport {
+    let (sources, plans) = try openAndPlan(plan, rules: rules, layout: layout, threads: 1)
+    for (source, sourcePlan) in zip(sources, plans) {
+        try memoryBudget.check(sourcePlan, path: source.path)
+    }
+    return PlanReport(shardPlan: plan, plans: plans, layout: layout, roles: rules.moduleRoles)
+}
+
+/// Every shard of `plan` opened, and its tensors planned under `rules` for `layout`.
+private func openAndPlan(_ plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout, threads: Int) throws
+    -> (sources: [any TensorSource], plans: [QuantizationPlan]) {
+    let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
+    return (sources, try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) })
 }
 
 /// Copies the companions of a folder's `plan` (its shards planned as `plans`), `config.json`

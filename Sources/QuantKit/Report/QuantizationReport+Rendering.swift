@@ -23,9 +23,9 @@ extension QuantizationReport {
             table.append(row)
         }
         let summary = String(
-            format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller) in %.3f s\n",
+            format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller, %.2f bits per weight) in %.3f s\n",
             quantizedCount, tensors.count, formatBytes(bytesBefore) as NSString, formatBytes(bytesAfter) as NSString,
-            compressionRatio, elapsedSeconds)
+            compressionRatio, bitsPerWeight, elapsedSeconds)
         return table.rendered() + "\n" + summary + notes.map { "note: \($0)\n" }.joined()
     }
 

@@ -41,9 +41,12 @@ public struct QuantizationReport: Sendable, Encodable {
             self.keptBecause = keptBecause
         }
 
+        /// `8 · bytesAfter / elements`: codes, scales and zero points all counted.
+        public var bitsPerWeight: Double { bitsPerElement(bytes: bytesAfter, elements: shape.reduce(1, *)) }
+
         enum CodingKeys: String, CodingKey {
             case name, shape, dtype, scheme, bits, axis, mse
-            case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
+            case bytesBefore = "bytes_before", bytesAfter = "bytes_after", bitsPerWeight = "bits_per_weight"
             case maxAbsError = "max_abs_error", sqnrDB = "sqnr_db", sqnrGainDB = "sqnr_gain_db"
             case keptBecause = "kept_because"
         }
@@ -58,6 +61,7 @@ public struct QuantizationReport: Sendable, Encodable {
             try container.encode(axis, forKey: .axis)
             try container.encode(bytesBefore, forKey: .bytesBefore)
             try container.encode(bytesAfter, forKey: .bytesAfter)
+            try container.encode(bitsPerWeight, forKey: .bitsPerWeight)
             try container.encode(mse, forKey: .mse)
             try container.encode(maxAbsError, forKey: .maxAbsError)
             try container.encode(sqnrDB.flatMap(finiteOrNil), forKey: .sqnrDB)
@@ -85,6 +89,10 @@ public struct QuantizationReport: Sendable, Encodable {
     public var bytesBefore: Int { tensors.reduce(0) { $0 + $1.bytesBefore } }
     public var bytesAfter: Int { tensors.reduce(0) { $0 + $1.bytesAfter } }
     public var quantizedCount: Int { tensors.filter { $0.scheme != "none" }.count }
+    /// Over every tensor: `8 · bytesAfter / elements`.
+    public var bitsPerWeight: Double {
+        bitsPerElement(bytes: bytesAfter, elements: tensors.reduce(0) { $0 + $1.shape.reduce(1, *) })
+    }
     /// `bytesBefore / bytesAfter`; 1 for an empty input.
     public var compressionRatio: Double { bytesAfter == 0 ? 1 : Double(bytesBefore) / Double(bytesAfter) }
 
@@ -92,7 +100,7 @@ public struct QuantizationReport: Sendable, Encodable {
         case input, output, tensors, notes
         case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
         case compressionRatio = "compression_ratio", elapsedSeconds = "elapsed_seconds"
-        case quantizedCount = "quantized_tensors"
+        case quantizedCount = "quantized_tensors", bitsPerWeight = "bits_per_weight"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,6 +112,7 @@ public struct QuantizationReport: Sendable, Encodable {
         try container.encode(bytesBefore, forKey: .bytesBefore)
         try container.encode(bytesAfter, forKey: .bytesAfter)
         try container.encode(compressionRatio, forKey: .compressionRatio)
+        try container.encode(bitsPerWeight, forKey: .bitsPerWeight)
         try container.encode(elapsedSeconds, forKey: .elapsedSeconds)
         if !notes.isEmpty { try container.encode(notes, forKey: .notes) }
     }
