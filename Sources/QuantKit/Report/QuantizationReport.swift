@@ -117,3 +117,8 @@ public struct QuantizationReport: Sendable, Encodable {
         if !notes.isEmpty { try container.encode(notes, forKey: .notes) }
     }
 }
+
+/// `8 · bytes / elements`, 0 for no elements.
+func bitsPerElement(bytes: Int, elements: Int) -> Double {
+    elements == 0 ? 0 : 8 * Double(bytes) / Double(elements)
+}

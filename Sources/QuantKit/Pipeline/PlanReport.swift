@@ -95,8 +95,3 @@ extension PlanReport.Line {
                   elementCount: tensor.shape.reduce(1, *), keptBecause: step.keptRole?.description)
     }
 }
-
-/// `8 · bytes / elements`, 0 for no elements.
-func bitsPerElement(bytes: Int, elements: Int) -> Double {
-    elements == 0 ? 0 : 8 * Double(bytes) / Double(elements)
-}
