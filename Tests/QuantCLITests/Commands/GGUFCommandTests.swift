@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuantCLI
 
-@Suite struct GGUFPureCommandTests {
+@Suite struct GGUFCommandTests {
     let input = fixture("gguf/pure/tiny_llama.gguf")
 
     /// The usage error line `arguments` make (exit 2).
@@ -19,7 +19,9 @@ import Testing
         let result = cli([input, "-o", folder.path("out.gguf"), "--type", "q4_k_m", "--pure", "--report", "json", "--threads", "2"])
         #expect(result.status == .success, "\(result.err)")
         let library = folder.path("library.gguf")
-        _ = try quantizeGGUFPure(input: input, output: library, fileType: #require(LlamaFileType(named: "Q4_K_M")))
+        var options = try GGUFQuantizationOptions(fileType: #require(LlamaFileType(named: "Q4_K_M")))
+        options.pure = true
+        _ = try quantizeGGUF(input: input, output: library, options: options)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.gguf"))) == Data(contentsOf: URL(fileURLWithPath: library)))
         #expect(result.out.contains("\"fileType\" : \"Q4_K_M\"") && result.out.contains("\"fileTypeNumber\" : 15"))
         #expect(result.out.contains("\"fallback\" : \"rows of 96 are not a multiple of q4_K's 256; q5_0 as llama-quantize falls back\""))
