@@ -28,7 +28,12 @@ The models (each exercises branches of llama.cpp's llama_tensor_get_type):
 - falcon: falcon, 8 layers, fused attn_qkv (falcon's own branches);
 - bert: 6 layers, 384 wide as all-MiniLM-L6-v2 (position and token type embeddings are kept).
 Deterministic (no random values: every weight is 0.01).
+
+Then, for the bytes, llama-quantize quantizes Fixtures/gguf/pure/tiny_llama.gguf (random
+weights, make_pure_fixtures.py) for each of BYTE_RUNS, and expected.json records each output's
+size and SHA-256 under "tiny_llama".
 """
+import hashlib
 import json
 import os
 import subprocess
@@ -53,6 +58,13 @@ OPTION_RUNS = [
     ("Q4_0", ["--override-kv", "general.name=str:renamed", "--override-kv", "tiny.count=int:-7",
               "--override-kv", "tiny.scale=float:0.1", "--override-kv", "tiny.flag=bool:true",
               "--override-kv", "general.file_type=int:99"]),
+    # The loader reads the override too: 1 KV head makes llama's n_gqa 4 or more (Q2_K's attn_v q4_K).
+    ("Q2_K", ["--override-kv", "llama.attention.head_count_kv=int:1"]),
+]
+BYTE_RUNS = [
+    ("Q4_K_M", []), ("Q3_K_L", []), ("Q5_K_M", []), ("Q2_K", []), ("Q4_0", []),
+    ("Q4_K_S", ["--output-tensor-type", "q8_0", "--tensor-type", "attn_v=q6_k"]),
+    ("Q3_K_M", ["--token-embedding-type", "q8_0", "--leave-output-tensor", "--override-kv", "tiny.note=str:mixed"]),
 ]
 F16 = gguf.GGMLQuantizationType.F16
 F32 = gguf.GGMLQuantizationType.F32
@@ -196,6 +208,14 @@ def main():
                 runs.append(run)
                 os.remove(out)
             expected["models"][label] = {"metadata": metadata, "tensors": infos, "output_order": order, "runs": runs}
+        tiny = os.path.join(os.path.dirname(HERE), "pure", "tiny_llama.gguf")
+        expected["tiny_llama"] = []
+        for type_name, options in BYTE_RUNS:
+            out = os.path.join(scratch, "out.gguf")
+            subprocess.run([tool] + options + [tiny, out, type_name, "2"], check=True, capture_output=True)
+            data = open(out, "rb").read()
+            expected["tiny_llama"].append({"type": type_name, "options": options, "size": len(data),
+                                           "sha256": hashlib.sha256(data).hexdigest()})
     os.makedirs(HERE, exist_ok=True)
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, separators=(",", ":"), sort_keys=True)

@@ -39,12 +39,26 @@ private enum MixFixture {
         var numbers: [Int] { if case .numbers(let n) = self { n } else { [] } }
     }
 
-    static let models: [String: Model] = {
+    /// A whole file llama-quantize wrote from Fixtures/gguf/pure/tiny_llama.gguf.
+    struct Output: Decodable {
+        let type: String
+        let options: [String]
+        let size: Int
+        let sha256: String
+    }
+
+    struct File: Decodable {
+        let models: [String: Model]
+        let tiny_llama: [Output]
+    }
+
+    static let file: File = {
         // The fixture is committed with the script that wrote it; a missing one is a broken checkout.
         let data = try! Data(contentsOf: fixturesFolder.appendingPathComponent("gguf/mix/expected.json"))
-        struct File: Decodable { let models: [String: Model] }
-        return try! JSONDecoder().decode(File.self, from: data).models
+        return try! JSONDecoder().decode(File.self, from: data)
     }()
+
+    static var models: [String: Model] { file.models }
 
     static func metadata(_ rows: [[Scalar]]) -> [GGUFMetadataEntry] {
         rows.map { row in
@@ -64,9 +78,9 @@ private enum MixFixture {
     }
 
     /// llama-quantize's command-line options as this tool's layout options.
-    static func options(_ run: Run) throws -> GGUFQuantizationOptions {
-        var options = SelfQuantizingOptions(typeName: run.type)
-        var words = run.options[...]
+    static func options(_ type: String, _ arguments: [String]) throws -> GGUFQuantizationOptions {
+        var options = SelfQuantizingOptions(typeName: type)
+        var words = arguments[...]
         while let flag = words.popFirst() {
             switch flag {
             case "--leave-output-tensor": options.keepOutputTensor = true
@@ -86,10 +100,10 @@ private enum MixFixture {
     func everyTensorGetsTheTypeLlamaQuantizeGaveIt(model label: String) throws {
         let model = try #require(MixFixture.models[label])
         let metadata = MixFixture.metadata(model.metadata), tensors = MixFixture.tensors(model.tensors)
-        #expect(model.runs.count == 25)
+        #expect(model.runs.count == 26)
         for run in model.runs {
             let what = "\(label) \(run.type) \(run.options.joined(separator: " "))"
-            let options = try MixFixture.options(run)
+            let options = try MixFixture.options(run.type, run.options)
             guard run.refused != true else {
                 #expect(throws: GGUFQuantizationError.self, "\(what)") { try GGUFPlan(metadata: metadata, tensors: tensors, options: options) }
                 continue
@@ -104,6 +118,20 @@ private enum MixFixture {
                 #expect(plan.metadata == MixFixture.metadata(written), "\(what)")
             }
         }
+    }
+
+    @Test(arguments: MixFixture.file.tiny_llama.indices)
+    func filesAreLlamaQuantizesByteForByte(run index: Int) throws {
+        let expected = MixFixture.file.tiny_llama[index]
+        let input = fixturesFolder.appendingPathComponent("gguf/pure/tiny_llama.gguf").path
+        let output = "\(NSTemporaryDirectory())/gguf-mix-\(getpid())-\(UUID().uuidString).gguf"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let report = try quantizeGGUF(input: input, output: output, options: MixFixture.options(expected.type, expected.options),
+                                      threads: 2)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+        #expect(bytes.count == expected.size, "\(expected.type) \(expected.options)")
+        #expect(sha256Hex(bytes) == expected.sha256, "\(expected.type) \(expected.options)")
+        #expect(report.written && !report.pure)
     }
 
     @Test func theMixesAreNotThePureTypes() throws {
