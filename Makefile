@@ -71,9 +71,11 @@ interop-hf: release
 
 # The real client of GGUF: llama.cpp (Tests/interop/gguf_interop.py). On all-MiniLM-L6-v2, converted
 # to F32 by llama.cpp's own convert_hf_to_gguf.py, and on a synthetic random-weight llama written
-# with gguf-py: every pure type, written by llama-quantize --pure and by our quantize --type T
-# --pure, must be byte-identical (else the first differing metadata entry or tensor is printed,
-# and gguf-py's dequantized values compared), and llama-embedding must load and run ours; a table
+# with gguf-py: every type, written by llama-quantize and by our quantize --type T, with --pure
+# and without (llama-quantize's mixes, Q3_K_M, Q3_K_L, Q4_K_M and Q5_K_M included, and two option
+# combinations such as --output-tensor-type q8_0 --tensor-type attn_v=q6_k), must be byte-identical
+# (else the first differing metadata entry or tensor is printed, and gguf-py's dequantized values
+# compared), and llama-embedding must load and run ours; a table
 # of bits per weight and cosine to the F32 model's embeddings follows. llama-quantize and
 # llama-embedding come from Benchmarks/llama_cpp.sh --with-embedding (built once into .cache/).
 # The packages are pinned and installed only when missing, as for interop-hf (torch as the CPU
@@ -95,7 +97,7 @@ interop-gguf: release
 		llama_quantize=$$(echo "$$binaries" | sed -n 1p) && llama_embedding=$$(echo "$$binaries" | sed -n 2p) && \
 		model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 		$(PYTHON) Tests/interop/gguf_interop.py .build/release/quantize --model "$$model" --workdir "$$work" \
-			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" $(GGUF_INTEROP_FLAGS)
+			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" --mixes $(GGUF_INTEROP_FLAGS)
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build
@@ -159,6 +161,7 @@ fixtures:
 	python3 Fixtures/safetensors/generate.py
 	python3 Fixtures/gguf/make_fixtures.py  # needs gguf (pip install gguf==0.19.0)
 	python3 Fixtures/gguf/make_pure_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
+	python3 Fixtures/gguf/make_mix_fixtures.py  # the same
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are

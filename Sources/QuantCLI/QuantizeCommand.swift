@@ -24,11 +24,15 @@ enum QuantizeCommand: Command {
             __quantization__ JSON record. Safetensors output uses the compressed-tensors layout
             that vLLM and transformers load (--ct-format), and config.json gains its
             quantization_config.
-            GGUF: 'quantize IN.gguf -o OUT.gguf --type Q4_K_M --pure' writes what
-            'llama-quantize --pure IN.gguf OUT.gguf Q4_K_M' writes, byte for byte: every 2-D
-            '*weight' tensor (but norms, position embeddings and llama-quantize's other
-            exceptions) in the type's ggml type, or llama-quantize's fallback type when its rows
-            do not fit the blocks (listed in the report); the rest copied as they are.
+            GGUF: 'quantize IN.gguf -o OUT.gguf --type Q4_K_M' writes what
+            'llama-quantize IN.gguf OUT.gguf Q4_K_M' writes, byte for byte: every 2-D '*weight'
+            tensor (but norms, position embeddings and llama-quantize's other exceptions) in the
+            type its mix picks (with --pure: the type's one ggml type), or llama-quantize's
+            fallback type when the rows do not fit the blocks (listed in the report); the rest
+            copied as they are. --output-tensor-type, --token-embedding-type,
+            --leave-output-tensor, --tensor-type, --tensor-type-file and --override-kv are
+            llama-quantize's; --exclude REGEX keeps matching tensors in their input type and
+            --layer REGEX=TYPE is one more --tensor-type.
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
@@ -47,10 +51,21 @@ enum QuantizeCommand: Command {
             OptionSpec("type", valueName: "TYPE",
                        help: "GGUF only: llama-quantize's file type (any case): " + LlamaFileType.names.joined(separator: ", ") + "."),
             .flag("pure", help: "With --type: every quantized tensor in the type's one ggml type (llama-quantize --pure)."),
+            OptionSpec("output-tensor-type", valueName: "T", help: "With --type: output.weight's ggml type (e.g. q8_0)."),
+            OptionSpec("token-embedding-type", valueName: "T", help: "With --type: the token embeddings' ggml type."),
+            .flag("leave-output-tensor", help: "With --type: keep output.weight in its input type."),
+            OptionSpec("tensor-type", valueName: "REGEX=T",
+                       help: "With --type: the ggml type of the tensors whose names match (llama-quantize's rule: REGEX lower-cased, first match wins).",
+                       repeatable: true),
+            OptionSpec("tensor-type-file", valueName: "FILE", help: "With --type: --tensor-type rules, separated by blanks or newlines.",
+                       repeatable: true),
+            OptionSpec("override-kv", valueName: "KEY=TYPE:VALUE",
+                       help: "With --type: set a metadata entry of the output (TYPE int, float, bool or str).", repeatable: true),
+            .flag("strict", help: "With --type: refuse a type llama-quantize would replace because the rows do not fit its blocks."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
-            .flag("dry-run", help: "Print what would be written (each tensor's scheme, size and bits per weight); write nothing."),
+            .flag("dry-run", help: "Print what would be written (each tensor's scheme or type, size and bits per weight; with --type the fallbacks too); write nothing."),
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
@@ -147,13 +162,15 @@ enum QuantizeCommand: Command {
         var report: ReportFormat
         /// Plan and print, write nothing.
         var dryRun: Bool = false
-        /// `--type` and `--pure`: a GGUF run, which ignores the fields above but these three.
+        /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
         let gguf = try GGUFTypeOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
-        return Options(rules: try selectionRules(arguments), threads: try arguments.int("threads", in: 1 ... 1024)!,
+        // A GGUF run reads --layer as REGEX=TYPE (GGUFTypeOptions), and uses no selection rule.
+        let rules = gguf == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
+        return Options(rules: rules, threads: try arguments.int("threads", in: 1 ... 1024)!,
                 maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
                 safetensorsLayout: arguments.string("ct-format")!,
@@ -215,10 +232,13 @@ enum QuantizeCommand: Command {
         return true
     }
 
-    /// A `--type --pure` run: the file its self-quantizing layout writes, and its report.
+    /// A `--type` run: the file its self-quantizing layout writes (nothing with `--dry-run`),
+    /// and its report.
     static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
-        let report = try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, typeName: gguf.typeName,
-                                                  overwrite: options.force, threads: options.threads)
+        let report = gguf.dryRun
+            ? try gguf.layout.plan(input: gguf.input, options: gguf.options)
+            : try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, options: gguf.options,
+                                           overwrite: options.force, threads: options.threads)
         switch options.report {
         case .none: break
         case .table: console.out(report.renderedTable())

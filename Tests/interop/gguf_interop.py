@@ -11,11 +11,12 @@ pinned packages, builds everything and runs this script in a mktemp folder remov
 
 --peer-only  runs without our binary: a second `llama-quantize` run stands in for ours, so every
              step (conversion, quantization, the comparisons, llama-embedding, the table) runs and
-             every type must come out identical. Until our CLI has `--type`, this is the mode.
+             every type must come out identical.
 --mixes      also runs llama.cpp's mixes: every type again without --pure on either side (then
-             llama-quantize picks other types for some tensors, e.g. q6_K for output.weight), and
-             the names that exist only as mixes (Q3_K_M, Q3_K_L, Q4_K_M, Q5_K_M). Off by default:
-             our CLI writes pure files only so far, so the mixes are listed and skipped.
+             llama-quantize picks other types for some tensors, e.g. q6_K for output.weight), the
+             names that exist only as mixes (Q3_K_M, Q3_K_L, Q4_K_M, Q5_K_M), and the option
+             combinations of OPTION_RUNS (the same options given to both). `make interop-gguf`
+             passes it.
 --only       restricts the types (e.g. `--only Q4_0,Q6_K`).
 
 The two models
@@ -49,8 +50,8 @@ What is checked, per model and type (pure mode: `llama-quantize --pure IN OUT TY
       give identical values, so this runs only where bytes differ);
 - (c) `llama-embedding` loads our file and embeds the sentences (8 lines of
       Fixtures/minilm/sentences.txt, every 10th; `--pooling mean --embd-normalize 2`); the
-      embeddings must be finite and, when the files are byte-identical, equal to those of
-      llama-quantize's file.
+      embeddings must be finite. llama-quantize's file is embedded too only when the files
+      differ (byte-identical files give identical embeddings, so its cosine is ours).
 Before the types, once per model, the comparison code checks itself on a copy of llama-quantize's
 first output with one data byte flipped in its middle tensor: (a) must name that tensor and (b)
 must report different values.
@@ -60,7 +61,8 @@ weight over all tensors, as llama-quantize's "quant size" counts them; the mean 
 file's embeddings of llama-quantize's file and of ours; identical yes/NO/no file), one line per
 failure (`FAIL model TYPE: why`), the time of each step, and exit status 1 if anything failed.
 Every subprocess call has a timeout (600 s); a failure in one type does not stop the others.
-A whole run (--peer-only, pure types) takes about 70 s on 2 busy cores.
+A whole run (--peer-only, pure types) takes about 70 s on 2 busy cores; with --mixes about
+twice that.
 """
 import argparse
 import collections
@@ -89,6 +91,12 @@ LLAMA_CPP = os.path.join(ROOT, ".cache", "llama-cpp-python-0.3.36", "vendor", "l
 TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_S", "Q5_K_S", "Q6_K"]
 # Names that exist only as mixes (Q2_K_S and the IQ types need an importance matrix).
 MIXES = ["Q3_K_M", "Q3_K_L", "Q4_K_M", "Q5_K_M"]
+# Option combinations run with --mixes, each under a short label for the table.
+OPTION_RUNS = [
+    ("o1", "Q4_K_M", ["--output-tensor-type", "q8_0", "--tensor-type", "attn_v=q6_k"]),
+    ("o2", "Q3_K_M", ["--token-embedding-type", "q8_0", "--tensor-type", "ffn_down=q5_0", "--override-kv",
+                      "general.name=str:interop"]),
+]
 TIMEOUT = 600  # seconds per subprocess call
 THREADS = "2"
 SEED = 20261130
@@ -413,14 +421,14 @@ def run_model(args, timings, failures, label, f32, sentence_file, types):
     if len(set(map(tuple, np.round(reference, 5)))) < 2:
         fail("F32", "llama-embedding gave the same embedding for every sentence")
     rows, self_tested = [], False
-    for type_name, pure in types:
-        stem = os.path.join(work, f"{label}-{type_name}")
+    for type_name, pure, options, row_name in types:
+        stem = os.path.join(work, f"{label}-{row_name.replace(' ', '-').replace('(', '').replace(')', '')}")
         peer, ours = f"{stem}.llama-quantize.gguf", f"{stem}.ours.gguf"
-        pure_flag = ["--pure"] if pure else []
+        pure_flag = (["--pure"] if pure else []) + options
         try:
             timings.run("llama-quantize", [args.llama_quantize] + pure_flag + [f32, peer, type_name, THREADS])
         except StepFailed as error:
-            fail(type_name, str(error))
+            fail(row_name, str(error))
             continue
         if not self_tested:
             self_test(timings, failures, label, type_name, peer, f"{stem}.altered.gguf")
@@ -432,10 +440,10 @@ def run_model(args, timings, failures, label, f32, sentence_file, types):
             else:
                 timings.run("quantize (ours)", [args.quantize, f32, "-o", ours, "--type", type_name] + pure_flag)
         except StepFailed as error:
-            fail(type_name, str(error))
+            fail(row_name, str(error))
             ours = None
-        rows.append(check_type(args, timings, lambda why, t=type_name: fail(t, why), reference, sentence_file,
-                               type_name + ("" if pure else " (mix)"), peer, ours))
+        rows.append(check_type(args, timings, lambda why, t=row_name: fail(t, why), reference, sentence_file,
+                               row_name, peer, ours))
         for path in (peer, ours):
             if path and os.path.exists(path):
                 os.remove(path)
@@ -458,8 +466,8 @@ def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ou
             fail(f"comparison crashed: {type(error).__name__}: {error}")
     cosines, embeddings = [], {}
     for side, path in (("llama-quantize", peer), ("ours", ours)):
-        if path is None:
-            cosines.append(float("nan"))
+        if path is None or (side == "llama-quantize" and difference is None):
+            cosines.append(float("nan"))  # for identical files, ours stands for both (below)
             continue
         try:
             embeddings[side] = embed(timings, args.llama_embedding, path, sentence_file)
@@ -467,9 +475,8 @@ def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ou
         except StepFailed as error:
             fail(f"llama-embedding on {side}'s file: {error}")
             cosines.append(float("nan"))
-    if (difference is None and len(embeddings) == 2
-            and not np.array_equal(embeddings["ours"], embeddings["llama-quantize"])):
-        fail("byte-identical files gave different embeddings")
+    if difference is None:
+        cosines[0] = cosines[1]
     kinds, bpw = file_summary(peer)
     identical = "yes" if difference is None else ("no file" if ours is None else "NO")
     return row_name, kinds, bpw, cosines[0], cosines[1], identical
@@ -493,10 +500,10 @@ def self_test(timings, failures, label, type_name, peer, altered):
 def print_table(label, rows, peer_only):
     ours = "2nd run" if peer_only else "ours"
     print(f"\n{label}: mean cosine of the embeddings to the F32 file's (llama-embedding, {len(sentences())} sentences)")
-    print(f"{'type':<13} {'tensor types (llama-quantize)':<44} {'bpw':>6} {'llama-quantize':>15} {ours:>10}  identical")
+    print(f"{'type':<18} {'tensor types (llama-quantize)':<44} {'bpw':>6} {'llama-quantize':>15} {ours:>10}  identical")
     for type_name, kinds, bpw, peer_cosine, our_cosine, identical in rows:
         cells = [f"{c:.6f}" if np.isfinite(c) else "-" for c in (peer_cosine, our_cosine)]
-        print(f"{type_name:<13} {kinds:<44} {bpw:6.3f} {cells[0]:>15} {cells[1]:>10}  {identical}")
+        print(f"{type_name:<18} {kinds:<44} {bpw:6.3f} {cells[0]:>15} {cells[1]:>10}  {identical}")
 
 
 def main():
@@ -518,12 +525,16 @@ def main():
         sys.exit(f"unknown types {unknown}; known: {TYPES + MIXES}")
     if not args.mixes and any(t in MIXES for t in selected):
         sys.exit(f"{[t for t in selected if t in MIXES]} exist only as mixes: add --mixes")
-    types = [(t, True) for t in selected if t in TYPES]
+    types = [(t, True, [], t) for t in selected if t in TYPES]
     if args.mixes:
-        types += [(t, False) for t in (selected if args.only else TYPES + MIXES)]
+        types += [(t, False, [], f"{t} (mix)") for t in (selected if args.only else TYPES + MIXES)]
+        types += [(t, False, options, f"{t} ({label})") for label, t, options in OPTION_RUNS
+                  if not args.only or t in selected]
+        for label, t, options in OPTION_RUNS:
+            print(f"{t} ({label}): {t} with {' '.join(options)}")
     else:
-        print(f"skipped: the mixes (every type without --pure, and {', '.join(MIXES)}): our CLI writes pure "
-              "files only so far; --mixes runs them")
+        print(f"skipped: the mixes (every type without --pure, {', '.join(MIXES)}, and the option runs): "
+              "--mixes runs them")
 
     started = time.monotonic()
     timings, failures = Timings(), []

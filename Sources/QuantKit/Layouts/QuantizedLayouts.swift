@@ -20,7 +20,7 @@ public struct QuantizedLayouts: Sendable {
     /// The layouts that quantize rows themselves (`SelfQuantizingLayout`), each found by the
     /// extension of the files it writes.
     public static let selfQuantizing: [any SelfQuantizingLayout] = [
-        GGUFPureLayout(),
+        GGUFLayout(),
     ]
 
     /// The self-quantizing layout whose files `path` names by its extension, if any.

@@ -11,7 +11,7 @@
 ///
 /// Adding one is a conforming type in a folder of its own and a line in
 /// `QuantizedLayouts.selfQuantizing`; the command line finds it by the output's extension and
-/// checks the type's name against `typeNames`.
+/// has it `check` the options before anything is read.
 public protocol SelfQuantizingLayout: Sendable {
     /// The layout's name (`gguf`).
     var name: String { get }
@@ -19,11 +19,14 @@ public protocol SelfQuantizingLayout: Sendable {
     var fileExtension: String { get }
     /// The names of the types it writes, as its own tools spell them (`Q4_K_M`).
     var typeNames: [String] { get }
-    /// Whether `name` names one of its types (its tools' rules: `q4_k_m` may be `Q4_K_M`).
-    func acceptsType(_ name: String) -> Bool
-    /// Writes `output`, the file `input` becomes with its tensors quantized to the type `typeName`
-    /// (one `acceptsType` accepts), nothing at all on error, never over `input`.
-    func quantizeFile(input: String, output: String, typeName: String, overwrite: Bool, threads: Int) throws
+    /// Throws when `options` name a type, rule or setting the layout does not have; a run with
+    /// options that pass may still fail on what the input holds.
+    func check(_ options: SelfQuantizingOptions) throws(SelfQuantizingOptionError)
+    /// What `quantizeFile` would write, read from `input`'s header alone: nothing is written.
+    func plan(input: String, options: SelfQuantizingOptions) throws -> any LayoutReport
+    /// Writes `output`, the file `input` becomes with its tensors quantized as `options` say
+    /// (options `check` accepts), nothing at all on error, never over `input`.
+    func quantizeFile(input: String, output: String, options: SelfQuantizingOptions, overwrite: Bool, threads: Int) throws
         -> any LayoutReport
 }
 

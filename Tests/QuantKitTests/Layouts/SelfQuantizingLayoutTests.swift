@@ -5,10 +5,16 @@ import Testing
 @Suite struct SelfQuantizingLayoutTests {
     @Test func theRegistryFindsGGUFByTheOutputsExtension() throws {
         let layout = try #require(QuantizedLayouts.selfQuantizing(writing: "out/model.gguf"))
-        #expect(layout.name == "gguf" && layout is GGUFPureLayout)
+        #expect(layout.name == "gguf" && layout is GGUFLayout)
         #expect(QuantizedLayouts.selfQuantizing(writing: "model.npz") == nil)
         #expect(QuantizedLayouts.selfQuantizing(writing: "model.gguf.tmp") == nil)
-        #expect(layout.acceptsType("q4_k_m") && layout.acceptsType("BF16") && !layout.acceptsType("IQ2_XXS"))
+        var options = SelfQuantizingOptions(typeName: "q4_k_m")
+        try layout.check(options)
+        options.typeName = "IQ2_XXS"
+        #expect(throws: SelfQuantizingOptionError(.typeName, value: "IQ2_XXS",
+                                                  expected: "one of " + LlamaFileType.names.joined(separator: ", "))) {
+            try layout.check(options)
+        }
         #expect(layout.typeNames.contains("Q6_K"))
     }
 
@@ -19,9 +25,11 @@ import Testing
             try? FileManager.default.removeItem(atPath: base + "-a.gguf")
             try? FileManager.default.removeItem(atPath: base + "-b.gguf")
         }
-        let report = try GGUFPureLayout().quantizeFile(input: input, output: base + "-a.gguf", typeName: "q5_k_m", overwrite: false,
-                                                       threads: 1)
-        _ = try quantizeGGUFPure(input: input, output: base + "-b.gguf", fileType: #require(LlamaFileType(named: "Q5_K_M")))
+        var options = SelfQuantizingOptions(typeName: "q5_k_m")
+        options.pure = true
+        let report = try GGUFLayout().quantizeFile(input: input, output: base + "-a.gguf", options: options, overwrite: false,
+                                                   threads: 1)
+        _ = try quantizeGGUF(input: input, output: base + "-b.gguf", options: .pure("Q5_K_M"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: base + "-a.gguf")) == Data(contentsOf: URL(fileURLWithPath: base + "-b.gguf")))
         #expect(report.renderedJSON().contains("\"fileType\" : \"Q5_K_M\""))
     }

@@ -31,7 +31,7 @@ private enum PureFixture {
     }()
 }
 
-@Suite struct GGUFPureQuantizationTests {
+@Suite struct GGUFQuantizationTests {
     private func temporaryPath(_ name: String) -> String {
         "\(NSTemporaryDirectory())/gguf-pure-\(getpid())-\(UUID().uuidString)-\(name)"
     }
@@ -41,8 +41,7 @@ private enum PureFixture {
         let expected = try #require(PureFixture.expected.outputs[type])
         let output = temporaryPath("\(type).gguf")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let report = try quantizeGGUFPure(input: PureFixture.input, output: output,
-                                          fileType: #require(LlamaFileType(named: type)), threads: 2)
+        let report = try quantizeGGUF(input: PureFixture.input, output: output, options: .pure(type), threads: 2)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
         #expect(bytes.count == expected.size)
         #expect(sha256Hex(bytes) == expected.sha256)
@@ -58,7 +57,7 @@ private enum PureFixture {
     @Test func theReportListsEveryFallbackAndTheBitsPerWeight() throws {
         let output = temporaryPath("q6.gguf")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let report = try quantizeGGUFPure(input: PureFixture.input, output: output, fileType: #require(LlamaFileType(named: "q6_k")))
+        let report = try quantizeGGUF(input: PureFixture.input, output: output, options: .pure("q6_k"))
         let fallbacks = report.tensors.filter { $0.fallback != nil }
         #expect(fallbacks.map(\.name) == ["blk.0.ffn_down.weight", "blk.1.attn_k_b.weight", "blk.1.ffn_down.weight"])
         #expect(fallbacks.map(\.typeOut) == ["q8_0", "f16", "q8_0"])
@@ -75,9 +74,9 @@ private enum PureFixture {
         // requantize (output.weight comes first in its order).
         let q8 = temporaryPath("q8.gguf")
         defer { try? FileManager.default.removeItem(atPath: q8) }
-        _ = try quantizeGGUFPure(input: PureFixture.input, output: q8, fileType: #require(LlamaFileType(named: "Q8_0")))
+        _ = try quantizeGGUF(input: PureFixture.input, output: q8, options: .pure("Q8_0"))
         #expect {
-            try quantizeGGUFPure(input: q8, output: output, fileType: #require(LlamaFileType(named: "Q4_0")))
+            try quantizeGGUF(input: q8, output: output, options: .pure("Q4_0"))
         } throws: { error in
             "\(error)".hasSuffix("'output.weight': is already q8_0; requantizing it to q4_0 is not supported (llama-quantize refuses it too)")
         }
@@ -96,7 +95,7 @@ private enum PureFixture {
         try values.withUnsafeBytes { try writer.add(name: "blk.0.ffn_up.weight", bytes: $0) }
         try writer.finish()
         #expect {
-            try quantizeGGUFPure(input: input, output: output, fileType: #require(LlamaFileType(named: "Q8_0")))
+            try quantizeGGUF(input: input, output: output, options: .pure("Q8_0"))
         } throws: { error in
             "\(error)".hasSuffix("'blk.0.ffn_up.weight': holds \(bad) at flat index 133; only finite values can be quantized")
         }
@@ -105,8 +104,7 @@ private enum PureFixture {
 
     @Test func theInputIsNeverOverwritten() throws {
         #expect(throws: OutputError.self) {
-            try quantizeGGUFPure(input: PureFixture.input, output: PureFixture.input,
-                                 fileType: #require(LlamaFileType(named: "Q8_0")), overwrite: true)
+            try quantizeGGUF(input: PureFixture.input, output: PureFixture.input, options: .pure("Q8_0"), overwrite: true)
         }
     }
 }

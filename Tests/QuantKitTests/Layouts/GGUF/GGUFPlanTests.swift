@@ -7,11 +7,11 @@ private func tensor(_ name: String, _ dims: [Int], _ type: GGMLType = .f32) -> G
 }
 
 private func plan(_ tensors: [GGUFTensorInfo], _ type: String = "Q4_K_M",
-                  metadata: [GGUFMetadataEntry] = []) throws -> GGUFPurePlan {
-    try GGUFPurePlan(metadata: metadata, tensors: tensors, fileType: #require(LlamaFileType(named: type)))
+                  metadata: [GGUFMetadataEntry] = []) throws -> GGUFPlan {
+    try GGUFPlan(metadata: metadata, tensors: tensors, options: .pure(type))
 }
 
-@Suite struct GGUFPurePlanTests {
+@Suite struct GGUFPlanTests {
     @Test func onlyTwoDimensionalWeightsOutsideTheExceptionsAreQuantized() throws {
         let names = ["token_embd.weight", "output.weight", "blk.0.attn_q.weight", "blk.0.attn_norm.weight",
                      "blk.0.ffn_gate_inp.weight", "position_embd.weight", "token_types.weight", "blk.0.attn_q.bias",
@@ -54,10 +54,10 @@ private func plan(_ tensors: [GGUFTensorInfo], _ type: String = "Q4_K_M",
     @Test func blockTypeTensorsAreCopiedWhenAlreadyTheTargetAndRefusedOtherwise() throws {
         let same = try plan([tensor("w.weight", [256, 4], .q4_K)]).tensors[0]
         #expect(!same.isQuantized && same.outputType == .q4_K)
-        #expect(throws: GGUFPureError.requantize(tensor: "w.weight", from: .q8_0, to: .q4_K)) {
+        #expect(throws: GGUFQuantizationError.requantize(tensor: "w.weight", from: .q8_0, to: .q4_K)) {
             try plan([tensor("w.weight", [256, 4], .q8_0)])
         }
-        #expect(throws: GGUFPureError.notFloat(tensor: "w.weight", type: .i32)) {
+        #expect(throws: GGUFQuantizationError.notFloat(tensor: "w.weight", type: .i32)) {
             try plan([tensor("w.weight", [256, 4], .i32)])
         }
     }
@@ -68,7 +68,7 @@ private func plan(_ tensors: [GGUFTensorInfo], _ type: String = "Q4_K_M",
         let ordered = try plan(names.map { tensor($0, [256]) }).tensors.map(\.name)
         #expect(ordered == ["Z.weight", "a.weight", "blk.x.weight", "output.weight", "blk.2.a.weight", "blk.2.b.weight",
                             "blk.10.a.weight"])
-        #expect(GGUFPurePlan.layer(of: "blk.-3.x") == -3 && GGUFPurePlan.layer(of: "blk.7") == 7)
+        #expect(GGUFPlan.layer(of: "blk.-3.x") == -3 && GGUFPlan.layer(of: "blk.7") == 7)
     }
 
     @Test func metadataKeepsItsOrderThenGetsTheTwoKeysLast() throws {
@@ -84,7 +84,7 @@ private func plan(_ tensors: [GGUFTensorInfo], _ type: String = "Q4_K_M",
     }
 
     @Test func anAlignmentOtherThan32IsRefused() throws {
-        #expect(throws: GGUFPureError.alignment(64)) {
+        #expect(throws: GGUFQuantizationError.alignment(64)) {
             try plan([], metadata: [GGUFMetadataEntry("general.alignment", .uint32(64))])
         }
         _ = try plan([], metadata: [GGUFMetadataEntry("general.alignment", .uint32(32))])

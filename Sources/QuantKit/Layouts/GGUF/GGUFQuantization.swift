@@ -1,7 +1,7 @@
 import CKernels
 
-/// Writes `output`, the GGUF file `llama-quantize --pure input output TYPE` writes, byte for
-/// byte: the plan (`GGUFPurePlan`) decides the metadata, the tensor order and each tensor's
+/// Writes `output`, the GGUF file `llama-quantize [options] input output TYPE` writes, byte for
+/// byte: the plan (`GGUFPlan`) decides the metadata, the tensor order and each tensor's
 /// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
 /// ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the others are
 /// copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
@@ -9,18 +9,13 @@ import CKernels
 /// The file is written through `AtomicOutput`: on any error nothing is left at `output`, and
 /// `output` may never be `input`. Memory: one tensor's float32 values and its blocks at a time.
 ///
-/// - Throws: `FileError` naming the file (and tensor) with a `GGUFPureError`, `GGUFError` or
-///   I/O error; `OutputError` when `output` cannot be created or replaced.
+/// - Throws: `FileError` naming the file (and tensor) with a `GGUFQuantizationError`,
+///   `GGUFError` or I/O error; `OutputError` when `output` cannot be created or replaced.
 /// - Complexity: O(elements).
-public func quantizeGGUFPure(input: String, output: String, fileType: LlamaFileType, overwrite: Bool = false,
-                             threads: Int = defaultThreadCount) throws -> GGUFPureReport {
+public func quantizeGGUF(input: String, output: String, options: GGUFQuantizationOptions, overwrite: Bool = false,
+                         threads: Int = defaultThreadCount) throws -> GGUFReport {
     let source = try GGUFSource(path: input)
-    let plan: GGUFPurePlan
-    do {
-        plan = try GGUFPurePlan(metadata: source.metadata, tensors: source.ggmlTensors, fileType: fileType)
-    } catch {
-        throw FileError(path: input, member: error.tensor, error)
-    }
+    let plan = try planGGUF(source, options: options)
     let atomic = try AtomicOutput(destination: output, overwrite: overwrite, inputs: [input])
     let writer = try GGUFWriter(path: atomic.temporaryPath, displayPath: output, metadata: plan.metadata,
                                 tensors: plan.declarations)
@@ -35,17 +30,33 @@ public func quantizeGGUFPure(input: String, output: String, fileType: LlamaFileT
     }
     try writer.finish()
     try atomic.commit()
-    return GGUFPureReport(plan)
+    return GGUFReport(plan, written: true)
+}
+
+/// What `quantizeGGUF` would write from `input` with `options`, read from its header alone;
+/// nothing is written (llama-quantize's `--dry-run`).
+///
+/// - Throws: as `quantizeGGUF` does for the header and the plan.
+public func planGGUF(input: String, options: GGUFQuantizationOptions) throws -> GGUFReport {
+    GGUFReport(try planGGUF(GGUFSource(path: input), options: options), written: false)
+}
+
+private func planGGUF(_ source: GGUFSource, options: GGUFQuantizationOptions) throws -> GGUFPlan {
+    do {
+        return try GGUFPlan(metadata: source.metadata, tensors: source.ggmlTensors, options: options)
+    } catch {
+        throw FileError(path: source.path, member: error.tensor, error)
+    }
 }
 
 /// Reads `entry`'s tensor as float32 rows, quantizes them to its output type and adds them.
-private func writeQuantized(_ entry: GGUFPurePlan.Entry, from source: GGUFSource, to writer: GGUFWriter,
+private func writeQuantized(_ entry: GGUFPlan.Entry, from source: GGUFSource, to writer: GGUFWriter,
                             threads: Int) throws {
     // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
     let values = try source.load(entry.name).floatValues()!
     if let index = firstNonFinite(values) {
         throw FileError(path: source.path, member: entry.name,
-                        GGUFPureError.nonFinite(tensor: entry.name, index: index, value: values[index]))
+                        GGUFQuantizationError.nonFinite(tensor: entry.name, index: index, value: values[index]))
     }
     let byteCount = entry.outputType.byteCount(elements: values.count)!
     var blocks = [UInt8](repeating: 0, count: byteCount)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuantCLI
 
-@Suite struct GGUFPureCommandTests {
+@Suite struct GGUFCommandTests {
     let input = fixture("gguf/pure/tiny_llama.gguf")
 
     /// The usage error line `arguments` make (exit 2).
@@ -19,7 +19,9 @@ import Testing
         let result = cli([input, "-o", folder.path("out.gguf"), "--type", "q4_k_m", "--pure", "--report", "json", "--threads", "2"])
         #expect(result.status == .success, "\(result.err)")
         let library = folder.path("library.gguf")
-        _ = try quantizeGGUFPure(input: input, output: library, fileType: #require(LlamaFileType(named: "Q4_K_M")))
+        var options = try GGUFQuantizationOptions(fileType: #require(LlamaFileType(named: "Q4_K_M")))
+        options.pure = true
+        _ = try quantizeGGUF(input: input, output: library, options: options)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.gguf"))) == Data(contentsOf: URL(fileURLWithPath: library)))
         #expect(result.out.contains("\"fileType\" : \"Q4_K_M\"") && result.out.contains("\"fileTypeNumber\" : 15"))
         #expect(result.out.contains("\"fallback\" : \"rows of 96 are not a multiple of q4_K's 256; q5_0 as llama-quantize falls back\""))
@@ -36,12 +38,24 @@ import Testing
         #expect(result.out.hasSuffix("quant size =     0.10 MiB (9.15 BPW), Q8_0 (general.file_type 7)\n"))
     }
 
-    @Test func withoutPureTheMixesAreRefusedNotSubstituted() {
-        #expect(usageError([input, "-o", "out.gguf", "--type", "Q4_K_M"])
-            == "quantize: '--type Q4_K_M' requires '--pure (llama-quantize's per-tensor mixes are not implemented yet)' (see 'quantize --help')\n")
+    @Test func withoutPureTheMixIsWrittenAndItsChoicesListed() throws {
+        let folder = try TemporaryFolder()
+        let result = cli([input, "-o", folder.path("out.gguf"), "--type", "Q4_K_M", "--report", "json"])
+        #expect(result.status == .success, "\(result.err)")
+        let library = folder.path("library.gguf")
+        let options = try GGUFQuantizationOptions(fileType: #require(LlamaFileType(named: "Q4_K_M")))
+        _ = try quantizeGGUF(input: input, output: library, options: options)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.gguf"))) == Data(contentsOf: URL(fileURLWithPath: library)))
+        #expect(result.out.contains("\"choice\" : \"mix\"") && result.out.contains("\"pure\" : false"))
+    }
+
+    @Test func theTypeOptionsNeedType() {
         #expect(usageError([input, "-o", "out.gguf", "--pure"]) == "quantize: '--pure' requires '--type' (see 'quantize --help')\n")
+        #expect(usageError([input, "-o", "out.gguf", "--strict"]) == "quantize: '--strict' requires '--type' (see 'quantize --help')\n")
+        #expect(usageError([input, "-o", "out.gguf", "--tensor-type", "attn_v=q8_0"])
+            == "quantize: '--tensor-type' requires '--type' (see 'quantize --help')\n")
         #expect(usageError([fixture("example/mlp.npz"), "-o", "out.gguf"])
-            == "quantize: '-o out.gguf' requires '--type TYPE --pure' (see 'quantize --help')\n")
+            == "quantize: '-o out.gguf' requires '--type TYPE' (see 'quantize --help')\n")
     }
 
     @Test func typeNamesAreLlamaQuantizes() {
@@ -50,7 +64,7 @@ import Testing
     }
 
     @Test(arguments: [["--bits", "4"], ["--scheme", "symmetric"], ["--group-size", "32"], ["--compress"], ["--format", "npz"],
-                      ["--exclude", "x"], ["--method", "gptq"]])
+                      ["--include", "x"], ["--method", "gptq"]])
     func optionsOfTheInt8LayoutsAreRefusedOneByOne(extra: [String]) {
         #expect(usageError([input, "-o", "out.gguf", "--type", "Q8_0", "--pure"] + extra)
             == "quantize: '--type' cannot be used with '\(extra[0])' (see 'quantize --help')\n")
@@ -75,8 +89,9 @@ import Testing
         #expect(cli([input, "-o", output, "--type", "Q8_0", "--pure", "--force", "--report", "none"]).status == .success)
     }
 
-    @Test func helpDescribesTypeAndPure() {
+    @Test func helpDescribesTypeAndItsOptions() {
         let help = cli(["quantize", "--help"]).out
-        #expect(help.contains("[--type <TYPE>] [--pure]") && help.contains("'llama-quantize --pure IN.gguf OUT.gguf Q4_K_M'"))
+        #expect(help.contains("[--type <TYPE>] [--pure]") && help.contains("'llama-quantize IN.gguf OUT.gguf Q4_K_M'"))
+        #expect(help.contains("--tensor-type <REGEX=T>") && help.contains("--override-kv <KEY=TYPE:VALUE>"))
     }
 }

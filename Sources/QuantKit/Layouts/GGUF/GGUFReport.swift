@@ -1,0 +1,100 @@
+import Foundation
+
+/// What a GGUF run wrote, or with `written` false would write (a dry run): per tensor its ggml
+/// types in and out, who chose the type out (`GGUFPlan.Choice`: the file type, the mix, or a
+/// requested override, each listed as such), dimensions, bytes and bits per weight, its fallback
+/// with the reason and size cost, and llama-quantize's two size lines (`model size` and `quant
+/// size`, each in MiB with bits per weight over every element of the file).
+public struct GGUFReport: Sendable, Encodable {
+    public struct TensorLine: Sendable, Encodable, Equatable {
+        public let name: String
+        public let typeIn: String
+        public let typeOut: String
+        /// Who chose `typeOut` (`GGUFPlan.Choice.description`).
+        public let choice: String
+        /// Dimensions innermost first, as llama-quantize prints them.
+        public let dims: [Int]
+        public let bytesIn: Int
+        public let bytesOut: Int
+        /// `8 · bytesOut / elements`.
+        public let bitsPerWeight: Double
+        /// The type chosen before the fallback, and why it was replaced (nil: no fallback).
+        public let intendedType: String?
+        public let fallback: String?
+        /// What the fallback costs: `bytesOut` less `elements · bitsPerWeight / 8` of
+        /// `intendedType` (rounded), the bytes that type would take at its bits per weight (it
+        /// cannot hold these rows exactly); negative when the fallback is smaller.
+        public let fallbackCostBytes: Int?
+    }
+
+    /// llama-quantize's name of the file type (`Q4_K_M`) and its `general.file_type`.
+    public let fileType: String
+    public let fileTypeNumber: UInt32
+    /// No mix: every quantized tensor in the file type's type but for requested overrides.
+    public let pure: Bool
+    /// False for a dry run: nothing was written.
+    public let written: Bool
+    public let tensors: [TensorLine]
+    public let elementCount: Int
+    public let bytesIn: Int
+    public let bytesOut: Int
+    /// `8 · bytes / elementCount`, before and after (llama-quantize's BPW).
+    public let bitsPerWeightIn: Double
+    public let bitsPerWeightOut: Double
+
+    /// The report of `plan`, carried out when `written`.
+    public init(_ plan: GGUFPlan, written: Bool) {
+        fileType = plan.fileType.name
+        fileTypeNumber = plan.fileType.number
+        pure = plan.pure
+        self.written = written
+        tensors = plan.tensors.map(Self.line)
+        elementCount = plan.tensors.reduce(0) { $0 + $1.dims.reduce(1, *) }
+        bytesIn = tensors.reduce(0) { $0 + $1.bytesIn }
+        bytesOut = tensors.reduce(0) { $0 + $1.bytesOut }
+        bitsPerWeightIn = elementCount == 0 ? 0 : 8 * Double(bytesIn) / Double(elementCount)
+        bitsPerWeightOut = elementCount == 0 ? 0 : 8 * Double(bytesOut) / Double(elementCount)
+    }
+
+    private static func line(_ entry: GGUFPlan.Entry) -> TensorLine {
+        let elements = entry.dims.reduce(1, *)
+        let bytesOut = entry.outputType.byteCount(elements: elements) ?? 0
+        let cost = entry.intendedType.map { intended in
+            bytesOut - Int((Double(elements) * intended.bitsPerWeight / 8).rounded())
+        }
+        return TensorLine(name: entry.name, typeIn: entry.inputType.description, typeOut: entry.outputType.description,
+                          choice: entry.choice.description, dims: entry.dims,
+                          bytesIn: entry.inputType.byteCount(elements: elements) ?? 0, bytesOut: bytesOut,
+                          bitsPerWeight: elements == 0 ? 0 : 8 * Double(bytesOut) / Double(elements),
+                          intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost)
+    }
+
+    /// The human report: one row per tensor, the fallbacks with their cost, then
+    /// llama-quantize's size lines (and, for a dry run, that nothing was written).
+    public func renderedTable() -> String {
+        var table = TextTable(columns: [("tensor", .left), ("dims", .left), ("type in", .left), ("type out", .left),
+                                        ("chosen by", .left), ("before", .right), ("after", .right), ("bpw", .right)])
+        for line in tensors {
+            table.append([line.name, "[" + line.dims.map(String.init).joined(separator: ", ") + "]", line.typeIn, line.typeOut,
+                          line.choice, formatBytes(line.bytesIn), formatBytes(line.bytesOut),
+                          String(format: "%.4f", line.bitsPerWeight)])
+        }
+        let fallbacks = tensors.compactMap { line in
+            line.fallback.map { "fallback: \(line.name): \($0) (\(Self.signed(line.fallbackCostBytes ?? 0)) bytes)\n" }
+        }
+        let mib = { (bytes: Int) in Double(bytes) / 1024 / 1024 }
+        return table.rendered() + "\n" + fallbacks.joined()
+            + (fallbacks.isEmpty ? "" : "\(fallbacks.count) of \(tensors.count) tensor(s) fell back\n")
+            + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
+            + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
+                     bitsPerWeightOut, fileType as NSString, fileTypeNumber)
+            + (written ? "" : "dry run: nothing written\n")
+    }
+
+    private static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
+
+    /// The machine report: one JSON object (keys sorted), ending in a newline.
+    public func renderedJSON() -> String {
+        encodeJSON(self)
+    }
+}
