@@ -23,7 +23,7 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try SafetensorsSource(path: path)
     }
     if path.hasSuffix(".gguf") || prefix.starts(with: GGUFHeader.magic) {
-        return try openGGUFWithoutBlockTypes(path: path)
+        return try openReadableGGUF(path: path)
     }
     if prefix.starts(with: NPYHeader.magic.prefix(min(prefix.count, 4))), prefix.first == NPYHeader.magic.first {
         return try NPYFileSource(path: path)
@@ -34,13 +34,14 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
     throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
 }
 
-/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml block types (q4_0, q6_K,
-/// ...): `tensors` leaves those out, so a command walking `tensors` would drop them from its
-/// output without a word. Such files are read with `GGUFSource` directly, using `ggmlTensors`.
-private func openGGUFWithoutBlockTypes(path: String) throws -> GGUFSource {
+/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml types it does not read (IQ*,
+/// TQ*, MXFP4, ...): `tensors` leaves those out, so a command walking `tensors` would drop them
+/// from its output without a word. Such files are read with `GGUFSource` directly, using
+/// `ggmlTensors` (as `inspect` and the GGUF writer's copy do).
+private func openReadableGGUF(path: String) throws -> GGUFSource {
     let source = try GGUFSource(path: path)
-    if let tensor = source.blockTypeTensors.first {
-        throw FileError(path: path, member: tensor.name, GGUFError.blockTypeTensor(tensor: tensor.name, type: tensor.type))
+    if let tensor = source.unreadableTensors.first {
+        throw FileError(path: path, member: tensor.name, GGUFError.unreadableType(tensor: tensor.name, type: tensor.type))
     }
     return source
 }
