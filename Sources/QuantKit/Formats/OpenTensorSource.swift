@@ -63,3 +63,13 @@ public struct UnknownFormat: Error, Equatable, Sendable, CustomStringConvertible
         return "not a NumPy .npy or .npz file, nor a safetensors or GGUF file (starts with \"\(shown.joined())\")"
     }
 }
+
+/// Whether `path` names a GGUF file as `openTensorSource` decides it: a `.gguf` name, or a file
+/// starting with `GGUF` (false for a file that cannot be read: opening it says why).
+public func isGGUFFile(path: String) -> Bool {
+    if path.hasSuffix(".gguf") { return true }
+    guard let file = try? ReadOnlyFile(path: path), let prefix = try? file.readBytes(at: 0, count: Int(min(file.size, 4))) else {
+        return false
+    }
+    return prefix == GGUFHeader.magic
+}

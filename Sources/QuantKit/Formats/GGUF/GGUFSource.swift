@@ -49,6 +49,9 @@ public final class GGUFSource: TensorSource, BlockQuantizedSource {
         entries = Dictionary(uniqueKeysWithValues: header.tensors.map { (ExactName($0.name), $0) })
     }
 
+    /// The file's size in bytes, as it was when opened.
+    public var fileSize: UInt64 { file.size }
+
     /// Every tensor in file order, with its ggml type and dimensions innermost first.
     public var ggmlTensors: [GGUFTensorInfo] { header.tensors }
 
