@@ -74,7 +74,9 @@ interop-hf: release
 # with gguf-py: every pure type, written by llama-quantize --pure and by our quantize --type T
 # --pure, must be byte-identical (else the first differing metadata entry or tensor is printed,
 # and gguf-py's dequantized values compared), and llama-embedding must load and run ours; a table
-# of bits per weight and cosine to the F32 model's embeddings follows. llama-quantize and
+# of bits per weight and cosine to the F32 model's embeddings follows. Every file of ours (each
+# pure type, then F16 and BF16) is read back: gguf-py's dequantized values must equal our
+# `quantize dequantize`'s bit for bit, and our `inspect --json` list gguf-py's tensors. llama-quantize and
 # llama-embedding come from Benchmarks/llama_cpp.sh --with-embedding (built once into .cache/).
 # The packages are pinned and installed only when missing, as for interop-hf (torch as the CPU
 # wheel first; gguf-py is only the reader here: the conversion uses llama.cpp's own copy). The work
