@@ -99,6 +99,26 @@ import Testing
                                         + "(dequantize and eval refuse the file)\n"))
     }
 
+    /// Blocks cut short: the header check names the tensor; dequantize and inspect exit 1 with
+    /// that one line and write nothing.
+    @Test func truncatedBlocksAreRefusedInOneLine() throws {
+        let folder = try TemporaryFolder()
+        let path = try quantizedTinyLlama("Q6_K", in: folder)
+        let source = try GGUFSource(path: path)
+        let last = try #require(source.ggmlTensors.max { $0.offset < $1.offset })
+        let end = source.header.dataStart + last.offset + UInt64(last.byteCount)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: end - 1)
+        try handle.close()
+        let line = "quantize: \(path): '\(last.name)': \(last.byteCount) bytes at offset \(last.offset) run past the end of the "
+            + "data section (\(end - 1 - source.header.dataStart) bytes)\n"
+        for arguments in [["dequantize", path, "-o", folder.path("out.npz")], ["inspect", path]] {
+            let result = cli(arguments)
+            #expect(result.status == .failure && result.err == line && result.out.isEmpty, "\(arguments[0])")
+        }
+        #expect(try folder.contents() == ["tiny-Q6_K.gguf"])
+    }
+
     /// The digits classifier written as a GGUF file, its weights q8_0 (ggml's bytes, see
     /// GGMLLegacyQuantizerTests) and its biases f32.
     func digitsGGUF(in folder: TemporaryFolder) throws -> String {
