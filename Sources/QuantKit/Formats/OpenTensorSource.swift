@@ -1,7 +1,7 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
 /// array, `PK` a zip (`.npz`) archive, `GGUF` a GGUF file (as is any file named `.gguf`, so
 /// that one with another start is refused by the GGUF reader, naming what it found; a GGUF
-/// file with tensors of ggml block types is refused, see `openGGUFWithoutBlockTypes`).
+/// file with tensors of ggml types it does not read is refused, see `openReadableGGUF`).
 /// Safetensors has no magic number: a file is read as safetensors when its name ends in
 /// `.safetensors`, or when its first 8 bytes are a little-endian header length `N` with
 /// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
