@@ -75,8 +75,10 @@ interop-hf: release
 # and without (llama-quantize's mixes, Q3_K_M, Q3_K_L, Q4_K_M and Q5_K_M included, and two option
 # combinations such as --output-tensor-type q8_0 --tensor-type attn_v=q6_k), must be byte-identical
 # (else the first differing metadata entry or tensor is printed, and gguf-py's dequantized values
-# compared), and llama-embedding must load and run ours; a table
-# of bits per weight and cosine to the F32 model's embeddings follows. llama-quantize and
+# compared), and llama-embedding must load and run ours; a table of bits per weight and cosine to
+# the F32 model's embeddings follows. Every file of ours (each pure type, then F16 and BF16) is read
+# back: gguf-py's dequantized values must equal our `quantize dequantize`'s bit for bit, and our
+# `inspect --json` list gguf-py's tensors. llama-quantize and
 # llama-embedding come from Benchmarks/llama_cpp.sh --with-embedding (built once into .cache/).
 # The packages are pinned and installed only when missing, as for interop-hf (torch as the CPU
 # wheel first; gguf-py is only the reader here: the conversion uses llama.cpp's own copy). The work

@@ -6,8 +6,11 @@ enum DequantizeCommand: Command {
     static let spec = CommandSpec(
         name: "dequantize",
         abstract: "Write the float32 tensors an archive stands for: (codes - zero_point) * scale.",
-        discussion: "Tensors kept in float are copied unchanged; scales, zero points and metadata are dropped.",
-        arguments: [ArgumentSpec("archive", help: "An archive written by quantize (.npz or .safetensors).")],
+        discussion: """
+            Tensors kept in float are copied unchanged; scales, zero points and metadata are dropped.
+            A GGUF file's q4_0 ... q6_K tensors are written as float32, as ggml's dequantize_row_<type> reads them.
+            """,
+        arguments: [ArgumentSpec("archive", help: "An archive written by quantize (.npz or .safetensors), or a GGUF file.")],
         options: [
             OptionSpec("output", short: "o", valueName: "OUTPUT", help: "Where to write the float tensors (.npz or .safetensors).",
                        required: true),

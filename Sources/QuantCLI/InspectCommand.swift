@@ -6,14 +6,17 @@ import QuantKit
 enum InspectCommand: Command {
     static let spec = CommandSpec(
         name: "inspect",
-        abstract: "Describe the tensors of a .npy/.npz/.safetensors file, archive or model folder and check its consistency.",
+        abstract: "Describe the tensors of a .npy/.npz/.safetensors/.gguf file, archive or model folder and check its consistency.",
         discussion: """
             For an archive written by quantize, each quantized tensor is checked in full:
             its codes, scales and zero points exist, have the dtypes and shapes the metadata
             implies, codes and zero points lie in the scheme's range and scales are finite
             and positive (safetensors written in the compressed-tensors layout are unpacked
             first). Problems are listed and the exit status is 1. A folder is inspected
-            shard by shard.
+            shard by shard. A GGUF file is listed with its version, alignment, metadata
+            (arrays summarized) and every tensor's ggml type, dimensions, shape, size, offset
+            and bits per weight; tensors not where llama.cpp expects them and blocks with NaN
+            or infinite scales are problems.
             """,
         arguments: [ArgumentSpec("file", help: "The file or model folder to describe.")],
         options: [.flag("json", help: "Print one JSON object instead of a table.")])
@@ -35,7 +38,7 @@ enum InspectCommand: Command {
             throw FileError(path: path, LeftoverTemporaryFile(name: temporary))
         }
         let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
-        let inspections = try files.map { try Inspection(archive: QuantizedArchive(source: openTensorSource(path: $0))) }
+        let inspections = try files.map { try inspectFile(path: $0) }
         if options.json {
             console.out(inspections.count == 1 ? inspections[0].renderedJSON()
                         : "[" + inspections.map { $0.renderedJSON().trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "]\n")

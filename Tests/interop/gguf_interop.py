@@ -48,6 +48,13 @@ What is checked, per model and type (pure mode: `llama-quantize --pure IN OUT TY
 - (b) for every tensor whose data bytes differ but type and shape agree, gguf-py's
       `gguf.quants.dequantize` of ours equals that of llama-quantize's exactly (identical bytes
       give identical values, so this runs only where bytes differ);
+- (d) gguf-py reads our file back (`GGUFReader`, `gguf.quants.dequantize`) and its float32 values
+      of every tensor equal, bit for bit, those of `QUANTIZE dequantize OURS -o X.npz` (ggml's
+      `dequantize_row_<type>`, which gguf-py's NumPy arithmetic matches in every type written here;
+      a difference is a failure naming type, tensor and the max |difference|); and `QUANTIZE
+      inspect OURS --json` lists gguf-py's tensors (names, types, dims, offsets) and bits per
+      weight. The float types llama-quantize is not compared on (F16, BF16) are written by us and
+      read back the same way, after the table;
 - (c) `llama-embedding` loads our file and embeds the sentences (8 lines of
       Fixtures/minilm/sentences.txt, every 10th; `--pooling mean --embd-normalize 2`); the
       embeddings must be finite. llama-quantize's file is embedded too only when the files
@@ -444,10 +451,109 @@ def run_model(args, timings, failures, label, f32, sentence_file, types):
             ours = None
         rows.append(check_type(args, timings, lambda why, t=row_name: fail(t, why), reference, sentence_file,
                                row_name, peer, ours))
+        if ours is not None and not args.peer_only:
+            check_read_back(args, timings, lambda why, t=row_name: fail(t, why), ours)
         for path in (peer, ours):
             if path and os.path.exists(path):
                 os.remove(path)
     print_table(label, rows, args.peer_only)
+    if not args.peer_only:
+        read_back_float_types(args, timings, fail, f32)
+
+
+# --- (d) our files read back by gguf-py -----------------------------------------------------------
+
+READ_BACK_ONLY = ["F16", "BF16"]  # types we write that the table does not compare with llama-quantize
+
+
+def read_back_float_types(args, timings, fail, f32):
+    """Writes f32's model as each of READ_BACK_ONLY with our binary and checks it as (d); the
+    first also checks that (d) sees one flipped bit."""
+    for index, type_name in enumerate(READ_BACK_ONLY):
+        ours = f"{os.path.splitext(f32)[0]}-{type_name}.ours.gguf"
+        try:
+            timings.run("quantize (ours)", [args.quantize, f32, "-o", ours, "--type", type_name, "--pure"])
+        except StepFailed as error:
+            fail(type_name, str(error))
+            continue
+        check_read_back(args, timings, lambda why, t=type_name: fail(t, why), ours, self_test=index == 0)
+        os.remove(ours)
+
+
+def check_read_back(args, timings, fail, ours, self_test=False):
+    """(d): gguf-py's dequantization of every tensor of OURS equals our `dequantize` output, and
+    our `inspect --json` lists what gguf-py reads; prints one line with the counts. With
+    `self_test`, first checks that the comparison names a tensor whose last value has one bit
+    flipped."""
+    values = f"{os.path.splitext(ours)[0]}.dequantized.npz"
+    try:
+        timings.run("quantize dequantize (ours)", [args.quantize, "dequantize", ours, "-o", values, "--force"])
+        listing = json.loads(timings.run("quantize inspect (ours)", [args.quantize, "inspect", ours, "--json"]))
+    except (StepFailed, ValueError) as error:
+        fail(f"reading our file back: {error}")
+        return
+    with timings.timed("read back (gguf-py)"):
+        reader = GGUFReader(ours)
+        dequantized = dict(np.load(values))
+        if self_test:
+            read_back_self_test(reader, dequantized, fail)
+        checked = compare_read_back(reader, dequantized, fail)
+        compare_listing(reader, listing, fail)
+    os.remove(values)
+    print(f"{os.path.basename(ours)}: gguf-py's dequantized values equal ours in {checked[0]} tensors "
+          f"({checked[1]} values, {checked[2]} of them quantized), inspect lists its {len(reader.tensors)} tensors")
+
+
+def read_back_self_test(reader, dequantized, fail):
+    name = reader.tensors[len(reader.tensors) // 2].name
+    altered = dict(dequantized)
+    flipped = np.array(altered[name], copy=True)
+    flipped.reshape(-1).view(np.uint8)[0] ^= 1
+    altered[name] = flipped
+    found = []
+    compare_read_back(reader, altered, found.append)
+    if len(found) != 1 or f"read back: {name} " not in found[0]:
+        fail(f"read-back self-test: a bit flipped in {name} was reported as {found!r}")
+    else:
+        print(f"read-back self-test: a bit flipped in our {name} is reported as '{found[0]}'")
+
+
+def compare_read_back(reader, ours, fail):
+    """(tensors, values, quantized values) compared; each difference is a failure."""
+    tensors = values = quantized = 0
+    for tensor in reader.tensors:
+        expected = np.asarray(gguf.quants.dequantize(np.asarray(tensor.data), tensor.tensor_type), dtype=np.float32)
+        expected = expected.reshape([int(d) for d in reversed(tensor.shape)])
+        if tensor.name not in ours:
+            fail(f"read back: {tensor.name} ({tensor.tensor_type.name}) is missing from our dequantize output")
+            continue
+        got = np.asarray(ours[tensor.name]).astype(np.float32)
+        if got.shape != expected.shape:
+            fail(f"read back: {tensor.name}: our shape {got.shape}, gguf-py's {expected.shape}")
+        elif not np.array_equal(got.view(np.uint32), expected.view(np.uint32)):
+            unequal = got.view(np.uint32) != expected.view(np.uint32)
+            with np.errstate(invalid="ignore"):
+                worst = float(np.nanmax(np.abs(got.astype(np.float64) - expected.astype(np.float64))))
+            fail(f"read back: {tensor.name} ({tensor.tensor_type.name}): {int(unequal.sum())} of {got.size} values "
+                 f"differ from gguf-py's, max |difference| {worst:.3g}")
+        tensors += 1
+        values += got.size
+        quantized += got.size if tensor.tensor_type.name not in ("F32", "F16", "BF16") else 0
+    return tensors, values, quantized
+
+
+def compare_listing(reader, listing, fail):
+    """Our inspect's tensors and bits per weight against gguf-py's reader."""
+    ours = [(t["name"], t["type"].lower(), t["dims"], t["offset"]) for t in listing["tensors"]]
+    theirs = [(t.name, t.tensor_type.name.lower(), [int(d) for d in t.shape], int(t.data_offset) - reader.data_offset)
+              for t in reader.tensors]
+    if ours != theirs:
+        first = next(i for i, (x, y) in enumerate(itertools.zip_longest(ours, theirs)) if x != y)
+        fail(f"inspect lists tensor {first} as {ours[first] if first < len(ours) else None}, "
+             f"gguf-py as {theirs[first] if first < len(theirs) else None}")
+    bpw = 8.0 * sum(int(t.n_bytes) for t in reader.tensors) / sum(int(t.n_elements) for t in reader.tensors)
+    if abs(listing["bits_per_weight"] - bpw) > 1e-9 * bpw or listing["problems"]:
+        fail(f"inspect: {listing['bits_per_weight']} BPW, gguf-py's sizes give {bpw}; problems {listing['problems']}")
 
 
 def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ours):

@@ -2,12 +2,13 @@ import FuzzSupport
 import QuantKit
 
 /// The GGUF reader: the header (counts, metadata of every type, nested arrays, tensor infos,
-/// alignment, placement), every tensor loaded and mapped and every block-type tensor copied;
+/// alignment, placement), every tensor it reads loaded, mapped and copied (block types
+/// dequantized) and every block-type tensor's stored bytes copied;
 /// then what was read is written again with `GGUFWriter` and must read back the same.
 func fuzzGGUF(_ input: UnsafeRawBufferPointer) {
     guard let source = try? GGUFSource(path: FuzzSupport.file(with: input, suffix: ".gguf")) else { return }
     FuzzSupport.exercise(source)
-    for tensor in source.blockTypeTensors {
+    for tensor in source.ggmlTensors where tensor.type.dtype == nil {
         var count = 0
         try? source.copyStoredBytes(tensor.name, pieceSize: 4096) { count += $0.count }
         precondition(count == tensor.byteCount, "copy disagrees with the header")

@@ -112,7 +112,7 @@ public struct QuantizedNetwork: Sendable {
             guard info.shape == shape else {
                 throw FileError(path: path, ArchiveMismatch.shape(tensor: name, model: shape, archive: info.shape))
             }
-            bytes += info.storedByteCount
+            bytes += (archive.source as? any BlockQuantizedSource)?.storedBlocks(of: name)?.byteCount ?? info.storedByteCount
             return (try loadFiniteValues(of: name, in: archive.source), nil)
         }
         for description in float.layout.layers {

@@ -1,7 +1,7 @@
 /// Opens `path` with the reader its first bytes call for: `\x93NUMPY` is a single `.npy`
 /// array, `PK` a zip (`.npz`) archive, `GGUF` a GGUF file (as is any file named `.gguf`, so
 /// that one with another start is refused by the GGUF reader, naming what it found; a GGUF
-/// file with tensors of ggml block types is refused, see `openGGUFWithoutBlockTypes`).
+/// file with tensors of ggml types it does not read is refused, see `openReadableGGUF`).
 /// Safetensors has no magic number: a file is read as safetensors when its name ends in
 /// `.safetensors`, or when its first 8 bytes are a little-endian header length `N` with
 /// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
@@ -23,7 +23,7 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try SafetensorsSource(path: path)
     }
     if path.hasSuffix(".gguf") || prefix.starts(with: GGUFHeader.magic) {
-        return try openGGUFWithoutBlockTypes(path: path)
+        return try openReadableGGUF(path: path)
     }
     if prefix.starts(with: NPYHeader.magic.prefix(min(prefix.count, 4))), prefix.first == NPYHeader.magic.first {
         return try NPYFileSource(path: path)
@@ -34,13 +34,14 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
     throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
 }
 
-/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml block types (q4_0, q6_K,
-/// ...): `tensors` leaves those out, so a command walking `tensors` would drop them from its
-/// output without a word. Such files are read with `GGUFSource` directly, using `ggmlTensors`.
-private func openGGUFWithoutBlockTypes(path: String) throws -> GGUFSource {
+/// `GGUFSource(path:)`, refusing a file that holds tensors of ggml types it does not read (IQ*,
+/// TQ*, MXFP4, ...): `tensors` leaves those out, so a command walking `tensors` would drop them
+/// from its output without a word. Such files are read with `GGUFSource` directly, using
+/// `ggmlTensors` (as `inspect` and the GGUF writer's copy do).
+private func openReadableGGUF(path: String) throws -> GGUFSource {
     let source = try GGUFSource(path: path)
-    if let tensor = source.blockTypeTensors.first {
-        throw FileError(path: path, member: tensor.name, GGUFError.blockTypeTensor(tensor: tensor.name, type: tensor.type))
+    if let tensor = source.unreadableTensors.first {
+        throw FileError(path: path, member: tensor.name, GGUFError.unreadableType(tensor: tensor.name, type: tensor.type))
     }
     return source
 }
@@ -61,4 +62,14 @@ public struct UnknownFormat: Error, Equatable, Sendable, CustomStringConvertible
         let shown = prefix.map { (0x20 ..< 0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }
         return "not a NumPy .npy or .npz file, nor a safetensors or GGUF file (starts with \"\(shown.joined())\")"
     }
+}
+
+/// Whether `path` names a GGUF file as `openTensorSource` decides it: a `.gguf` name, or a file
+/// starting with `GGUF` (false for a file that cannot be read: opening it says why).
+public func isGGUFFile(path: String) -> Bool {
+    if path.hasSuffix(".gguf") { return true }
+    guard let file = try? ReadOnlyFile(path: path), let prefix = try? file.readBytes(at: 0, count: Int(min(file.size, 4))) else {
+        return false
+    }
+    return prefix == GGUFHeader.magic
 }

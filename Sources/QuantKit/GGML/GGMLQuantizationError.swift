@@ -3,6 +3,8 @@
 public enum GGMLQuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The type has no block quantizer here (only the legacy types Q4_0, Q4_1, Q5_0, Q5_1, Q8_0).
     case unsupportedType(GGMLType)
+    /// The type has no dequantizer here (`GGMLDequantizers.types` lists those that have one).
+    case notReadable(GGMLType)
     /// A row length that is not a positive multiple of the type's block size.
     case rowLengthNotWholeBlocks(rowLength: Int, blockSize: Int)
     /// Input bytes that are not a whole number of rows of float32 values.
@@ -18,6 +20,8 @@ public enum GGMLQuantizationError: Error, Equatable, Sendable, CustomStringConve
         switch self {
         case .unsupportedType(let type):
             "ggml type \(type) cannot be quantized here (supported: q4_0, q4_1, q5_0, q5_1, q8_0)"
+        case .notReadable(let type):
+            "ggml type \(type) cannot be read here (readable: \(GGMLDequantizers.types.map(\.description).joined(separator: ", ")))"
         case .rowLengthNotWholeBlocks(let rowLength, let blockSize):
             "a row of \(rowLength) values is not a whole number of \(blockSize)-value blocks"
         case .inputNotWholeRows(let bytes, let rowBytes):

@@ -3,14 +3,17 @@
 /// in float32; tensors that were kept in float are copied unchanged; scales, zero points and
 /// metadata are dropped. Kept tensors are copied in pieces (`MemoryCost.pieceSize`); each
 /// quantized tensor's cost (`MemoryCost.dequantizing`) is checked against `memoryBudget`
-/// before anything is written.
+/// before anything is written. A source that stores tensors as blocks of its own
+/// (`BlockQuantizedSource`: a GGUF file's q4_0 ... q6_K) needs no metadata: those tensors are
+/// read dequantized as ggml reads them, in pieces like kept ones, and counted as dequantized.
 /// - Returns: how many tensors were dequantized and how many copied.
 public func dequantizeFile(
     archive: QuantizedArchive, outputPath: String, format: OutputFormat = .npz, compress: Bool, overwrite: Bool,
     memoryBudget: MemoryBudget = .unlimited
 ) throws -> (dequantized: Int, copied: Int) {
     let source = archive.source
-    guard archive.metadata != nil else {
+    let blockSource = source as? any BlockQuantizedSource
+    guard archive.metadata != nil || blockSource != nil else {
         throw FileError(path: source.path, ArchiveError.invalidMetadata(
             "no '\(NPZLayout.metadataName)' member: not an archive written by quantize"))
     }
@@ -37,7 +40,7 @@ public func dequantizeFile(
             try writer.add(name: info.name, dtype: info.dtype, shape: info.shape) { write in
                 try source.copy(info.name, pieceSize: MemoryCost.pieceSize) { try write($0) }
             }
-            counts.copied += 1
+            if blockSource?.storedBlocks(of: info.name) != nil { counts.dequantized += 1 } else { counts.copied += 1 }
         }
     }
     try writer.finish()

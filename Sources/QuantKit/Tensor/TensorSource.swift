@@ -71,3 +71,13 @@ extension TensorSource {
         return (TensorInfo(name: name, dtype: tensor.dtype, shape: tensor.shape), UnsafeRawBufferPointer(bytes))
     }
 }
+
+/// A source some of whose tensors are stored as blocks of a quantized type of their own and
+/// read as float32 (a GGUF file's q4_0 ... q6_K tensors): `tensors` and every read give the
+/// float32 values, and this says what is stored, for reports and for commands that count what
+/// they dequantized.
+public protocol BlockQuantizedSource: TensorSource {
+    /// The stored type's name and byte size of `name` when it is stored as blocks and read
+    /// dequantized; nil for a tensor stored as it is read (or not in the file).
+    func storedBlocks(of name: String) -> (typeName: String, byteCount: Int)?
+}

@@ -50,15 +50,15 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case overlap(tensor: String, other: String)
     /// A tensor was requested by a name the file does not hold.
     case noSuchTensor(String)
-    /// A tensor of a ggml block type was asked for as an array of elements.
-    case blockTypeTensor(tensor: String, type: GGMLType)
+    /// A tensor of a ggml type this tool neither reads as elements nor dequantizes.
+    case unreadableType(tensor: String, type: GGMLType)
 
     /// The tensor the problem is in, if any (the member of the wrapping `FileError`).
     public var tensor: String? {
         switch self {
         case .duplicateTensor(let tensor), .invalidDimensionCount(let tensor, _), .sizeOverflow(let tensor, _),
              .unknownTensorType(let tensor, _), .partialBlock(let tensor, _, _), .misalignedOffset(let tensor, _, _),
-             .dataPastEnd(let tensor, _, _, _), .overlap(let tensor, _), .blockTypeTensor(let tensor, _):
+             .dataPastEnd(let tensor, _, _, _), .overlap(let tensor, _), .unreadableType(let tensor, _):
             tensor
         default:
             nil
@@ -115,8 +115,9 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
             "data overlaps that of '\(other)'"
         case .noSuchTensor(let name):
             "no tensor called '\(name)'"
-        case .blockTypeTensor(_, let type):
-            "tensor is \(type), a ggml block type; only f32, f16, bf16, f64 and integer tensors are read as arrays"
+        case .unreadableType(_, let type):
+            "tensor is \(type), a ggml type this tool does not read (it reads f32, f16, bf16, f64, the integer types, "
+                + GGMLDequantizers.types.filter { $0.dtype == nil }.map(\.description).joined(separator: ", ") + ")"
         }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A GGUF file (llama.cpp's format) seen as a source of tensors.
 ///
 /// Opening reads and checks the header only (`GGUFHeader`: every tensor's size, alignment and
@@ -8,17 +14,22 @@
 /// gives them reversed, as the C-order shapes `TensorInfo` holds, so a GGUF `[11008, 4096]`
 /// tensor is `[4096, 11008]` here, and its bytes are already in that C order.
 ///
-/// Only tensors whose ggml type stores plain elements (f32, f16, bf16, f64 and the integers;
-/// `GGMLType.dtype`) can be read as arrays, so only those are in `tensors`. Tensors of ggml
-/// block types (q4_0, q6_K, ...) are in `ggmlTensors` with every other tensor, and are listed
-/// on their own by `blockTypeTensors`; asking `load` or `read` for one refuses it by name and
-/// type. Every error is a `FileError` naming `path` (and the tensor, where there is one),
-/// wrapping a `FileReadError` or a `GGUFError`.
-public final class GGUFSource: TensorSource {
+/// Tensors whose ggml type stores plain elements (f32, f16, bf16, f64 and the integers;
+/// `GGMLType.dtype`) are read as they are. Tensors of the block types `GGMLDequantizers` reads
+/// (q4_0, q4_1, q5_0, q5_1, q8_0, q2_K ... q6_K) are read as float32, dequantized as ggml's
+/// `dequantize_row_<type>` does, bit for bit: `read` into the scratch buffer (the stored blocks
+/// mapped, not copied), `copy` a piece of whole blocks at a time (memory: two float32 pieces and
+/// the blocks of one). Tensors of other types (IQ*, TQ*, MXFP4, ...) are left out of `tensors`
+/// and listed by `unreadableTensors`; asking for one refuses it by name and type. `ggmlTensors`
+/// lists every tensor with its ggml type. Every error is a `FileError` naming `path` (and the
+/// tensor, where there is one), wrapping a `FileReadError`, a `GGUFError` or a
+/// `GGMLQuantizationError`.
+public final class GGUFSource: TensorSource, BlockQuantizedSource {
     public let path: String
     /// The header: version, metadata, every tensor, alignment.
     public let header: GGUFHeader
-    /// The tensors with a `DType`, in file order, shapes outermost first.
+    /// The tensors this reads, in file order, shapes outermost first: those with a `DType` as
+    /// stored, those of a block type `GGMLDequantizers` reads as float32.
     public let tensors: [TensorInfo]
     private let file: ReadOnlyFile
     private let entries: [ExactName: GGUFTensorInfo]
@@ -34,17 +45,25 @@ public final class GGUFSource: TensorSource {
         } catch {
             throw FileError(path: path, error)
         }
-        tensors = header.tensors.compactMap { tensor in
-            tensor.type.dtype.map { TensorInfo(name: tensor.name, dtype: $0, shape: tensor.shape) }
-        }
+        tensors = header.tensors.compactMap { tensor in tensor.readDType.map { TensorInfo(name: tensor.name, dtype: $0, shape: tensor.shape) } }
         entries = Dictionary(uniqueKeysWithValues: header.tensors.map { (ExactName($0.name), $0) })
     }
+
+    /// The file's size in bytes, as it was when opened.
+    public var fileSize: UInt64 { file.size }
 
     /// Every tensor in file order, with its ggml type and dimensions innermost first.
     public var ggmlTensors: [GGUFTensorInfo] { header.tensors }
 
-    /// The tensors of ggml block types, which `tensors` leaves out, in file order.
-    public var blockTypeTensors: [GGUFTensorInfo] { header.tensors.filter { $0.type.dtype == nil } }
+    /// The tensors of ggml types this does not read (no `DType`, no dequantizer), which
+    /// `tensors` leaves out, in file order.
+    public var unreadableTensors: [GGUFTensorInfo] { header.tensors.filter { $0.readDType == nil } }
+
+    /// The ggml type and stored size of `name` when it is stored as blocks and read dequantized.
+    public func storedBlocks(of name: String) -> (typeName: String, byteCount: Int)? {
+        guard let tensor = entries[ExactName(name)], tensor.isDequantizedOnRead else { return nil }
+        return (tensor.type.description, tensor.byteCount)
+    }
 
     /// Every metadata entry in file order, typed.
     public var metadata: [GGUFMetadataEntry] { header.metadata }
@@ -61,10 +80,15 @@ public final class GGUFSource: TensorSource {
 
     /// Reads the tensor called `name` in full.
     public func load(_ name: String) throws -> Tensor {
-        let (tensor, dtype) = try arrayTensor(name)
+        let (tensor, dtype) = try readableTensor(name)
         do {
             let bytes = try file.readBytes(at: header.dataStart + tensor.offset, count: tensor.byteCount)
-            return try Tensor(dtype: dtype, shape: tensor.shape, bytes: bytes)
+            guard tensor.isDequantizedOnRead else { return try Tensor(dtype: dtype, shape: tensor.shape, bytes: bytes) }
+            var values = [Float](repeating: 0, count: tensor.elementCount)
+            try bytes.withUnsafeBytes { blocks in
+                try values.withUnsafeMutableBufferPointer { try GGMLDequantizers.dequantize(tensor.type, blocks: blocks, into: $0) }
+            }
+            return Tensor(shape: tensor.shape, values: values)
         } catch {
             throw FileError(path: path, member: name, error)
         }
@@ -72,20 +96,56 @@ public final class GGUFSource: TensorSource {
 
     /// The data of `name`, mapped into memory (`FileMapping`, held by `scratch`).
     public func read(_ name: String, into scratch: ScratchBuffer) throws -> (info: TensorInfo, bytes: UnsafeRawBufferPointer) {
-        let (tensor, dtype) = try arrayTensor(name)
+        let (tensor, dtype) = try readableTensor(name)
+        let info = TensorInfo(name: tensor.name, dtype: dtype, shape: tensor.shape)
         do {
-            scratch.release()
+            guard tensor.isDequantizedOnRead else {
+                scratch.release()
+                let mapping = try FileMapping(file: file, offset: header.dataStart + tensor.offset, count: tensor.byteCount)
+                scratch.hold(mapping)
+                return (info, mapping.bytes)
+            }
+            let values = try scratch.prepare(count: 4 * tensor.elementCount).bindMemory(to: Float.self)
             let mapping = try FileMapping(file: file, offset: header.dataStart + tensor.offset, count: tensor.byteCount)
-            scratch.hold(mapping)
-            return (TensorInfo(name: tensor.name, dtype: dtype, shape: tensor.shape), mapping.bytes)
+            try GGMLDequantizers.dequantize(tensor.type, blocks: mapping.bytes, into: values)
+            return (info, UnsafeRawBufferPointer(values))
         } catch {
             throw FileError(path: path, member: name, error)
         }
     }
 
-    /// Copies `name` in pieces read with `pread` (see `TensorSource.copy`).
+    /// Copies `name` in pieces read with `pread` (see `TensorSource.copy`); a tensor read
+    /// dequantized comes in pieces of whole blocks' float32 values (at least one block's).
     public func copy(_ name: String, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try copyBytes(of: arrayTensor(name).tensor, pieceSize: pieceSize, body)
+        let tensor = try readableTensor(name).tensor
+        guard tensor.isDequantizedOnRead else { return try copyBytes(of: tensor, pieceSize: pieceSize, body) }
+        try copyDequantized(tensor, pieceSize: pieceSize, body)
+    }
+
+    /// `copy` of a tensor read dequantized: the blocks of each piece read with `pread` into one
+    /// buffer, then dequantized into the piece.
+    private func copyDequantized(_ tensor: GGUFTensorInfo, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let type = tensor.type
+        let valueBytesPerBlock = 4 * type.blockSize
+        let blocksPerPiece = max(1, pieceSize / valueBytesPerBlock)
+        let start = header.dataStart + tensor.offset
+        do {
+            let blocks = try allocateLarge(byteCount: min(tensor.byteCount, blocksPerPiece * type.blockBytes))
+            defer { free(blocks.baseAddress) }
+            try PieceBuffers(total: 4 * tensor.elementCount, pieceSize: blocksPerPiece * valueBytesPerBlock).copy(
+                total: 4 * tensor.elementCount,
+                fill: { offset, piece in
+                    let first = offset / valueBytesPerBlock, count = piece.count / valueBytesPerBlock
+                    let stored = UnsafeMutableRawBufferPointer(rebasing: blocks[0 ..< count * type.blockBytes])
+                    try file.read(at: start + UInt64(first * type.blockBytes), into: stored)
+                    try GGMLDequantizers.dequantize(type, blocks: UnsafeRawBufferPointer(stored), into: piece.bindMemory(to: Float.self))
+                },
+                to: body)
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path: path, member: tensor.name, error)
+        }
     }
 
     /// `copy` for a tensor of any ggml type, its stored bytes as they are (to copy a block-type
@@ -115,11 +175,12 @@ public final class GGUFSource: TensorSource {
         return tensor
     }
 
-    /// The tensor `name` and its `DType`, refusing a block-type tensor.
-    private func arrayTensor(_ name: String) throws(FileError) -> (tensor: GGUFTensorInfo, dtype: DType) {
+    /// The tensor `name` and the `DType` it is read as, refusing a tensor of a type this does
+    /// not read.
+    private func readableTensor(_ name: String) throws(FileError) -> (tensor: GGUFTensorInfo, dtype: DType) {
         let tensor = try ggmlTensor(name)
-        guard let dtype = tensor.type.dtype else {
-            throw FileError(path: path, member: name, GGUFError.blockTypeTensor(tensor: name, type: tensor.type))
+        guard let dtype = tensor.readDType else {
+            throw FileError(path: path, member: name, GGUFError.unreadableType(tensor: name, type: tensor.type))
         }
         return (tensor, dtype)
     }

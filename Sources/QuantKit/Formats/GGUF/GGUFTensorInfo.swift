@@ -19,6 +19,13 @@ public struct GGUFTensorInfo: Equatable, Sendable {
 
     /// The product of `dims`.
     public var elementCount: Int { dims.reduce(1, *) }
+
+    /// Whether the data is blocks that `GGUFSource` reads dequantized to float32.
+    var isDequantizedOnRead: Bool { type.dtype == nil && GGMLDequantizers.types.contains(type) }
+
+    /// The `DType` `GGUFSource` reads the tensor as: the stored one, float32 for the block types
+    /// it dequantizes, nil for the types it does not read.
+    var readDType: DType? { isDequantizedOnRead ? .float32 : type.dtype }
 }
 
 /// A tensor for `GGUFWriter` to write: its name, ggml type and dimensions, innermost first

@@ -30,8 +30,8 @@ import Testing
         let source = try GGUFSource(path: GGUFFixtures.path(expected.file))
         let scratch = ScratchBuffer()
         let arrays = expected.tensors.filter { GGMLType(rawValue: $0.type)?.dtype != nil }
-        #expect(source.tensors.map(\.name) == arrays.map(\.name))
-        for (info, wanted) in zip(source.tensors, arrays) {
+        #expect(source.tensors.map(\.name) == expected.tensors.map(\.name))
+        for (info, wanted) in zip(source.tensors.filter { source.storedBlocks(of: $0.name) == nil }, arrays) {
             #expect(info.shape == wanted.dims.reversed())
             #expect(info.dtype == GGMLType(rawValue: wanted.type)!.dtype)
             let tensor = try source.load(info.name)
@@ -45,19 +45,24 @@ import Testing
         }
     }
 
-    @Test func blockTypeTensorIsListedApartAndRefusedByNameAndType() throws {
+    /// all_types.gguf's q8_0 tensor (gguf-py's bytes) reads as float32, its blocks dequantized;
+    /// its stored bytes stay available as they are.
+    @Test func blockTypeTensorReadsAsFloat32() throws {
         let path = GGUFFixtures.path("all_types.gguf")
         let source = try GGUFSource(path: path)
-        #expect(source.blockTypeTensors.map(\.name) == ["blk.0.attn_k.weight"])
-        #expect(source.blockTypeTensors.first?.type == .q8_0)
-        #expect(!source.tensors.contains { $0.name == "blk.0.attn_k.weight" })
-        let message = "\(path): 'blk.0.attn_k.weight': tensor is q8_0, a ggml block type; "
-            + "only f32, f16, bf16, f64 and integer tensors are read as arrays"
-        #expect(fileFailure { _ = try source.load("blk.0.attn_k.weight") }?.message == message)
-        #expect(fileFailure { _ = try source.read("blk.0.attn_k.weight", into: ScratchBuffer()) }?.message == message)
+        let name = "blk.0.attn_k.weight"
+        let tensor = try source.ggmlTensor(name)
+        #expect(source.unreadableTensors.isEmpty)
+        #expect(source.tensors.first { $0.name == name } == TensorInfo(name: name, dtype: .float32, shape: tensor.shape))
+        #expect(source.storedBlocks(of: name)?.typeName == "q8_0" && source.storedBlocks(of: name)?.byteCount == tensor.byteCount)
         var stored: [UInt8] = []
-        try source.copyStoredBytes("blk.0.attn_k.weight", pieceSize: 50) { stored += $0 }
+        try source.copyStoredBytes(name, pieceSize: 50) { stored += $0 }
         #expect(GGUFFixtures.hex(stored) == GGUFFixtures.expectations[0].tensors[3].hex)
+        var values = [Float](repeating: 0, count: tensor.elementCount)
+        try stored.withUnsafeBytes { blocks in
+            try values.withUnsafeMutableBufferPointer { try GGMLDequantizers.dequantize(.q8_0, blocks: blocks, into: $0) }
+        }
+        #expect(try source.load(name).floatValues() == values)
         #expect(fileFailure { _ = try source.load("missing") }?.message == "\(path): no tensor called 'missing'")
     }
 
@@ -79,14 +84,6 @@ import Testing
         try Data("GGML????".utf8).write(to: URL(fileURLWithPath: notGGUF))
         #expect(fileFailure { _ = try openTensorSource(path: notGGUF) }?.message
             == "\(notGGUF): not a GGUF file (starts with \"GGML\", not \"GGUF\")")
-    }
-
-    /// A command walks `tensors`, which leaves block-type tensors out: refused rather than dropped.
-    @Test func openTensorSourceRefusesGGUFWithBlockTypeTensors() {
-        let path = GGUFFixtures.path("all_types.gguf")
-        #expect(fileFailure { _ = try openTensorSource(path: path) }?.message
-            == "\(path): 'blk.0.attn_k.weight': tensor is q8_0, a ggml block type; "
-            + "only f32, f16, bf16, f64 and integer tensors are read as arrays")
     }
 
     @Test func versionTwoReadsAsVersionThree() throws {
