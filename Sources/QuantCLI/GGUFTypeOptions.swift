@@ -10,6 +10,8 @@ struct GGUFTypeOptions {
     var typeName: String
     var input: String
     var output: String
+    /// `--imatrix FILE`: the importance matrix, for a layout that reads one.
+    var importancePath: String?
 
     /// The options of the other outputs, which mean nothing to a GGUF type.
     static let unrelatedOptions = [
@@ -22,6 +24,7 @@ struct GGUFTypeOptions {
     /// not a file only a self-quantizing layout writes: an int8 archive is never named `.gguf`).
     init?(_ arguments: ParsedArguments, inputs: [String], output: String) throws(UsageError) {
         guard let name = arguments.string("type") else {
+            if arguments.contains("imatrix") { throw .requires("--imatrix", "--type") }
             if arguments.flag("pure") { throw .requires("--pure", "--type") }
             if QuantizedLayouts.selfQuantizing(writing: output) != nil { throw .requires("-o \(output)", "--type TYPE --pure") }
             return nil
@@ -44,5 +47,19 @@ struct GGUFTypeOptions {
         self.typeName = name
         self.input = inputs[0]
         self.output = output
+        importancePath = arguments.string("imatrix")
+        if importancePath != nil, !(layout is any ImportanceWeightedLayout) {
+            throw .conflicting("--imatrix", "--type for .\(layout.fileExtension) output")
+        }
+    }
+
+    /// Runs the layout, with the importance matrix when one was given.
+    func quantizeFile(overwrite: Bool, threads: Int) throws -> any LayoutReport {
+        if let importancePath, let weighted = layout as? any ImportanceWeightedLayout {
+            return try weighted.quantizeFile(input: input, output: output, typeName: typeName, importancePath: importancePath,
+                                             overwrite: overwrite, threads: threads)
+        }
+        return try layout.quantizeFile(input: input, output: output, typeName: typeName, overwrite: overwrite,
+                                       threads: threads)
     }
 }

@@ -47,6 +47,8 @@ enum QuantizeCommand: Command {
             OptionSpec("type", valueName: "TYPE",
                        help: "GGUF only: llama-quantize's file type (any case): " + LlamaFileType.names.joined(separator: ", ") + "."),
             .flag("pure", help: "With --type: every quantized tensor in the type's one ggml type (llama-quantize --pure)."),
+            OptionSpec("imatrix", valueName: "FILE",
+                       help: "With --type: llama.cpp importance matrix (GGUF or legacy .dat) weighing the scale searches."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
@@ -203,8 +205,7 @@ enum QuantizeCommand: Command {
 
     /// A `--type --pure` run: the file its self-quantizing layout writes, and its report.
     static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
-        let report = try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, typeName: gguf.typeName,
-                                                  overwrite: options.force, threads: options.threads)
+        let report = try gguf.quantizeFile(overwrite: options.force, threads: options.threads)
         switch options.report {
         case .none: break
         case .table: console.out(report.renderedTable())

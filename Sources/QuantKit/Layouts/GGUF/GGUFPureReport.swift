@@ -28,6 +28,8 @@ public struct GGUFPureReport: Sendable, Encodable {
     /// `8 · bytes / elementCount`, before and after (llama-quantize's BPW).
     public let bitsPerWeightIn: Double
     public let bitsPerWeightOut: Double
+    /// What the importance matrix did to each quantized tensor (`--imatrix` runs only).
+    public var importance: GGUFImportanceReport?
 
     /// The report of `plan` carried out.
     public init(_ plan: GGUFPurePlan) {
@@ -58,7 +60,7 @@ public struct GGUFPureReport: Sendable, Encodable {
         }
         let fallbacks = tensors.compactMap { line in line.fallback.map { "fallback: \(line.name): \($0)\n" } }
         let mib = { (bytes: Int) in Double(bytes) / 1024 / 1024 }
-        return table.rendered() + "\n" + fallbacks.joined()
+        return table.rendered() + "\n" + fallbacks.joined() + (importance?.renderedLines() ?? "")
             + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
             + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
                      bitsPerWeightOut, fileType as NSString, fileTypeNumber)
