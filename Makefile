@@ -160,6 +160,8 @@ fixtures:
 	python3 Fixtures/gguf/make_fixtures.py  # needs gguf (pip install gguf==0.19.0)
 	python3 Fixtures/gguf/make_pure_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
 	python3 Fixtures/ggml/make_kquant_imatrix_fixtures.py  # needs ggml_reference's llama.cpp build in .cache/
+	python3 Fixtures/gguf/imatrix/make_imatrix_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
+	python3 Fixtures/gguf/imatrix/make_native_imatrix_fixtures.py  # likewise
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are
