@@ -68,6 +68,8 @@ file's embeddings of llama-quantize's file and of ours; identical yes/NO/no file
 failure (`FAIL model TYPE: why`), the time of each step, and exit status 1 if anything failed.
 Every subprocess call has a timeout (600 s); a failure in one type does not stop the others.
 A whole run (--peer-only, pure types) takes about 70 s on 2 busy cores.
+--imatrix adds 44 quantizations on each side and their embeddings: a whole run with it took 894 s on
+2 busy cores with a debug build of ours (448 s of it our debug-built kernels; 0 failures).
 """
 import argparse
 import collections
