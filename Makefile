@@ -99,7 +99,7 @@ interop-gguf: release
 		llama_quantize=$$(echo "$$binaries" | sed -n 1p) && llama_embedding=$$(echo "$$binaries" | sed -n 2p) && \
 		model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 		$(PYTHON) Tests/interop/gguf_interop.py .build/release/quantize --model "$$model" --workdir "$$work" \
-			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" --mixes $(GGUF_INTEROP_FLAGS)
+			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" --mixes --imatrix $(GGUF_INTEROP_FLAGS)
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build
@@ -164,6 +164,9 @@ fixtures:
 	python3 Fixtures/gguf/make_fixtures.py  # needs gguf (pip install gguf==0.19.0)
 	python3 Fixtures/gguf/make_pure_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
 	python3 Fixtures/gguf/make_mix_fixtures.py  # the same
+	python3 Fixtures/ggml/make_kquant_imatrix_fixtures.py  # needs ggml_reference's llama.cpp build in .cache/
+	python3 Fixtures/gguf/imatrix/make_imatrix_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
+	python3 Fixtures/gguf/imatrix/make_native_imatrix_fixtures.py  # likewise
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are

@@ -4,7 +4,8 @@ import QuantKit
 /// The `quantize` program: its commands, and the mapping from outcomes to exit statuses.
 public enum CLI {
     /// The commands, in the order `--help` lists them; the first is the default.
-    static let commands: [any Command.Type] = [QuantizeCommand.self, InspectCommand.self, DequantizeCommand.self, EvalCommand.self]
+    static let commands: [any Command.Type] = [QuantizeCommand.self, InspectCommand.self, DequantizeCommand.self, EvalCommand.self,
+                                                 ImatrixCommand.self]
 
     public static let program = Program(
         name: "quantize",

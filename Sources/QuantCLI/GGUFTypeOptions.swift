@@ -26,7 +26,7 @@ struct GGUFTypeOptions {
     /// The options that mean something only with `--type`.
     static let typeOptions = [
         "pure", "output-tensor-type", "token-embedding-type", "leave-output-tensor", "tensor-type", "tensor-type-file",
-        "override-kv", "strict",
+        "override-kv", "strict", "imatrix",
     ]
     /// The options whose values become tensor type rules, in command-line order.
     static let ruleOptions = ["tensor-type", "tensor-type-file", "layer"]
@@ -63,6 +63,7 @@ struct GGUFTypeOptions {
         options.tensorTypes = rules.map(\.text)
         options.metadataOverrides = arguments.strings("override-kv")
         options.keepInInputType = arguments.strings("exclude")
+        options.importancePath = arguments.string("imatrix")
         do {
             try layout.check(options)
         } catch {

@@ -61,6 +61,8 @@ enum QuantizeCommand: Command {
                        repeatable: true),
             OptionSpec("override-kv", valueName: "KEY=TYPE:VALUE",
                        help: "With --type: set a metadata entry of the output (TYPE int, float, bool or str).", repeatable: true),
+            OptionSpec("imatrix", valueName: "FILE",
+                       help: "With --type: llama.cpp importance matrix (GGUF or legacy .dat) weighing the scale searches."),
             .flag("strict", help: "With --type: refuse a type llama-quantize would replace because the rows do not fit its blocks."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),

@@ -18,6 +18,13 @@ pinned packages, builds everything and runs this script in a mktemp folder remov
              combinations of OPTION_RUNS (the same options given to both). `make interop-gguf`
              passes it.
 --only       restricts the types (e.g. `--only Q4_0,Q6_K`).
+--imatrix    also runs every pure type (and Q2_K_S, which needs one) with an importance matrix:
+             make_interop_imatrix.py writes one for each model (random, seeded) in the GGUF and the
+             legacy .dat format; for each, `llama-quantize --pure --imatrix FILE` and
+             `QUANTIZE ... --pure --imatrix FILE` must give the same bytes and llama-embedding
+             must load ours (checks (a) to (c) below). Then `QUANTIZE imatrix` computes the
+             importance matrix of Fixtures/gguf/imatrix/mlp256.npz on its calibration rows and
+             llama-quantize, given that file, must write what we write for mlp256.gguf.
 
 The two models
 --------------
@@ -70,6 +77,8 @@ failure (`FAIL model TYPE: why`), the time of each step, and exit status 1 if an
 Every subprocess call has a timeout (600 s); a failure in one type does not stop the others.
 A whole run (--peer-only, pure types) takes about 70 s on 2 busy cores; with --mixes about
 twice that.
+--imatrix adds 44 quantizations on each side and their embeddings: a whole run with it took 894 s on
+2 busy cores with a debug build of ours (448 s of it our debug-built kernels; 0 failures).
 """
 import argparse
 import collections
@@ -556,6 +565,77 @@ def compare_listing(reader, listing, fail):
         fail(f"inspect: {listing['bits_per_weight']} BPW, gguf-py's sizes give {bpw}; problems {listing['problems']}")
 
 
+def run_imatrix_model(args, timings, failures, label, f32, sentence_file, selected):
+    """The pure types again (and Q2_K_S) with the same importance matrix on both sides, for each
+    of its two formats (see --imatrix)."""
+    work = os.path.dirname(f32)
+    matrices = {fmt: os.path.join(work, f"{label}-imatrix.{fmt}") for fmt in ("gguf", "dat")}
+    try:
+        timings.run("make_interop_imatrix.py", [sys.executable, os.path.join(ROOT, "Tests", "interop", "make_interop_imatrix.py"),
+                                                f32, matrices["gguf"], matrices["dat"]])
+    except StepFailed as error:
+        failures.append(f"FAIL {label} imatrix: {error}")
+        return
+    try:
+        reference = embed(timings, args.llama_embedding, f32, sentence_file)
+    except StepFailed as error:
+        failures.append(f"FAIL {label} imatrix: llama-embedding on the F32 file: {error}")
+        return
+    rows = []
+    for fmt, matrix in matrices.items():
+        for type_name in [t for t in selected if t in TYPES] + ["Q2_K_S"]:
+            fail = lambda why, t=type_name, f=fmt: failures.append(f"FAIL {label} {t} --imatrix .{f}: {why}")  # noqa: E731
+            stem = os.path.join(work, f"{label}-{type_name}-imatrix-{fmt}")
+            peer, ours = f"{stem}.llama-quantize.gguf", f"{stem}.ours.gguf"
+            try:
+                timings.run("llama-quantize --imatrix", [args.llama_quantize, "--pure", "--imatrix", matrix, f32, peer,
+                                                         type_name, THREADS])
+            except StepFailed as error:
+                fail(str(error))
+                continue
+            try:
+                command = ([args.llama_quantize, "--pure", "--imatrix", matrix, f32, ours, type_name, THREADS]
+                           if args.peer_only else
+                           [args.quantize, f32, "-o", ours, "--type", type_name, "--pure", "--imatrix", matrix])
+                timings.run("quantize --imatrix (ours)", command)
+            except StepFailed as error:
+                fail(str(error))
+                ours = None
+            rows.append(check_type(args, timings, fail, reference, sentence_file, f"{type_name} .{fmt}", peer, ours))
+            for path in (peer, ours):
+                if path and os.path.exists(path):
+                    os.remove(path)
+    print_table(f"{label} --imatrix", rows, args.peer_only)
+
+
+def check_native_imatrix(args, timings, failures, work):
+    """`QUANTIZE imatrix` on the mlp256 fixture; llama-quantize must accept that file and write,
+    for mlp256.gguf, the bytes we write with it."""
+    fixtures = os.path.join(ROOT, "Fixtures", "gguf", "imatrix")
+    matrix = os.path.join(work, "mlp256-imatrix.gguf")
+    try:
+        timings.run("quantize imatrix (ours)", [args.quantize, "imatrix", os.path.join(fixtures, "mlp256.npz"),
+                                                "--calibration", os.path.join(fixtures, "calibration.npy"), "-o", matrix])
+    except StepFailed as error:
+        failures.append(f"FAIL native imatrix: {error}")
+        return
+    for type_name in ("Q4_0", "Q2_K", "Q4_K_S", "Q6_K"):
+        peer, ours = (os.path.join(work, f"mlp256-{type_name}.{side}.gguf") for side in ("llama-quantize", "ours"))
+        model = os.path.join(fixtures, "mlp256.gguf")
+        try:
+            timings.run("llama-quantize --imatrix", [args.llama_quantize, "--pure", "--imatrix", matrix, model, peer,
+                                                     type_name, THREADS])
+            timings.run("quantize --imatrix (ours)", [args.quantize, model, "-o", ours, "--type", type_name, "--pure",
+                                                      "--imatrix", matrix])
+        except StepFailed as error:
+            failures.append(f"FAIL native imatrix {type_name}: {error}")
+            continue
+        identical = filecmp.cmp(peer, ours, shallow=False)
+        print(f"native imatrix: llama-quantize --imatrix (ours) {type_name}: identical {'yes' if identical else 'NO'}")
+        if not identical:
+            failures.append(f"FAIL native imatrix {type_name}: llama-quantize's file differs from ours")
+
+
 def check_type(args, timings, fail, reference, sentence_file, row_name, peer, ours):
     """Compares our file with llama-quantize's ((a), (b)), embeds both (c); returns the table row."""
     difference = "no file"
@@ -622,6 +702,7 @@ def main():
     parser.add_argument("--peer-only", action="store_true")
     parser.add_argument("--mixes", action="store_true")
     parser.add_argument("--only")
+    parser.add_argument("--imatrix", action="store_true")
     args = parser.parse_args()
     if not args.peer_only and not os.access(args.quantize, os.X_OK):
         sys.exit(f"{args.quantize}: not an executable (build it, or run with --peer-only)")
@@ -675,6 +756,10 @@ def main():
                 except StepFailed as error:
                     failures.append(f"FAIL MiniLM F32: {error}")
             run_model(args, timings, failures, label, f32, sentence_file, types)
+            if args.imatrix:
+                run_imatrix_model(args, timings, failures, label, f32, sentence_file, selected)
+        if args.imatrix and not args.peer_only:
+            check_native_imatrix(args, timings, failures, work)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -10,6 +10,8 @@ public enum GGMLKQuantError: Error, Equatable, Sendable, CustomStringConvertible
     case outputSizeMismatch(expected: Int, actual: Int)
     /// Block bytes that are not a whole number of blocks of the type.
     case partialBlock(byteCount: Int, blockBytes: Int)
+    /// An importance matrix whose length is not the row length (one value per column).
+    case importanceLength(expected: Int, actual: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum GGMLKQuantError: Error, Equatable, Sendable, CustomStringConvertible
             "the output holds \(actual) elements where \(expected) are needed"
         case .partialBlock(let byteCount, let blockBytes):
             "\(byteCount) bytes are not a whole number of \(blockBytes)-byte blocks"
+        case .importanceLength(let expected, let actual):
+            "an importance matrix of \(actual) values for rows of \(expected)"
         }
     }
 }

@@ -19,8 +19,8 @@
 /// independent and are quantized on up to `threads` threads; the bytes never depend on the
 /// thread count.
 ///
-/// An importance matrix (llama-quantize's `--imatrix`) changes the searches' weights and, for
-/// q2_K and q3_K, the searches themselves; it is not supported yet.
+/// With an importance matrix (llama-quantize's `--imatrix`) the searches are ggml's weighted
+/// ones instead (`quantize(_:rowLength:importance:into:threads:)`, GGMLKQuantizer+Importance).
 public struct GGMLKQuantizer: Sendable {
     /// The values of one super-block.
     public static let superBlockSize = 256
@@ -70,7 +70,7 @@ public struct GGMLKQuantizer: Sendable {
     }
 
     /// The bytes of `valueCount` values in rows of `rowLength`, checked.
-    private func blockBytes(valueCount: Int, rowLength: Int) throws(GGMLKQuantError) -> Int {
+    func blockBytes(valueCount: Int, rowLength: Int) throws(GGMLKQuantError) -> Int {
         let rowBytes = try rowBytes(rowLength: rowLength)
         guard valueCount % rowLength == 0 else { throw .valueCountMismatch(count: valueCount, rowLength: rowLength) }
         return valueCount / rowLength * rowBytes

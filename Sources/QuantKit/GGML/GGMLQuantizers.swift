@@ -1,28 +1,37 @@
-/// One entry point to ggml's quantizers without an importance matrix, whichever family the type
+/// One entry point to ggml's quantizers, with or without an importance matrix, whichever family the type
 /// belongs to: the legacy types (`GGMLLegacyQuantizer`: q4_0, q4_1, q5_0, q5_1, q8_0), the
 /// K-quants (`GGMLKQuantizer`: q2_K to q6_K) and the float types f32, f16 and bf16 (stored
-/// element by element, `storeFloats`). The bytes are those of ggml's `ggml_quantize_chunk`
-/// without an importance matrix, what `llama-quantize --pure` writes.
+/// element by element, `storeFloats`). The bytes are those of ggml's `ggml_quantize_chunk`,
+/// what `llama-quantize --pure` writes (with `--imatrix` when given an importance matrix).
 public enum GGMLQuantizers {
     /// The types `quantize` writes.
     public static let types: [GGMLType] = [.f32, .f16, .bf16] + GGMLLegacyQuantizer.types + GGMLKQuantizer.supportedTypes
 
     /// Quantizes `rows` (float32, a whole number of rows of `rowLength`) to `type` into
     /// `blocks`, which must hold exactly `rows.count / rowLength · rowLength / blockSize ·
-    /// blockBytes` bytes, on up to `threads` threads (the bytes never depend on the count).
+    /// blockBytes` bytes, on up to `threads` threads (the bytes never depend on the count). With
+    /// `importance` (`rowLength` values, ggml's importance matrix), the legacy types and the
+    /// K-quants search their scales as ggml's `quantize_<type>` with `quant_weights` does; the
+    /// float types and q8_0 ignore it, as ggml does.
     ///
     /// - Throws: `GGMLQuantizationError.unsupportedType` for a type not in `types`; the
     ///   family's size errors (`GGMLQuantizationError`, `GGMLKQuantError`) otherwise.
     /// - Complexity: O(elements).
     public static func quantize(_ type: GGMLType, rows: UnsafeBufferPointer<Float>, rowLength: Int,
-                                into blocks: UnsafeMutableRawBufferPointer, threads: Int = defaultThreadCount) throws {
+                                importance: UnsafeBufferPointer<Float>? = nil, into blocks: UnsafeMutableRawBufferPointer,
+                                threads: Int = defaultThreadCount) throws {
         if type.isQuantizable {
             try storeFloats(type, rows, into: blocks)
         } else if GGMLKQuantizer.supportedTypes.contains(type) {
-            try GGMLKQuantizer(type).quantize(rows, rowLength: rowLength, into: blocks, threads: threads)
+            let quantizer = try GGMLKQuantizer(type)
+            if let importance {
+                try quantizer.quantize(rows, rowLength: rowLength, importance: importance, into: blocks, threads: threads)
+            } else {
+                try quantizer.quantize(rows, rowLength: rowLength, into: blocks, threads: threads)
+            }
         } else {
-            try GGMLLegacyQuantizer(type).quantize(rows: UnsafeRawBufferPointer(rows), rowLength: rowLength, into: blocks,
-                                                   threads: threads)
+            try GGMLLegacyQuantizer(type).quantize(rows: UnsafeRawBufferPointer(rows), rowLength: rowLength,
+                                                   importance: importance, into: blocks, threads: threads)
         }
     }
 

@@ -25,6 +25,8 @@ public struct SelfQuantizingOptions: Sendable, Equatable {
     public var keepInInputType: [String] = []
     /// Refuse to substitute a type for one whose blocks do not fit a tensor's rows.
     public var strict = false
+    /// The path of an importance matrix to weigh the quantizers' searches with.
+    public var importancePath: String?
 
     public init(typeName: String) {
         self.typeName = typeName

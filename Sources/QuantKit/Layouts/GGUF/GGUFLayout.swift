@@ -12,13 +12,19 @@ public struct GGUFLayout: SelfQuantizingLayout {
     }
 
     public func plan(input: String, options: SelfQuantizingOptions) throws -> any LayoutReport {
-        try planGGUF(input: input, options: GGUFQuantizationOptions(options))
+        try planGGUF(input: input, options: Self.resolved(options))
     }
 
     public func quantizeFile(input: String, output: String, options: SelfQuantizingOptions, overwrite: Bool, threads: Int) throws
         -> any LayoutReport {
-        try quantizeGGUF(input: input, output: output, options: GGUFQuantizationOptions(options), overwrite: overwrite,
-                         threads: threads)
+        try quantizeGGUF(input: input, output: output, options: Self.resolved(options), overwrite: overwrite, threads: threads)
+    }
+
+    /// The options typed, with the importance matrix read (recorded under the path as given).
+    private static func resolved(_ options: SelfQuantizingOptions) throws -> GGUFQuantizationOptions {
+        var resolved = try GGUFQuantizationOptions(options)
+        resolved.importance = try options.importancePath.map { try GGUFImportance(path: $0) }
+        return resolved
     }
 }
 

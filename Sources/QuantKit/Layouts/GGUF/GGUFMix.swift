@@ -1,7 +1,7 @@
 /// llama-quantize's mixes: the type its `llama_tensor_get_type_impl` (llama-quant.cpp) gives a
 /// tensor, from the file type, the tensor's category, its place among the tensors of its kind
 /// and the model's hyperparameters, for the file types this tool writes (the branches of the
-/// IQ types, Q2_K_S, MXFP4_MOE and an importance matrix are left out: none fires here).
+/// IQ types and MXFP4_MOE are left out: none fires here).
 ///
 /// Called once per tensor in output order (the counters advance as llama-quantize's do), only
 /// for a tensor that is quantized with a block file type, not named by a rule, not `pure`:
@@ -11,16 +11,17 @@
 ///   the output type if one is given; else q8_0 for falcon or when the rows do not fit the
 ///   file type's blocks; else q6_K unless the file type is Q8_0.
 /// - the value projections (`attn_v`, `attn_qkv`, `attn_kv_b`, counted by `i`, of `n`):
-///   Q2_K q4_K when `gqa ≥ 4` else q3_K; Q3_K_M q5_K for the first two, then q4_K; Q3_K_L
+///   Q2_K q4_K when `gqa ≥ 4` else q3_K; Q2_K_S q4_K when `gqa ≥ 4`; Q3_K_M q5_K for the first two, then q4_K; Q3_K_L
 ///   q5_K; Q4_K_M and Q5_K_M q6_K where `useMoreBits(i, n)`; Q4_K_S q5_K for the first four;
 ///   then a 70B model's q3_K or q4_K becomes q5_K, and 8 experts make it q8_0. (llama.cpp's
 ///   own branch for `attn_qkv` comes after this one and never fires.)
 /// - `attn_k`: q8_0 with 8 experts.
 /// - `ffn_down` at layer `i` of `n` (`n` the block count; `i` the count of ffn_down tensors so
-///   far, or with experts the number in the name): Q2_K q3_K; Q3_K_M q5_K below `n/16`, else
+///   far, or with experts the number in the name): Q2_K q3_K; Q2_K_S q4_K below `n/8`; Q3_K_M q5_K below `n/16`, else
 ///   q4_K (falcon: q4_K only where `useMoreBits`, else q3_K); Q3_K_L q5_K (falcon q4_K);
 ///   Q4_K_M q6_K where `useMoreBits` (falcon: q6_K below `n/16`, q5_K where `useMoreBits`,
-///   else q4_K); Q5_K_M q6_K where `useMoreBits`; Q4_K_S q5_K below `n/8` (not falcon).
+///   else q4_K); Q5_K_M q6_K where `useMoreBits`; Q4_K_S q5_K below `n/8` (not falcon); with
+///   an importance matrix only, Q4_0 q4_1 and Q5_0 q5_1 below `n/8`.
 /// - `attn_output`: with 8 experts (not falcon) q5_K for Q2_K, Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M;
 ///   else Q2_K q3_K, Q3_K_M q4_K, Q3_K_L q5_K; falcon: Q3_K_L q4_K.
 /// - `ffn_gate`, `ffn_up`: no change for these file types, but with experts their layer is
@@ -32,6 +33,8 @@ struct GGUFMix {
     let fileType: LlamaFileType
     let model: GGUFModelParameters
     let outputTensorType: GGMLType?
+    /// An importance matrix was given (llama.cpp's `has_imatrix`).
+    let hasImportance: Bool
     /// No `output.weight`: the token embeddings are the output projection.
     let tiedEmbeddings: Bool
     /// `n_attention_wv`: the value projections among all tensors.
@@ -41,10 +44,12 @@ struct GGUFMix {
     private(set) var ffnGates = 0
     private(set) var ffnUps = 0
 
-    init(fileType: LlamaFileType, model: GGUFModelParameters, outputTensorType: GGMLType?, names: [String]) {
+    init(fileType: LlamaFileType, model: GGUFModelParameters, outputTensorType: GGMLType?, hasImportance: Bool,
+         names: [String]) {
         self.fileType = fileType
         self.model = model
         self.outputTensorType = outputTensorType
+        self.hasImportance = hasImportance
         tiedEmbeddings = !names.contains("output.weight")
         valueProjectionCount = names.count { GGUFTensorCategory(name: $0).isAttentionValue }
     }
@@ -95,6 +100,7 @@ struct GGUFMix {
         var chosen = type
         switch fileType.name {
         case "Q2_K": chosen = model.gqa >= 4 ? .q4_K : .q3_K
+        case "Q2_K_S": if model.gqa >= 4 { chosen = .q4_K }
         case "Q3_K_M": chosen = index < 2 ? .q5_K : .q4_K
         case "Q3_K_L": chosen = .q5_K
         case "Q4_K_M", "Q5_K_M": if Self.useMoreBits(index, count) { chosen = .q6_K }
@@ -117,6 +123,9 @@ struct GGUFMix {
             return more ? .q6_K : type
         case "Q5_K_M": return more ? .q6_K : type
         case "Q4_K_S": return !isFalcon && layer < layers / 8 ? .q5_K : type
+        case "Q2_K_S": return layer < layers / 8 ? .q4_K : type
+        case "Q4_0" where hasImportance && layer < layers / 8: return .q4_1
+        case "Q5_0" where hasImportance && layer < layers / 8: return .q5_1
         default: return type
         }
     }

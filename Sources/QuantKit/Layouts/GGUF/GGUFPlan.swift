@@ -118,7 +118,8 @@ public struct GGUFPlan: Sendable {
         if !options.pure, options.fileType.tensorType.blockSize > 1 {
             mix = GGUFMix(fileType: options.fileType,
                           model: try GGUFModelParameters(metadata: metadata, overrides: options.metadataOverrides),
-                          outputTensorType: options.outputTensorType, names: ordered.map(\.name))
+                          outputTensorType: options.outputTensorType, hasImportance: options.importance != nil,
+                          names: ordered.map(\.name))
         }
         var chooser = GGUFTypeChooser(options: options, architecture: Self.architecture(metadata), mix: mix)
         var entries: [Entry] = []

@@ -1,7 +1,6 @@
 /// Everything that decides a GGUF file's types beyond its header: llama-quantize's settings
 /// (`llama_model_quantize_params`), typed, and this tool's own (`keptInInputType`, `strict`).
-/// The file type alone gives `llama-quantize IN OUT TYPE`; a struct meant to grow (an
-/// importance matrix is the next field).
+/// The file type alone gives `llama-quantize IN OUT TYPE`; a struct meant to grow.
 ///
 /// `@unchecked Sendable` for its compiled regular expressions, immutable once built (as `SelectionRules`).
 public struct GGUFQuantizationOptions: @unchecked Sendable {
@@ -24,6 +23,9 @@ public struct GGUFQuantizationOptions: @unchecked Sendable {
     public var keptInInputType: [Regex<AnyRegexOutput>] = []
     /// Refuse a plan in which a type is replaced because its blocks do not fit a tensor's rows.
     public var strict = false
+    /// The importance matrix (`--imatrix`): weighs the searches of the tensors it has entries
+    /// for, adds llama-quantize's `quantize.imatrix.*` keys, and changes one mix rule.
+    public var importance: GGUFImportance?
 
     public init(fileType: LlamaFileType) {
         self.fileType = fileType

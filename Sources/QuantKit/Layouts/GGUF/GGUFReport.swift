@@ -41,9 +41,11 @@ public struct GGUFReport: Sendable, Encodable {
     /// `8 · bytes / elementCount`, before and after (llama-quantize's BPW).
     public let bitsPerWeightIn: Double
     public let bitsPerWeightOut: Double
+    /// What the importance matrix did to each quantized tensor (`--imatrix` runs only).
+    public let importance: GGUFImportanceReport?
 
-    /// The report of `plan`, carried out when `written`.
-    public init(_ plan: GGUFPlan, written: Bool) {
+    /// The report of `plan`, carried out when `written`, with what an importance matrix did.
+    public init(_ plan: GGUFPlan, written: Bool, importance: GGUFImportanceReport? = nil) {
         fileType = plan.fileType.name
         fileTypeNumber = plan.fileType.number
         pure = plan.pure
@@ -54,6 +56,7 @@ public struct GGUFReport: Sendable, Encodable {
         bytesOut = tensors.reduce(0) { $0 + $1.bytesOut }
         bitsPerWeightIn = elementCount == 0 ? 0 : 8 * Double(bytesIn) / Double(elementCount)
         bitsPerWeightOut = elementCount == 0 ? 0 : 8 * Double(bytesOut) / Double(elementCount)
+        self.importance = importance
     }
 
     private static func line(_ entry: GGUFPlan.Entry) -> TensorLine {
@@ -88,7 +91,7 @@ public struct GGUFReport: Sendable, Encodable {
             + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
             + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
                      bitsPerWeightOut, fileType as NSString, fileTypeNumber)
-            + (written ? "" : "dry run: nothing written\n")
+            + (importance?.renderedLines() ?? "") + (written ? "" : "dry run: nothing written\n")
     }
 
     private static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }

@@ -31,6 +31,7 @@ public struct LlamaFileType: Sendable, Equatable {
         LlamaFileType(name: "Q5_K_S", number: 16, tensorType: .q5_K),
         LlamaFileType(name: "Q5_K_M", number: 17, tensorType: .q5_K),
         LlamaFileType(name: "Q6_K", number: 18, tensorType: .q6_K),
+        LlamaFileType(name: "Q2_K_S", number: 21, tensorType: .q2_K),
         LlamaFileType(name: "BF16", number: 32, tensorType: .bf16),
     ]
 

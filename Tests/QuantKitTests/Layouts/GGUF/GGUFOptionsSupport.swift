@@ -2,9 +2,10 @@
 
 extension GGUFQuantizationOptions {
     /// The options of `llama-quantize --pure IN OUT name` (a file type name the tests know).
-    static func pure(_ name: String) -> GGUFQuantizationOptions {
+    static func pure(_ name: String, importance: GGUFImportance? = nil) -> GGUFQuantizationOptions {
         var options = GGUFQuantizationOptions(fileType: LlamaFileType(named: name)!)
         options.pure = true
+        options.importance = importance
         return options
     }
 
