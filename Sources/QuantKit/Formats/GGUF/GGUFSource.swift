@@ -94,6 +94,19 @@ public final class GGUFSource: TensorSource {
         try copyBytes(of: ggmlTensor(name), pieceSize: pieceSize, body)
     }
 
+    /// Fills `buffer` with the stored bytes of `tensor` from `offset` bytes into its data on
+    /// (`pread`: no cursor, so several threads may read parts of one tensor at once). The range
+    /// must lie within the tensor's `byteCount`.
+    public func readStoredBytes(of tensor: GGUFTensorInfo, at offset: Int,
+                                into buffer: UnsafeMutableRawBufferPointer) throws(FileError) {
+        precondition(offset >= 0 && offset <= tensor.byteCount - buffer.count, "read outside tensor \(tensor.name)")
+        do {
+            try file.read(at: header.dataStart + tensor.offset + UInt64(offset), into: buffer)
+        } catch {
+            throw FileError(path: path, member: tensor.name, error)
+        }
+    }
+
     /// Hands the stored bytes of `tensor` to `body` in pieces, then an empty piece.
     private func copyBytes(of tensor: GGUFTensorInfo, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let name = tensor.name

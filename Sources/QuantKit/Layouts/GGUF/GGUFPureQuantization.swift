@@ -1,13 +1,12 @@
-import CKernels
-
 /// Writes `output`, the GGUF file `llama-quantize --pure input output TYPE` writes, byte for
 /// byte: the plan (`GGUFPurePlan`) decides the metadata, the tensor order and each tensor's
-/// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
-/// ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the others are
-/// copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
+/// type; quantized tensors are read in slabs of whole rows, widened to float32 (exactly, from
+/// f16 and bf16, as ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`)
+/// on up to `threads` threads (`GGUFRowSlabQuantizer`); the others are copied in pieces.
+/// Tensors are padded to 32 bytes, as llama-quantize pads them.
 ///
 /// The file is written through `AtomicOutput`: on any error nothing is left at `output`, and
-/// `output` may never be `input`. Memory: one tensor's float32 values and its blocks at a time.
+/// `output` may never be `input`. Memory: a few slabs of 8 MiB, whatever the tensors' sizes.
 ///
 /// - Throws: `FileError` naming the file (and tensor) with a `GGUFPureError`, `GGUFError` or
 ///   I/O error; `OutputError` when `output` cannot be created or replaced.
@@ -38,34 +37,16 @@ public func quantizeGGUFPure(input: String, output: String, fileType: LlamaFileT
     return GGUFPureReport(plan)
 }
 
-/// Reads `entry`'s tensor as float32 rows, quantizes them to its output type and adds them.
+/// Quantizes `entry`'s tensor to its output type, slab by slab (`GGUFRowSlabQuantizer`), and
+/// adds it.
 private func writeQuantized(_ entry: GGUFPurePlan.Entry, from source: GGUFSource, to writer: GGUFWriter,
                             threads: Int) throws {
-    // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
-    let values = try source.load(entry.name).floatValues()!
-    if let index = firstNonFinite(values) {
-        throw FileError(path: source.path, member: entry.name,
-                        GGUFPureError.nonFinite(tensor: entry.name, index: index, value: values[index]))
+    let outputType = entry.outputType, rowLength = entry.dims[0]
+    let quantizer = GGUFRowSlabQuantizer(tensor: try source.ggmlTensor(entry.name),
+                                         outputRowBytes: outputType.byteCount(elements: rowLength)!,
+                                         slabBytes: GGUFRowSlabQuantizer.defaultSlabBytes) { rows, blocks in
+        // No importance matrix: the bytes of llama-quantize --pure.
+        try GGMLQuantizers.quantize(outputType, rows: rows, rowLength: rowLength, into: blocks, threads: 1)
     }
-    let byteCount = entry.outputType.byteCount(elements: values.count)!
-    var blocks = [UInt8](repeating: 0, count: byteCount)
-    do {
-        try values.withUnsafeBufferPointer { rows in
-            try blocks.withUnsafeMutableBytes { blocks in
-                try GGMLQuantizers.quantize(entry.outputType, rows: rows, rowLength: entry.dims[0], into: blocks,
-                                            threads: threads)
-            }
-        }
-    } catch {
-        throw FileError(path: source.path, member: entry.name, error)
-    }
-    try blocks.withUnsafeBytes { try writer.add(name: entry.name, bytes: $0) }
-}
-
-/// The flat index of the first NaN or infinity in `values`, if any (the range kernel's finite
-/// flag first, so a finite tensor costs one fast pass).
-private func firstNonFinite(_ values: [Float]) -> Int? {
-    var (low, high, finite): (Float, Float, Int32) = (0, 0, 1)
-    values.withUnsafeBytes { ck_range_fold($0.baseAddress, $0.count / 4, &low, &high, &finite) }
-    return finite != 0 ? nil : values.firstIndex { !$0.isFinite }
+    try quantizer.write(from: source, to: writer, threads: threads)
 }
