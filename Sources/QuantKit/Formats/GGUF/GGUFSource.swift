@@ -94,14 +94,11 @@ public final class GGUFSource: TensorSource {
         try copyBytes(of: ggmlTensor(name), pieceSize: pieceSize, body)
     }
 
-    /// Fills `buffer` with the stored bytes of `tensor` from `offset` bytes into its data on
-    /// (`pread`: no cursor, so several threads may read parts of one tensor at once). The range
-    /// must lie within the tensor's `byteCount`.
-    public func readStoredBytes(of tensor: GGUFTensorInfo, at offset: Int,
-                                into buffer: UnsafeMutableRawBufferPointer) throws(FileError) {
-        precondition(offset >= 0 && offset <= tensor.byteCount - buffer.count, "read outside tensor \(tensor.name)")
+    /// The stored bytes of `tensor`, mapped into memory (`FileMapping`): read where the page
+    /// cache holds them, with no copy; the caller may release the pages it is done with.
+    func mapStoredBytes(of tensor: GGUFTensorInfo) throws(FileError) -> FileMapping {
         do {
-            try file.read(at: header.dataStart + tensor.offset + UInt64(offset), into: buffer)
+            return try FileMapping(file: file, offset: header.dataStart + tensor.offset, count: tensor.byteCount)
         } catch {
             throw FileError(path: path, member: tensor.name, error)
         }
