@@ -12,8 +12,12 @@ void ck_q3_K_quantize_plain(const float *values, long block_count, void *blocks)
     for (long b = 0; b < block_count; ++b) {
         float scales[16];
         int8_t codes[CK_QK_K];
-        ck_kq_q3_groups_plain(values + CK_QK_K * b, scales, codes);
-        ck_q3_K_finish_block(values + CK_QK_K * b, scales, codes, (uint8_t *)blocks + CK_Q3_K_BYTES * b);
+        const float *x = values + CK_QK_K * b;
+        uint8_t *block = (uint8_t *)blocks + CK_Q3_K_BYTES * b;
+        ck_kq_q3_groups_plain(x, scales, codes);
+        ck_q3_K_scales(scales, block);
+        ck_q3_K_codes_from_scales(x, block, codes);  // groups whose d is 0 keep the search's codes
+        ck_q3_K_pack(codes, block);
     }
 }
 

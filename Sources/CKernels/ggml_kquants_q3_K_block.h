@@ -77,21 +77,24 @@ CK_Q3_K_INLINE void ck_q3_K_pack(int8_t *codes, uint8_t *block) {
     ck_kq_pack_2bit((const uint8_t *)codes, block + 32);
 }
 
-// A block from its groups' searched scales and codes: the scales stored, then every code
-// recomputed from its group's stored scale, as round(x / d) in [-4, 3] (groups whose d is 0 keep
-// the search's codes), and packed.
-CK_Q3_K_INLINE void ck_q3_K_finish_block(const float *x, const float *scales, int8_t *codes, uint8_t *block) {
-    ck_q3_K_scales(scales, block);
+// Every code of the block recomputed from its group's stored scale (ck_q3_K_scales wrote
+// them), as round(x / d) in [-4, 3], plus 4, into codes; returns the groups whose d is 0 as bits
+// (1 << g): their codes are left as they are, for the caller to give the search's.
+CK_Q3_K_INLINE int ck_q3_K_codes_from_scales(const float *x, const uint8_t *block, int8_t *codes) {
     const float d_all = ck_kq_load_half(block + 108);
+    int kept = 0;
     for (int g = 0; g < 16; ++g) {
         const float d = d_all * (float)ck_q3_K_unpack_scale(g, block + 96);
-        if (d == 0) continue;
+        if (d == 0) {
+            kept |= 1 << g;
+            continue;
+        }
         for (int i = 0; i < 16; ++i) {
             int l = ck_kq_nearest_int(x[16 * g + i] / d);
             codes[16 * g + i] = (int8_t)(CK_KQ_MAX(-4, CK_KQ_MIN(3, l)) + 4);
         }
     }
-    ck_q3_K_pack(codes, block);
+    return kept;
 }
 
 #endif

@@ -11,7 +11,6 @@
 
 typedef float ck_kq_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_kq_i32x16 __attribute__((ext_vector_type(16)));
-typedef int8_t ck_kq_i8x16 __attribute__((ext_vector_type(16)));
 
 // The blocks searched at once: their dependency chains overlap (see kq_q3_sweep).
 enum { CK_KQ_Q3_BLOCKS = 4 };

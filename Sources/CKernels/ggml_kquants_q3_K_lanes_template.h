@@ -97,7 +97,7 @@ CK_TARGET static int CK_CAT(kq_q3_sweep, CK_SUFFIX)(CK_CAT(kq_q3_lanes, CK_SUFFI
 // the lanes whose group is all (near-)zeros.
 CK_TARGET static ck_kq_i32x16 CK_CAT(kq_q3_start, CK_SUFFIX)(const float *x, int b, CK_CAT(kq_q3_lanes, CK_SUFFIX) *lanes) {
     ck_kq_f32x16 *xs = lanes->x[b], amax = (ck_kq_f32x16)(0.0f), max = amax, sumlx = amax, suml2 = amax;
-    memcpy(xs, x, 16 * sizeof xs[0]);
+    for (int g = 0; g < 16; ++g) memcpy(&xs[g], x + 16 * g, sizeof xs[g]);
     CK_CAT(kq_q3_transpose, CK_SUFFIX)(xs);
     for (int i = 0; i < 16; ++i) {
         const ck_kq_f32x16 ax = (ck_kq_f32x16)((ck_kq_i32x16)xs[i] & 0x7FFFFFFF);
@@ -121,48 +121,48 @@ CK_TARGET static ck_kq_i32x16 CK_CAT(kq_q3_start, CK_SUFFIX)(const float *x, int
 }
 
 // ck_kq_q3_groups_plain in lanes, for the CK_KQ_Q3_BLOCKS blocks at x[0], x[1], ...: block b's
-// scales at scales + 16b and codes + 4 at codes + 256b (group g's at + 16g).
-CK_TARGET static void CK_CAT(kq_q3_groups, CK_SUFFIX)(const float *const *x, float *scales, int8_t *codes) {
-    CK_CAT(kq_q3_lanes, CK_SUFFIX) lanes;
-    ck_kq_i32x16 zero[CK_KQ_Q3_BLOCKS];
+// scales at scales + 16b; its codes stay in lanes->levels[b] (lane g, element i: group g's
+// code i, minus 4), and zero[b] marks its all-zero groups (codes 0).
+CK_TARGET static void CK_CAT(kq_q3_groups, CK_SUFFIX)(const float *const *x, float *scales,
+                                                     CK_CAT(kq_q3_lanes, CK_SUFFIX) *lanes, ck_kq_i32x16 *zero) {
     int active[CK_KQ_Q3_BLOCKS];
     for (int b = 0; b < CK_KQ_Q3_BLOCKS; ++b) {
-        zero[b] = CK_CAT(kq_q3_start, CK_SUFFIX)(x[b], b, &lanes);
+        zero[b] = CK_CAT(kq_q3_start, CK_SUFFIX)(x[b], b, lanes);
         active[b] = 1;
     }
     for (int sweep = 0; sweep < 5; ++sweep) {
-        if (!CK_CAT(kq_q3_sweep, CK_SUFFIX)(&lanes, active)) break;
+        if (!CK_CAT(kq_q3_sweep, CK_SUFFIX)(lanes, active)) break;
     }
     for (int b = 0; b < CK_KQ_Q3_BLOCKS; ++b) {
-        const ck_kq_f32x16 scale = lanes.suml2[b] > 0 ? lanes.sumlx[b] / lanes.suml2[b] : (ck_kq_f32x16)(0.0f);
+        const ck_kq_f32x16 scale = lanes->suml2[b] > 0 ? lanes->sumlx[b] / lanes->suml2[b] : (ck_kq_f32x16)(0.0f);
         const ck_kq_f32x16 zero_scale = (ck_kq_f32x16)(0.0f);
         const ck_kq_f32x16 kept = zero[b] ? zero_scale : scale;
         memcpy(scales + 16 * b, &kept, sizeof kept);
-        // Codes + 4, zero for an all-zero group; back from lanes to groups of 16 bytes.
-        ck_kq_f32x16 *rows = (ck_kq_f32x16 *)lanes.levels[b];
-        for (int i = 0; i < 16; ++i) lanes.levels[b][i] = zero[b] ? (ck_kq_i32x16)(0) : lanes.levels[b][i] + 4;
-        CK_CAT(kq_q3_transpose, CK_SUFFIX)(rows);
-        for (int g = 0; g < 16; ++g) {
-            const ck_kq_i8x16 group = __builtin_convertvector(lanes.levels[b][g], ck_kq_i8x16);
-            memcpy(codes + 256 * b + 16 * g, &group, sizeof group);
-        }
     }
 }
 
 // ck_q3_K_quantize for this instruction set: runs of CK_KQ_Q3_BLOCKS blocks searched together
-// (a short last run searches its last block again in the spare places), each block then
-// finished by the inlined ck_q3_K_finish_block.
+// (a short last run searches its last block again in the spare places), each block's scales then
+// stored and its codes recomputed from them (ggml_kquants_q3_K_block.h, inlined here); only the
+// groups whose stored scale is 0 take the search's codes, read out of the lanes.
 CK_TARGET static void CK_CAT(kq_q3_quantize, CK_SUFFIX)(const float *values, long block_count, void *blocks) {
     for (long first = 0; first < block_count; first += CK_KQ_Q3_BLOCKS) {
         const long count = CK_KQ_MIN(CK_KQ_Q3_BLOCKS, block_count - first);
         const float *x[CK_KQ_Q3_BLOCKS];
         float scales[16 * CK_KQ_Q3_BLOCKS];
-        int8_t codes[CK_QK_K * CK_KQ_Q3_BLOCKS];
+        CK_CAT(kq_q3_lanes, CK_SUFFIX) lanes;
+        ck_kq_i32x16 zero[CK_KQ_Q3_BLOCKS];
         for (long b = 0; b < CK_KQ_Q3_BLOCKS; ++b) x[b] = values + CK_QK_K * (first + CK_KQ_MIN(b, count - 1));
-        CK_CAT(kq_q3_groups, CK_SUFFIX)(x, scales, codes);
+        CK_CAT(kq_q3_groups, CK_SUFFIX)(x, scales, &lanes, zero);
         for (long b = 0; b < count; ++b) {
-            ck_q3_K_finish_block(x[b], scales + 16 * b, codes + CK_QK_K * b,
-                                 (uint8_t *)blocks + CK_Q3_K_BYTES * (first + b));
+            uint8_t *block = (uint8_t *)blocks + CK_Q3_K_BYTES * (first + b);
+            int8_t codes[CK_QK_K];
+            ck_q3_K_scales(scales + 16 * b, block);
+            for (int kept = ck_q3_K_codes_from_scales(x[b], block, codes); kept; kept &= kept - 1) {
+                const int g = __builtin_ctz((unsigned)kept);
+                for (int i = 0; i < 16; ++i) codes[16 * g + i] = (int8_t)(zero[b][g] ? 0 : lanes.levels[b][i][g] + 4);
+            }
+            ck_q3_K_pack(codes, block);
         }
     }
 }
