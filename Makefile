@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release test style faults interop-hf interop-gguf example eval eval-methods bench fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release test style faults interop-hf interop-gguf example eval eval-methods bench bench-gguf fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -124,7 +124,7 @@ eval-methods: build
 # NumPy GPTQ (Benchmarks/gptq_bench.py); release build. The workloads are generated once under
 # bench-data/ (not committed). Beside quantize at 1 and 2 threads: llama.cpp's llama-quantize on a
 # GGUF copy of the 1 GiB file (Benchmarks/gguf_workload.py), built once into .cache/ by
-# Benchmarks/llama_cpp.sh.
+# Benchmarks/llama_cpp.sh. Last, the GGUF section (make bench-gguf, below).
 BENCH_DATA := bench-data
 bench: release
 	@mkdir -p $(BENCH_DATA)
@@ -150,6 +150,26 @@ bench: release
 	.build/release/quantize-bench $(BENCH_FLAGS)
 	python3 Benchmarks/gemm_numpy.py
 	python3 Benchmarks/gptq_bench.py .build/release/quantize $(BENCH_DATA)
+	@$(MAKE) --no-print-directory -o release bench-gguf
+
+# GGUF --pure against llama-quantize --pure (Benchmarks/gguf_bench.py): Q8_0, Q4_0, Q4_K, Q6_K,
+# Q3_K, Q2_K and Q5_K at 1 and 2 threads, interleaved rounds, peak memory against the budget
+# (largest tensor + 32 MiB), and the two outputs compared byte for byte. Q8_0 and Q4_0 on the
+# 1 GiB GGUF workload, the K-quants on a 256 MiB one of 4 tensors (llama-quantize's K-quants run
+# at 0.05-0.2 GB/s): about ten minutes. Both workloads are made once by
+# Benchmarks/gguf_workload.py from the npz workloads; outputs go to GGUF_BENCH_WORKDIR.
+GGUF_BENCH_WORKDIR ?= $(BENCH_DATA)
+bench-gguf: release
+	@mkdir -p $(BENCH_DATA)
+	@python3 -c 'import gguf' 2>/dev/null || python3 -m pip install -q gguf==0.19.0
+	@[ -f $(BENCH_DATA)/weights-1g.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-1g.npz 16
+	@[ -f $(BENCH_DATA)/weights-256m.npz ] || python3 Benchmarks/generate_workload.py $(BENCH_DATA)/weights-256m.npz 4
+	@[ -f $(BENCH_DATA)/weights-1g.gguf ] || python3 Benchmarks/gguf_workload.py $(BENCH_DATA)/weights-1g.npz $(BENCH_DATA)/weights-1g.gguf
+	@[ -f $(BENCH_DATA)/weights-256m.gguf ] || \
+		python3 Benchmarks/gguf_workload.py $(BENCH_DATA)/weights-256m.npz $(BENCH_DATA)/weights-256m.gguf
+	@Benchmarks/llama_cpp.sh > /dev/null
+	python3 Benchmarks/gguf_bench.py .build/release/quantize $$(Benchmarks/llama_cpp.sh) \
+		$(BENCH_DATA)/weights-1g.gguf $(BENCH_DATA)/weights-256m.gguf --workdir $(GGUF_BENCH_WORKDIR)
 
 # Regenerate every committed fixture (needs python3 with NumPy; the outputs are committed).
 fixtures:

@@ -83,15 +83,10 @@ void ck_kq_q2_groups_plain(const float *x, float *scales, float *mins, uint8_t *
 // The sixteen groups in sixteen SIMD lanes (as ck_kq_group_scales_lanes).
 ck_kq_q2_groups ck_kq_q2_groups_lanes(void);
 
-// The sixteen groups of 16 of a q3_K block: each group's scale and codes + 4 from the refined
-// search (ck_kq_signed_refined_scale with nmax 4).
-typedef void (*ck_kq_q3_groups)(const float *x, float *scales, int8_t *codes);
-
-// One group at a time, as ggml: the oracle of the lanes version.
+// The sixteen groups of 16 of a q3_K block at x: each group's scale and codes + 4 from the
+// refined search (ck_kq_signed_refined_scale with nmax 4). One group at a time, as ggml: the
+// oracle of the lanes version (ggml_kquants_q3_K_lanes.c).
 void ck_kq_q3_groups_plain(const float *x, float *scales, int8_t *codes);
-
-// The sixteen groups in sixteen SIMD lanes (as ck_kq_group_scales_lanes).
-ck_kq_q3_groups ck_kq_q3_groups_lanes(void);
 
 // q4_K and q5_K: the groups' scales and mins by `search`, quantized to 6 bits against two
 // halves d and dmin (written at `d_dmin`, 4 bytes) and packed into the 12 bytes at `packed`, then

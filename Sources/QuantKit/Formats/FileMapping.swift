@@ -46,6 +46,18 @@ final class FileMapping {
         bytes = UnsafeRawBufferPointer(start: base + Int(offset - start), count: count)
     }
 
+    /// Drops the mapped pages that lie wholly before `offset` (in `bytes`) from this process
+    /// (`MADV_DONTNEED`: they stay in the page cache, and would be read again if touched), so
+    /// that a reader going through the mapping front to back keeps only what it still needs
+    /// resident.
+    func releasePages(before offset: Int) {
+        guard let region, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (base - UnsafeRawPointer(region.baseAddress!)) + min(max(offset, 0), bytes.count)
+        let length = end - end % page
+        if length > 0 { madvise(region.baseAddress, length, MADV_DONTNEED) }
+    }
+
     deinit {
         if let region { munmap(region.baseAddress, region.count) }
     }

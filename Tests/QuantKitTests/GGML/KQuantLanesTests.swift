@@ -55,6 +55,18 @@ import Testing
         }
     }
 
+    /// q3_K searches its blocks four at a time: runs of 1 to 9 blocks end in every kind of
+    /// short last run (whose spare places search the last block again).
+    @Test func lanesEqualThePlainVersionsOnEveryShortRun() {
+        let values = Self.mixedBlocks(9, seed: 7)
+        for (type, lanes, plain) in Self.kernels {
+            for count in 1 ... 9 {
+                let run = Array(values[(9 - count) * 256 ..< 9 * 256])
+                #expect(Self.blocks(run, type, lanes) == Self.blocks(run, type, plain), "\(type), \(count) blocks")
+            }
+        }
+    }
+
     @Test func bothEqualGGMLOnTheFixture() throws {
         let fixture = KQuantFixture.shared
         for (type, lanes, plain) in Self.kernels {

@@ -154,6 +154,16 @@ public final class GGUFSource: TensorSource, BlockQuantizedSource {
         try copyBytes(of: ggmlTensor(name), pieceSize: pieceSize, body)
     }
 
+    /// The stored bytes of `tensor`, mapped into memory (`FileMapping`): read where the page
+    /// cache holds them, with no copy; the caller may release the pages it is done with.
+    func mapStoredBytes(of tensor: GGUFTensorInfo) throws(FileError) -> FileMapping {
+        do {
+            return try FileMapping(file: file, offset: header.dataStart + tensor.offset, count: tensor.byteCount)
+        } catch {
+            throw FileError(path: path, member: tensor.name, error)
+        }
+    }
+
     /// Hands the stored bytes of `tensor` to `body` in pieces, then an empty piece.
     private func copyBytes(of tensor: GGUFTensorInfo, pieceSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let name = tensor.name

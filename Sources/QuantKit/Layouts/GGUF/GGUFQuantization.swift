@@ -1,13 +1,11 @@
-import CKernels
-
 /// Writes `output`, the GGUF file `llama-quantize [options] input output TYPE` writes, byte for
 /// byte: the plan (`GGUFPlan`) decides the metadata, the tensor order and each tensor's
-/// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
-/// ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the others are
-/// copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
+/// type; quantized tensors are read in row slabs, widened to float32 (exactly, from f16 and
+/// bf16, as ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the
+/// others are copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
 ///
 /// The file is written through `AtomicOutput`: on any error nothing is left at `output`, and
-/// `output` may never be `input`. Memory: one tensor's float32 values and its blocks at a time.
+/// `output` may never be `input`. Memory: a few row slabs (`GGUFRowSlabQuantizer`), whatever the tensor's size.
 ///
 /// With an importance matrix (`options.importance`, `llama-quantize --imatrix`), each tensor
 /// with an entry is quantized with its weights (`GGUFImportancePlan`) and the metadata gains
@@ -73,57 +71,34 @@ private func importanceReport(_ weighting: GGUFImportancePlan?, _ options: GGUFQ
     return GGUFImportanceReport(weighting, recordedPath: given.recordedPath)
 }
 
-/// Reads `entry`'s tensor as float32 rows, quantizes them to its output type (weighted by
-/// `importance`, one slice of `dims[0]` per expert, when given) and adds them.
+/// Quantizes `entry`'s tensor to its output type in row slabs (`GGUFRowSlabQuantizer`: memory
+/// a few slabs, whatever the tensor's size) and adds its blocks; weighted by `importance` when
+/// given, expert `e`'s `dims[1]` rows by weights `e · dims[0] ..< (e + 1) · dims[0]` (a 2-D
+/// tensor is one expert), as llama.cpp's `llama_tensor_quantize_impl` weighs them.
 private func writeQuantized(_ entry: GGUFPlan.Entry, importance: [Float]?, from source: GGUFSource,
                             to writer: GGUFWriter, threads: Int) throws {
-    // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
-    let values = try source.load(entry.name).floatValues()!
-    if let index = firstNonFinite(values) {
-        throw FileError(path: source.path, member: entry.name,
-                        GGUFQuantizationError.nonFinite(tensor: entry.name, index: index, value: values[index]))
-    }
-    let byteCount = entry.outputType.byteCount(elements: values.count)!
-    var blocks = [UInt8](repeating: 0, count: byteCount)
-    do {
-        try values.withUnsafeBufferPointer { rows in
-            try blocks.withUnsafeMutableBytes { blocks in
-                if let importance {
-                    try quantizeExperts(entry, rows: rows, importance: importance, into: blocks, threads: threads)
-                } else {
-                    try GGMLQuantizers.quantize(entry.outputType, rows: rows, rowLength: entry.dims[0], into: blocks,
-                                                threads: threads)
-                }
+    let outputType = entry.outputType, rowLength = entry.dims[0]
+    let rowBytes = outputType.byteCount(elements: rowLength)!
+    let rowsPerExpert = entry.dims.count > 1 ? entry.dims[1] : 1
+    let quantizer = GGUFRowSlabQuantizer(tensor: try source.ggmlTensor(entry.name), outputRowBytes: rowBytes,
+                                         slabBytes: GGUFRowSlabQuantizer.defaultSlabBytes) { firstRow, rows, blocks in
+        guard let importance else {
+            return try GGMLQuantizers.quantize(outputType, rows: rows, rowLength: rowLength, into: blocks, threads: 1)
+        }
+        var row = 0
+        let count = rows.count / rowLength
+        while row < count {
+            let expert = (firstRow + row) / rowsPerExpert
+            let end = min(count, (expert + 1) * rowsPerExpert - firstRow)
+            try importance.withUnsafeBufferPointer { weights in
+                try GGMLQuantizers.quantize(
+                    outputType, rows: UnsafeBufferPointer(rebasing: rows[row * rowLength ..< end * rowLength]),
+                    rowLength: rowLength,
+                    importance: UnsafeBufferPointer(rebasing: weights[expert * rowLength ..< (expert + 1) * rowLength]),
+                    into: UnsafeMutableRawBufferPointer(rebasing: blocks[row * rowBytes ..< end * rowBytes]), threads: 1)
             }
-        }
-    } catch {
-        throw FileError(path: source.path, member: entry.name, error)
-    }
-    try blocks.withUnsafeBytes { try writer.add(name: entry.name, bytes: $0) }
-}
-
-/// `rows` quantized expert by expert (a 2-D tensor is one expert): expert `e`'s `dims[1]` rows
-/// with weights `e · dims[0] ..< (e + 1) · dims[0]`, as llama.cpp's `llama_tensor_quantize_impl`.
-private func quantizeExperts(_ entry: GGUFPlan.Entry, rows: UnsafeBufferPointer<Float>, importance: [Float],
-                             into blocks: UnsafeMutableRawBufferPointer, threads: Int) throws {
-    let rowLength = entry.dims[0], expertCount = importance.count / rowLength
-    let valuesPerExpert = rows.count / expertCount, bytesPerExpert = blocks.count / expertCount
-    try importance.withUnsafeBufferPointer { importance in
-        for expert in 0 ..< expertCount {
-            let values = rows[expert * valuesPerExpert ..< (expert + 1) * valuesPerExpert]
-            let weights = importance[expert * rowLength ..< (expert + 1) * rowLength]
-            let expertBlocks = blocks[expert * bytesPerExpert ..< (expert + 1) * bytesPerExpert]
-            try GGMLQuantizers.quantize(entry.outputType, rows: UnsafeBufferPointer(rebasing: values), rowLength: rowLength,
-                                        importance: UnsafeBufferPointer(rebasing: weights),
-                                        into: UnsafeMutableRawBufferPointer(rebasing: expertBlocks), threads: threads)
+            row = end
         }
     }
-}
-
-/// The flat index of the first NaN or infinity in `values`, if any (the range kernel's finite
-/// flag first, so a finite tensor costs one fast pass).
-private func firstNonFinite(_ values: [Float]) -> Int? {
-    var (low, high, finite): (Float, Float, Int32) = (0, 0, 1)
-    values.withUnsafeBytes { ck_range_fold($0.baseAddress, $0.count / 4, &low, &high, &finite) }
-    return finite != 0 ? nil : values.firstIndex { !$0.isFinite }
+    try quantizer.write(from: source, to: writer, threads: threads)
 }
