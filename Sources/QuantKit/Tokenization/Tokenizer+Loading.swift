@@ -13,6 +13,15 @@ extension Tokenizer {
         }
     }
 
+    /// The tokenizer of a model folder (its `tokenizer.json`) or of a `tokenizer.json` file.
+    /// - Returns: the tokenizer and the path of the file it came from.
+    public static func load(folderOrFile path: String) throws(FileError) -> (tokenizer: Tokenizer, path: String) {
+        var isFolder: ObjCBool = false
+        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            ? (path as NSString).appendingPathComponent("tokenizer.json") : path
+        return (try Tokenizer(contentsOfFile: file), file)
+    }
+
     /// The tokenizer a `tokenizer.json`'s bytes describe. Documents nesting deeper than
     /// `maxJSONNestingDepth` are refused before parsing (real files nest 6 levels).
     init(json bytes: [UInt8]) throws(TokenizerFileError) {
