@@ -2,7 +2,8 @@ import Foundation
 
 /// `normalizers::NFC`, `NFD`, `NFKC` and `NFKD`: the Unicode normalization forms, by
 /// Foundation (ICU). `tokenizers` uses the `unicode-normalization-alignments` crate, whose
-/// tables are older; the two agree on every character assigned by Unicode 8.0.
+/// tables are older, so characters given decompositions by later Unicode versions may differ;
+/// on the parity corpus (Qwen2's NFC) and the component cases they agree.
 struct UnicodeNormalizer: TextNormalizer {
     enum Form: String, Sendable, CaseIterable {
         case nfc = "NFC", nfd = "NFD", nfkc = "NFKC", nfkd = "NFKD"
