@@ -188,6 +188,11 @@ fixtures:
 	python3 Fixtures/gguf/imatrix/make_imatrix_fixtures.py  # needs gguf and the llama-quantize binary in .cache/
 	python3 Fixtures/gguf/imatrix/make_native_imatrix_fixtures.py  # likewise
 	python3 Fixtures/digits/generate.py  # needs scikit-learn
+	python3 Fixtures/tokenizers/make_corpus.py
+	python3 Fixtures/tokenizers/make_bpe_tokenizers.py  # needs tokenizers==0.23.3, like the four below
+	python3 Fixtures/tokenizers/make_expected_ids.py  # and all-MiniLM-L6-v2 in .cache (Fixtures/minilm/fetch.py)
+	python3 Fixtures/tokenizers/make_component_cases.py
+	python3 Fixtures/tokenizers/make_character_classes.py
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are
 # declared only when QUANTIZE_FUZZ is set, so normal builds never see them; they build in their

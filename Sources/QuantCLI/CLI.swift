@@ -5,12 +5,12 @@ import QuantKit
 public enum CLI {
     /// The commands, in the order `--help` lists them; the first is the default.
     static let commands: [any Command.Type] = [QuantizeCommand.self, InspectCommand.self, DequantizeCommand.self, EvalCommand.self,
-                                                 ImatrixCommand.self]
+                                                ImatrixCommand.self, TokenizeCommand.self]
 
     public static let program = Program(
         name: "quantize",
         version: QuantKitVersion.toolName,
-        abstract: "Quantize float weight files (.npy/.npz) to int8 archives; inspect, dequantize and evaluate them.",
+        abstract: "Quantize float weight files (.npy/.npz) to int8 archives; inspect, dequantize and evaluate them; tokenize text.",
         commands: commands.map { $0.spec },
         defaultCommand: commands[0].spec.name)
 
