@@ -29,6 +29,19 @@ The models (each exercises branches of llama.cpp's llama_tensor_get_type):
 - bert: 6 layers, 384 wide as all-MiniLM-L6-v2 (position and token type embeddings are kept).
 Deterministic (no random values: every weight is 0.01).
 
+With an importance matrix (`--imatrix`), for the models deep enough that `n_layer/8 >= 1`
+(IMATRIX_MODELS: llama8-gqa, llama32, llama80-gqa with GQA 8, falcon with GQA 4), llama-quantize
+runs (without --pure) each of IMATRIX_RUNS: a file type and the name prefixes of the entries left
+out of the matrix (None: no matrix at all). The matrix is written with
+Tests/interop/make_interop_imatrix.py's writer (GGUF format, given as the relative path
+`imatrix.gguf`) and holds one entry per tensor of
+at least two dimensions whose name ends in `weight`, `dims[0] * experts` weights, every one 1.0
+(the type choice reads only which entries there are). Per model the entries (name, length) are
+recorded under "imatrix_entries" (with the file's dataset and chunk count under
+"imatrix_file"), and per run under "imatrix_runs" the file type, the omitted entries (null
+without a matrix), and the types and output metadata, or under "refused" the tensor
+llama-quantize names when it refuses the run.
+
 Then, for the bytes, llama-quantize quantizes Fixtures/gguf/pure/tiny_llama.gguf (random
 weights, make_pure_fixtures.py) for each of BYTE_RUNS, and expected.json records each output's
 size and SHA-256 under "tiny_llama".
@@ -36,6 +49,7 @@ size and SHA-256 under "tiny_llama".
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +59,9 @@ import gguf
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mix")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
+import make_interop_imatrix  # noqa: E402  (its GGUF imatrix writer)
+
 MIX_TYPES = ["Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K",
              "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "F16", "BF16", "F32"]
 OPTION_RUNS = [
@@ -61,6 +78,12 @@ OPTION_RUNS = [
     # The loader reads the override too: 1 KV head makes llama's n_gqa 4 or more (Q2_K's attn_v q4_K).
     ("Q2_K", ["--override-kv", "llama.attention.head_count_kv=int:1"]),
 ]
+IMATRIX_MODELS = ["llama8-gqa", "llama32", "llama80-gqa", "falcon"]
+# (file type, the name prefixes of the entries left out; None: no matrix). Q2_K_S needs an entry
+# for every q2_K tensor but the token embeddings and output.weight: refused without a matrix or
+# without layer 1's entries, not without the embeddings' and output's.
+IMATRIX_RUNS = [("Q2_K_S", ()), ("Q4_0", ()), ("Q5_0", ()), ("Q4_K_M", ()), ("Q2_K_S", None),
+                ("Q2_K_S", ("token_embd.weight", "output.weight")), ("Q2_K_S", ("blk.1.",))]
 BYTE_RUNS = [
     ("Q4_K_M", []), ("Q3_K_L", []), ("Q5_K_M", []), ("Q2_K", []), ("Q4_0", []),
     ("Q4_K_S", ["--output-tensor-type", "q8_0", "--tensor-type", "attn_v=q6_k"]),
@@ -184,6 +207,38 @@ def header(path):
     return metadata, tensors
 
 
+def imatrix_entries(tensors):
+    """(name, length) of every tensor of at least 2 dimensions named ...weight: dims[0] * experts."""
+    return [[name, dims[0] * (dims[2] if len(dims) > 2 else 1)] for name, dims in sorted(tensors)
+            if len([d for d in dims if d != 1]) >= 2 and name.endswith("weight")]
+
+
+def quantize_with_imatrix(tool, scratch, model, entries, type_name, prefixes):
+    """One run of IMATRIX_RUNS in `scratch`: its record."""
+    omitted = None if prefixes is None else [name for name, _ in entries if name.startswith(prefixes)]
+    run = {"type": type_name, "omitted": omitted}
+    options = []
+    if omitted is not None:
+        # One expert per entry (no IMATRIX_MODELS has experts): weights 1 = sums / counts.
+        rows = np.full(1, make_interop_imatrix.CHUNK_COUNT * make_interop_imatrix.CHUNK_SIZE, dtype=np.float32)
+        items = [(name, np.ones((1, length), dtype=np.float32), rows) for name, length in entries if name not in omitted]
+        make_interop_imatrix.write_gguf(os.path.join(scratch, "imatrix.gguf"), items)
+        options = ["--imatrix", "imatrix.gguf"]
+    out = os.path.join(scratch, "out.gguf")
+    done = subprocess.run([tool] + options + [model, out, type_name, "1"], capture_output=True, cwd=scratch)
+    if done.returncode != 0:  # the tensor it names: "offending tensor: X" or "... for tensor X in ..."
+        said = re.search(r"(?:offending tensor: |importance matrix for tensor )(\S+)",
+                         done.stdout.decode() + done.stderr.decode())
+        if not said:
+            raise RuntimeError(f"{model} {type_name}: llama-quantize failed naming no tensor: {done.stderr.decode()}")
+        run["refused"] = said.group(1)
+        return run
+    run["metadata"], out_tensors = header(out)
+    run["types"] = [kind for _, _, kind in out_tensors]
+    os.remove(out)
+    return run
+
+
 def main():
     tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
@@ -208,6 +263,14 @@ def main():
                 runs.append(run)
                 os.remove(out)
             expected["models"][label] = {"metadata": metadata, "tensors": infos, "output_order": order, "runs": runs}
+            if label in IMATRIX_MODELS:
+                entries = imatrix_entries(tensors)
+                expected["models"][label]["imatrix_entries"] = entries
+                expected["models"][label]["imatrix_runs"] = [
+                    quantize_with_imatrix(tool, scratch, model, entries, type_name, prefixes)
+                    for type_name, prefixes in IMATRIX_RUNS]
+        expected["imatrix_file"] = {"dataset": make_interop_imatrix.DATASET,
+                                    "chunk_count": make_interop_imatrix.CHUNK_COUNT}
         tiny = os.path.join(os.path.dirname(HERE), "pure", "tiny_llama.gguf")
         expected["tiny_llama"] = []
         for type_name, options in BYTE_RUNS:

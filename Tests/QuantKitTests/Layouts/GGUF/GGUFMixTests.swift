@@ -5,7 +5,10 @@ import Testing
 /// Fixtures/gguf/mix/expected.json (make_mix_fixtures.py): small synthetic headers (llama with
 /// 2, 8 and 32 layers, with and without GQA and tied embeddings, an 80-layer GQA llama, an
 /// 8-expert llama, falcon with its fused attn_qkv, bert) and, for every file type and a few
-/// option combinations, the type the real llama-quantize gave each tensor.
+/// option combinations, the type the real llama-quantize gave each tensor; for the four models
+/// with `n_layer/8 ≥ 1` also with importance matrices (whole, without some entries, or none) for
+/// Q2_K_S, Q4_0, Q5_0 and Q4_K_M: the types, the `quantize.imatrix.*` metadata, or the tensor
+/// llama-quantize refused for want of importance weights.
 private enum MixFixture {
     struct Run: Decodable {
         let type: String
@@ -15,11 +18,30 @@ private enum MixFixture {
         let metadata: [[Scalar]]?
     }
 
+    /// A run with an importance matrix: every entry of the model's but `omitted` (nil: no matrix).
+    struct ImportanceRun: Decodable {
+        let type: String
+        let omitted: [String]?
+        let types: [UInt32]?
+        /// The tensor llama-quantize named when it refused the run.
+        let refused: String?
+        let metadata: [[Scalar]]?
+    }
+
     struct Model: Decodable {
         let metadata: [[Scalar]]
         let tensors: [[Scalar]]
         let output_order: [String]
         let runs: [Run]
+        /// The importance matrix's entries (name, weight count), for the deeper models.
+        let imatrix_entries: [[Scalar]]?
+        let imatrix_runs: [ImportanceRun]?
+    }
+
+    /// The dataset and chunk count of every importance matrix file the script wrote.
+    struct ImportanceFile: Decodable {
+        let dataset: String
+        let chunk_count: Int32
     }
 
     /// A JSON scalar or array of numbers (the fixture's rows mix them).
@@ -50,6 +72,7 @@ private enum MixFixture {
     struct File: Decodable {
         let models: [String: Model]
         let tiny_llama: [Output]
+        let imatrix_file: ImportanceFile
     }
 
     static let file: File = {
@@ -75,6 +98,18 @@ private enum MixFixture {
     static func tensors(_ rows: [[Scalar]]) -> [GGUFTensorInfo] {
         rows.map { GGUFTensorInfo(name: $0[0].string, type: GGMLType(rawValue: UInt32($0[2].number))!, dims: $0[1].numbers,
                                   offset: 0, byteCount: 0) }
+    }
+
+    /// The importance matrix the script gave llama-quantize (`--imatrix imatrix.gguf`): the
+    /// model's entries but `omitted`, every weight 1.
+    static func importance(_ model: Model, omitting omitted: [String]) -> GGUFImportance {
+        var weights: [String: [Float]] = [:]
+        for entry in model.imatrix_entries ?? [] where !omitted.contains(entry[0].string) {
+            weights[entry[0].string] = [Float](repeating: 1, count: Int(entry[1].number))
+        }
+        let matrix = ImportanceMatrix(format: .gguf, weights: weights, datasets: [file.imatrix_file.dataset],
+                                      chunkCount: file.imatrix_file.chunk_count)
+        return GGUFImportance(matrix: matrix, recordedPath: "imatrix.gguf")
     }
 
     /// llama-quantize's command-line options as this tool's layout options.
@@ -117,6 +152,36 @@ private enum MixFixture {
             if let written = run.metadata {
                 #expect(plan.metadata == MixFixture.metadata(written), "\(what)")
             }
+        }
+    }
+
+    @Test(arguments: ["llama8-gqa", "llama32", "llama80-gqa", "falcon"])
+    func withAnImportanceMatrixEveryTensorGetsTheTypeLlamaQuantizeGaveIt(model label: String) throws {
+        let model = try #require(MixFixture.models[label])
+        let metadata = MixFixture.metadata(model.metadata), tensors = MixFixture.tensors(model.tensors)
+        let runs = try #require(model.imatrix_runs)
+        #expect(runs.count == 7)
+        for run in runs {
+            let what = "\(label) \(run.type) --imatrix omitting \(run.omitted.map { "\($0)" } ?? "(no matrix)")"
+            var options = try MixFixture.options(run.type, [])
+            options.importance = run.omitted.map { MixFixture.importance(model, omitting: $0) }
+            let plan = try GGUFPlan(metadata: metadata, tensors: tensors, options: options)
+            let weighting = try options.importance.map { try GGUFImportancePlan(plan, matrix: $0.matrix) }
+            if let refused = run.refused {
+                #expect(throws: GGUFImportanceError.required(tensor: refused, type: .q2_K, fileType: run.type), "\(what)") {
+                    try GGUFImportancePlan.checkRequirement(plan, weights: weighting?.weights ?? [:])
+                }
+                continue
+            }
+            try GGUFImportancePlan.checkRequirement(plan, weights: weighting?.weights ?? [:])
+            #expect(plan.tensors.map(\.name) == model.output_order, "\(what)")
+            let expected = try #require(run.types)
+            let mismatches = zip(plan.tensors, expected).filter { $0.0.outputType.rawValue != $0.1 }
+                .map { "\($0.0.name): ours \($0.0.outputType), llama-quantize's \(GGMLType(rawValue: $0.1)!)" }
+            #expect(mismatches.isEmpty, "\(what): \(mismatches.prefix(5).joined(separator: "; "))")
+            let written = try #require(run.metadata)
+            let ours = options.importance.map { $0.metadata(after: plan.metadata) } ?? plan.metadata
+            #expect(ours == MixFixture.metadata(written), "\(what)")
         }
     }
 
