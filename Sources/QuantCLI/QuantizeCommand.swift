@@ -32,7 +32,10 @@ enum QuantizeCommand: Command {
             copied as they are. --output-tensor-type, --token-embedding-type,
             --leave-output-tensor, --tensor-type, --tensor-type-file and --override-kv are
             llama-quantize's; --exclude REGEX keeps matching tensors in their input type and
-            --layer REGEX=TYPE is one more --tensor-type.
+            --layer REGEX=TYPE is one more --tensor-type. A model split in shards is read from
+            its first shard (IN-00001-of-0000N.gguf; the others are found by name) and written
+            as one file, or with --keep-split in the same shards. --allow-requantize quantizes
+            tensors that already are (llama-quantize's option of that name).
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
@@ -62,6 +65,8 @@ enum QuantizeCommand: Command {
             OptionSpec("override-kv", valueName: "KEY=TYPE:VALUE",
                        help: "With --type: set a metadata entry of the output (TYPE int, float, bool or str).", repeatable: true),
             .flag("strict", help: "With --type: refuse a type llama-quantize would replace because the rows do not fit its blocks."),
+            .flag("allow-requantize", help: "With --type: quantize tensors already of a block type again, dequantized first (their error compounds; listed in the report)."),
+            .flag("keep-split", help: "With --type: write a split input (IN-00001-of-0000N.gguf) in the same shards, OUT-0000k-of-0000N.gguf; without it, one file."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),

@@ -25,6 +25,12 @@ public struct SelfQuantizingOptions: Sendable, Equatable {
     public var keepInInputType: [String] = []
     /// Refuse to substitute a type for one whose blocks do not fit a tensor's rows.
     public var strict = false
+    /// Quantize tensors already of a block type again: dequantized first, so their error
+    /// compounds (llama-quantize's `--allow-requantize`).
+    public var allowRequantize = false
+    /// A model split in shards is written in the same shards (llama-quantize's `--keep-split`);
+    /// otherwise as one file.
+    public var keepSplit = false
 
     public init(typeName: String) {
         self.typeName = typeName

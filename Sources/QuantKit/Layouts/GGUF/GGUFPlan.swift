@@ -37,6 +37,9 @@ public struct GGUFPlan: Sendable {
 
         /// Whether the tensor is quantized (otherwise its stored bytes are copied).
         public var isQuantized: Bool { inputType != outputType }
+        /// Whether it is quantized from a block type (`inputType`), dequantized first: the
+        /// error of the first quantization stays and the second's adds to it.
+        public var isRequantized: Bool { isQuantized && inputType.dtype == nil }
     }
 
     /// Who chose a tensor's type.

@@ -52,7 +52,8 @@ private func planGGUF(_ source: GGUFSource, options: GGUFQuantizationOptions) th
 /// Reads `entry`'s tensor as float32 rows, quantizes them to its output type and adds them.
 private func writeQuantized(_ entry: GGUFPlan.Entry, from source: GGUFSource, to writer: GGUFWriter,
                             threads: Int) throws {
-    // The plan admits only f32, f16 and bf16 tensors here, which widen to float32.
+    // The plan admits f32, f16 and bf16 tensors here, which widen to float32 exactly, and (when
+    // requantizing) block types, which `load` dequantizes as ggml's `dequantize_row_<type>`.
     let values = try source.load(entry.name).floatValues()!
     if let index = firstNonFinite(values) {
         throw FileError(path: source.path, member: entry.name,

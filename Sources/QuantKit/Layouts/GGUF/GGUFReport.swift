@@ -25,6 +25,8 @@ public struct GGUFReport: Sendable, Encodable {
         /// `intendedType` (rounded), the bytes that type would take at its bits per weight (it
         /// cannot hold these rows exactly); negative when the fallback is smaller.
         public let fallbackCostBytes: Int?
+        /// Quantized from `typeIn`, a block type, after dequantizing it (`--allow-requantize`).
+        public let requantized: Bool
     }
 
     /// llama-quantize's name of the file type (`Q4_K_M`) and its `general.file_type`.
@@ -41,6 +43,9 @@ public struct GGUFReport: Sendable, Encodable {
     /// `8 · bytes / elementCount`, before and after (llama-quantize's BPW).
     public let bitsPerWeightIn: Double
     public let bitsPerWeightOut: Double
+    /// What the user should know before using the output: that requantized tensors carry the
+    /// error of two quantizations.
+    public let warnings: [String]
 
     /// The report of `plan`, carried out when `written`.
     public init(_ plan: GGUFPlan, written: Bool) {
@@ -54,6 +59,11 @@ public struct GGUFReport: Sendable, Encodable {
         bytesOut = tensors.reduce(0) { $0 + $1.bytesOut }
         bitsPerWeightIn = elementCount == 0 ? 0 : 8 * Double(bytesIn) / Double(elementCount)
         bitsPerWeightOut = elementCount == 0 ? 0 : 8 * Double(bytesOut) / Double(elementCount)
+        let requantized = tensors.filter(\.requantized).count
+        warnings = requantized == 0 ? [] : [
+            "\(requantized) of \(tensors.count) tensor(s) requantized from an already quantized type: each carries the error "
+                + "of both quantizations (quantizing the f32, f16 or bf16 original is more accurate)",
+        ]
     }
 
     private static func line(_ entry: GGUFPlan.Entry) -> TensorLine {
@@ -66,7 +76,8 @@ public struct GGUFReport: Sendable, Encodable {
                           choice: entry.choice.description, dims: entry.dims,
                           bytesIn: entry.inputType.byteCount(elements: elements) ?? 0, bytesOut: bytesOut,
                           bitsPerWeight: elements == 0 ? 0 : 8 * Double(bytesOut) / Double(elements),
-                          intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost)
+                          intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost,
+                          requantized: entry.isRequantized)
     }
 
     /// The human report: one row per tensor, the fallbacks with their cost, then
@@ -82,9 +93,11 @@ public struct GGUFReport: Sendable, Encodable {
         let fallbacks = tensors.compactMap { line in
             line.fallback.map { "fallback: \(line.name): \($0) (\(Self.signed(line.fallbackCostBytes ?? 0)) bytes)\n" }
         }
+        let requantized = tensors.filter(\.requantized).map { "requantized: \($0.name): \($0.typeIn) -> \($0.typeOut)\n" }
         let mib = { (bytes: Int) in Double(bytes) / 1024 / 1024 }
         return table.rendered() + "\n" + fallbacks.joined()
             + (fallbacks.isEmpty ? "" : "\(fallbacks.count) of \(tensors.count) tensor(s) fell back\n")
+            + requantized.joined() + warnings.map { "warning: \($0)\n" }.joined()
             + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
             + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
                      bitsPerWeightOut, fileType as NSString, fileTypeNumber)
