@@ -241,7 +241,7 @@ enum QuantizeCommand: Command {
     /// and its report.
     static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
         let report = gguf.dryRun
-            ? try gguf.layout.plan(input: gguf.input, options: gguf.options)
+            ? try gguf.layout.plan(input: gguf.input, output: gguf.output, options: gguf.options)
             : try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, options: gguf.options,
                                            overwrite: options.force, threads: options.threads)
         switch options.report {

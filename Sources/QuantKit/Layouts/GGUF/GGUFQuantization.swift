@@ -3,49 +3,71 @@ import CKernels
 /// Writes `output`, the GGUF file `llama-quantize [options] input output TYPE` writes, byte for
 /// byte: the plan (`GGUFPlan`) decides the metadata, the tensor order and each tensor's
 /// type; quantized tensors are read whole, widened to float32 (exactly, from f16 and bf16, as
-/// ggml does) and quantized row by row by ggml's quantizer (`GGMLQuantizers`); the others are
-/// copied in pieces. Tensors are padded to 32 bytes, as llama-quantize pads them.
+/// ggml does; dequantized as ggml does when requantizing) and quantized row by row by ggml's
+/// quantizer (`GGMLQuantizers`); the others are copied in pieces. Tensors are padded to 32
+/// bytes, as llama-quantize pads them.
 ///
-/// The file is written through `AtomicOutput`: on any error nothing is left at `output`, and
-/// `output` may never be `input`. Memory: one tensor's float32 values and its blocks at a time.
+/// `input` may be the first shard of a split model (`GGUFSplitModel` finds and checks the
+/// others); the output is then one file, or with `keepSplit` the same shards
+/// (`GGUFSplitName.outputFiles`), as llama-quantize writes them.
+///
+/// Every file is written through `AtomicOutput` and all are committed together at the end
+/// (`OutputRun`): on any error no file of the output is left, and no output may be an input
+/// shard. Memory: one tensor's float32 values and its blocks at a time.
 ///
 /// - Throws: `FileError` naming the file (and tensor) with a `GGUFQuantizationError`,
-///   `GGUFError` or I/O error; `OutputError` when `output` cannot be created or replaced.
+///   `GGUFSplitError`, `GGUFError` or I/O error; `OutputError` when an output cannot be
+///   created or replaced.
 /// - Complexity: O(elements).
 public func quantizeGGUF(input: String, output: String, options: GGUFQuantizationOptions, overwrite: Bool = false,
                          threads: Int = defaultThreadCount) throws -> GGUFReport {
-    let source = try GGUFSource(path: input)
-    let plan = try planGGUF(source, options: options)
-    let atomic = try AtomicOutput(destination: output, overwrite: overwrite, inputs: [input])
-    let writer = try GGUFWriter(path: atomic.temporaryPath, displayPath: output, metadata: plan.metadata,
-                                tensors: plan.declarations)
-    for entry in plan.tensors {
-        if entry.isQuantized {
-            try writeQuantized(entry, from: source, to: writer, threads: threads)
-        } else {
-            try writer.add(name: entry.name) { write in
-                try source.copyStoredBytes(entry.name, pieceSize: 1 << 20) { piece in try write(piece) }
+    let model = try GGUFSplitModel(path: input)
+    let plan = try planGGUF(model, options: options)
+    let files = GGUFSplitName.outputFiles(for: output, count: plan.shardCount, keepSplit: options.keepSplit)
+    let run = OutputRun()
+    let outputs = try files.map { try AtomicOutput(destination: $0, overwrite: overwrite, inputs: model.paths, run: run) }
+    for (shard, atomic) in outputs.enumerated() {
+        let writer = try GGUFWriter(path: atomic.temporaryPath, displayPath: atomic.destination,
+                                    metadata: plan.metadata(shard: shard), tensors: plan.declarations(shard: shard))
+        for entry in plan.tensors where entry.shard == shard {
+            let source = try model.source(of: entry.name)
+            if entry.isQuantized {
+                try writeQuantized(entry, from: source, to: writer, threads: threads)
+            } else {
+                try writer.add(name: entry.name) { write in
+                    try source.copyStoredBytes(entry.name, pieceSize: 1 << 20) { piece in try write(piece) }
+                }
             }
         }
+        try writer.finish()
     }
-    try writer.finish()
-    try atomic.commit()
-    return GGUFReport(plan, written: true)
-}
-
-/// What `quantizeGGUF` would write from `input` with `options`, read from its header alone;
-/// nothing is written (llama-quantize's `--dry-run`).
-///
-/// - Throws: as `quantizeGGUF` does for the header and the plan.
-public func planGGUF(input: String, options: GGUFQuantizationOptions) throws -> GGUFReport {
-    GGUFReport(try planGGUF(GGUFSource(path: input), options: options), written: false)
-}
-
-private func planGGUF(_ source: GGUFSource, options: GGUFQuantizationOptions) throws -> GGUFPlan {
     do {
-        return try GGUFPlan(metadata: source.metadata, tensors: source.ggmlTensors, options: options)
+        for atomic in outputs { try atomic.commit() }
     } catch {
-        throw FileError(path: source.path, member: error.tensor, error)
+        run.undo()
+        throw error
+    }
+    run.keep()
+    return GGUFReport(plan, written: true, inputFiles: model.paths, outputFiles: files)
+}
+
+/// What `quantizeGGUF` would write from `input` to `output` with `options`, read from the
+/// headers alone; nothing is written (llama-quantize's `--dry-run`).
+///
+/// - Throws: as `quantizeGGUF` does for the headers and the plan.
+public func planGGUF(input: String, output: String, options: GGUFQuantizationOptions) throws -> GGUFReport {
+    let model = try GGUFSplitModel(path: input)
+    let plan = try planGGUF(model, options: options)
+    return GGUFReport(plan, written: false, inputFiles: model.paths,
+                      outputFiles: GGUFSplitName.outputFiles(for: output, count: plan.shardCount, keepSplit: options.keepSplit))
+}
+
+private func planGGUF(_ model: GGUFSplitModel, options: GGUFQuantizationOptions) throws -> GGUFPlan {
+    do {
+        return try GGUFPlan(metadata: model.metadata, tensors: model.ggmlTensors, shards: model.shardOfTensor, options: options)
+    } catch {
+        let path = error.tensor.map { try? model.source(of: $0).path } ?? nil
+        throw FileError(path: path ?? model.paths[0], member: error.tensor, error)
     }
 }
 

@@ -27,6 +27,15 @@ public struct GGUFReport: Sendable, Encodable {
         public let fallbackCostBytes: Int?
         /// Quantized from `typeIn`, a block type, after dequantizing it (`--allow-requantize`).
         public let requantized: Bool
+        /// The index in `outputFiles` of the file it is in.
+        public let shard: Int
+    }
+
+    /// One file of the output: its path, how many tensors it holds and their bytes.
+    public struct OutputFile: Sendable, Encodable, Equatable {
+        public let path: String
+        public let tensorCount: Int
+        public let tensorBytes: Int
     }
 
     /// llama-quantize's name of the file type (`Q4_K_M`) and its `general.file_type`.
@@ -37,6 +46,10 @@ public struct GGUFReport: Sendable, Encodable {
     /// False for a dry run: nothing was written.
     public let written: Bool
     public let tensors: [TensorLine]
+    /// The files read: the input, or the shards of a split model in order.
+    public let inputFiles: [String]
+    /// The files written (or, for a dry run, that would be): one, or one per shard.
+    public let outputFiles: [OutputFile]
     public let elementCount: Int
     public let bytesIn: Int
     public let bytesOut: Int
@@ -47,13 +60,20 @@ public struct GGUFReport: Sendable, Encodable {
     /// error of two quantizations.
     public let warnings: [String]
 
-    /// The report of `plan`, carried out when `written`.
-    public init(_ plan: GGUFPlan, written: Bool) {
+    /// The report of `plan`, read from `inputFiles` and carried out when `written` into
+    /// `outputFiles` (one per output shard).
+    public init(_ plan: GGUFPlan, written: Bool, inputFiles: [String], outputFiles: [String]) {
         fileType = plan.fileType.name
         fileTypeNumber = plan.fileType.number
         pure = plan.pure
         self.written = written
-        tensors = plan.tensors.map(Self.line)
+        let tensors = plan.tensors.map(Self.line)
+        self.tensors = tensors
+        self.inputFiles = inputFiles
+        self.outputFiles = outputFiles.enumerated().map { shard, path in
+            let lines = tensors.filter { $0.shard == shard }
+            return OutputFile(path: path, tensorCount: lines.count, tensorBytes: lines.reduce(0) { $0 + $1.bytesOut })
+        }
         elementCount = plan.tensors.reduce(0) { $0 + $1.dims.reduce(1, *) }
         bytesIn = tensors.reduce(0) { $0 + $1.bytesIn }
         bytesOut = tensors.reduce(0) { $0 + $1.bytesOut }
@@ -77,7 +97,7 @@ public struct GGUFReport: Sendable, Encodable {
                           bytesIn: entry.inputType.byteCount(elements: elements) ?? 0, bytesOut: bytesOut,
                           bitsPerWeight: elements == 0 ? 0 : 8 * Double(bytesOut) / Double(elements),
                           intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost,
-                          requantized: entry.isRequantized)
+                          requantized: entry.isRequantized, shard: entry.shard)
     }
 
     /// The human report: one row per tensor, the fallbacks with their cost, then
@@ -97,11 +117,23 @@ public struct GGUFReport: Sendable, Encodable {
         let mib = { (bytes: Int) in Double(bytes) / 1024 / 1024 }
         return table.rendered() + "\n" + fallbacks.joined()
             + (fallbacks.isEmpty ? "" : "\(fallbacks.count) of \(tensors.count) tensor(s) fell back\n")
-            + requantized.joined() + warnings.map { "warning: \($0)\n" }.joined()
+            + requantized.joined() + warnings.map { "warning: \($0)\n" }.joined() + renderedFiles()
             + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
             + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
                      bitsPerWeightOut, fileType as NSString, fileTypeNumber)
             + (written ? "" : "dry run: nothing written\n")
+    }
+
+    /// The input shards (for a split model), then each output file with its tensors and bytes.
+    private func renderedFiles() -> String {
+        let inputs = inputFiles.count < 2 ? [] : inputFiles.enumerated().map { index, path in
+            "input shard \(index + 1) of \(inputFiles.count): \(path)\n"
+        }
+        let outputs = outputFiles.enumerated().map { index, file in
+            "output file \(index + 1) of \(outputFiles.count): \(file.path): \(file.tensorCount) tensor(s), "
+                + "\(formatBytes(file.tensorBytes))\n"
+        }
+        return (inputs + outputs).joined()
     }
 
     private static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
