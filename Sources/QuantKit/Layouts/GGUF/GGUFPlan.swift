@@ -3,7 +3,8 @@
 /// `llama_tensor_get_type`, llama-quant.cpp):
 ///
 /// - Order: tensors sorted by layer (the number after a leading `blk.`, -1 without one), then
-///   by name, byte by byte (the loader's `weight_name_comparer`).
+///   by name, byte by byte (the loader's `weight_name_comparer`); with `keepSplit`, by input
+///   shard, then by offset (see `init`).
 /// - Which are quantized (`tensor_allows_quantization`): at least 2 dimensions counted as ggml
 ///   does (trailing 1s dropped), a name ending in `weight`, none of `excludedFragments` in it
 ///   (glm5-next has more), not `excludedNames`, and not `output.weight` when the output tensor

@@ -66,8 +66,9 @@ private func planGGUF(_ model: GGUFSplitModel, options: GGUFQuantizationOptions)
     do {
         return try GGUFPlan(metadata: model.metadata, tensors: model.ggmlTensors, shards: model.shardOfTensor, options: options)
     } catch {
-        let path = error.tensor.map { try? model.source(of: $0).path } ?? nil
-        throw FileError(path: path ?? model.paths[0], member: error.tensor, error)
+        // A tensor's problem names the shard holding it.
+        let shard = error.tensor.flatMap { try? model.source(of: $0) }
+        throw FileError(path: shard?.path ?? model.paths[0], member: error.tensor, error)
     }
 }
 

@@ -4,7 +4,9 @@ import Foundation
 /// types in and out, who chose the type out (`GGUFPlan.Choice`: the file type, the mix, or a
 /// requested override, each listed as such), dimensions, bytes and bits per weight, its fallback
 /// with the reason and size cost, and llama-quantize's two size lines (`model size` and `quant
-/// size`, each in MiB with bits per weight over every element of the file).
+/// size`, each in MiB with bits per weight over every element of the file), the tensors
+/// requantized from a block type with a warning, and the files read and written (the shards of
+/// a split model).
 public struct GGUFReport: Sendable, Encodable {
     public struct TensorLine: Sendable, Encodable, Equatable {
         public let name: String
