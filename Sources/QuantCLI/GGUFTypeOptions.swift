@@ -26,7 +26,7 @@ struct GGUFTypeOptions {
     /// The options that mean something only with `--type`.
     static let typeOptions = [
         "pure", "output-tensor-type", "token-embedding-type", "leave-output-tensor", "tensor-type", "tensor-type-file",
-        "override-kv", "strict", "imatrix",
+        "override-kv", "strict", "imatrix", "allow-requantize", "keep-split",
     ]
     /// The options whose values become tensor type rules, in command-line order.
     static let ruleOptions = ["tensor-type", "tensor-type-file", "layer"]
@@ -57,6 +57,8 @@ struct GGUFTypeOptions {
         var options = SelfQuantizingOptions(typeName: name)
         options.pure = arguments.flag("pure")
         options.strict = arguments.flag("strict")
+        options.allowRequantize = arguments.flag("allow-requantize")
+        options.keepSplit = arguments.flag("keep-split")
         options.keepOutputTensor = arguments.flag("leave-output-tensor")
         options.outputTensorType = arguments.string("output-tensor-type")
         options.tokenEmbeddingType = arguments.string("token-embedding-type")

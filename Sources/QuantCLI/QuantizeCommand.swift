@@ -32,7 +32,10 @@ enum QuantizeCommand: Command {
             copied as they are. --output-tensor-type, --token-embedding-type,
             --leave-output-tensor, --tensor-type, --tensor-type-file and --override-kv are
             llama-quantize's; --exclude REGEX keeps matching tensors in their input type and
-            --layer REGEX=TYPE is one more --tensor-type.
+            --layer REGEX=TYPE is one more --tensor-type. A model split in shards is read from
+            its first shard (IN-00001-of-0000N.gguf; the others are found by name) and written
+            as one file, or with --keep-split in the same shards. --allow-requantize quantizes
+            tensors that already are (llama-quantize's option of that name).
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
                                   variadic: true)],
@@ -64,6 +67,8 @@ enum QuantizeCommand: Command {
             OptionSpec("imatrix", valueName: "FILE",
                        help: "With --type: llama.cpp importance matrix (GGUF or legacy .dat) weighing the scale searches."),
             .flag("strict", help: "With --type: refuse a type llama-quantize would replace because the rows do not fit its blocks."),
+            .flag("allow-requantize", help: "With --type: quantize tensors already of a block type again, dequantized first (their error compounds; listed in the report)."),
+            .flag("keep-split", help: "With --type: write a split input (IN-00001-of-0000N.gguf) in the same shards, OUT-0000k-of-0000N.gguf; without it, one file."),
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
@@ -238,7 +243,7 @@ enum QuantizeCommand: Command {
     /// and its report.
     static func runGGUF(_ gguf: GGUFTypeOptions, options: Options, console: Console) throws -> Bool {
         let report = gguf.dryRun
-            ? try gguf.layout.plan(input: gguf.input, options: gguf.options)
+            ? try gguf.layout.plan(input: gguf.input, output: gguf.output, options: gguf.options)
             : try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, options: gguf.options,
                                            overwrite: options.force, threads: options.threads)
         switch options.report {

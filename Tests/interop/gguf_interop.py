@@ -66,6 +66,12 @@ What is checked, per model and type (pure mode: `llama-quantize --pure IN OUT TY
       Fixtures/minilm/sentences.txt, every 10th; `--pooling mean --embd-normalize 2`); the
       embeddings must be finite. llama-quantize's file is embedded too only when the files
       differ (byte-identical files give identical embeddings, so its cosine is ours).
+- (e) on the synthetic llama (not with --only): --allow-requantize, from llama-quantize's Q8_0 and
+      Q4_K_M files (its mix) to three types each (REQUANTIZE_RUNS), the same input to both sides:
+      byte-identical, ours embedded by llama-embedding; both refuse without the flag. Then the
+      model written in 3 shards by gguf-py's split writer, quantized from its first shard
+      (SPLIT_RUNS) as one file and with --keep-split: the same files, byte-identical, and
+      llama-embedding loads ours from its first shard.
 Before the types, once per model, the comparison code checks itself on a copy of llama-quantize's
 first output with one data byte flipped in its middle tensor: (a) must name that tensor and (b)
 must report different values.
@@ -189,7 +195,10 @@ def synthetic_vocabulary(size):
     return tokens, scores, types
 
 
-def make_synthetic_llama(timings, out, layers=2, hidden=256, ffn=768, heads=4, kv_heads=2, vocab=512):
+def make_synthetic_llama(timings, out, layers=2, hidden=256, ffn=768, heads=4, kv_heads=2, vocab=512,
+                         split_max_tensors=0):
+    """Writes the synthetic llama to OUT, or with split_max_tensors in shards of at most that many
+    tensors (gguf-py's split writer: OUT's stem + -0000k-of-0000N.gguf), the same values either way."""
     with timings.timed("make synthetic llama (gguf-py)"):
         rng = np.random.Generator(np.random.PCG64(SEED))
 
@@ -197,7 +206,7 @@ def make_synthetic_llama(timings, out, layers=2, hidden=256, ffn=768, heads=4, k
             return (rng.standard_normal((rows, columns)) / np.sqrt(columns)).astype(np.float32)
 
         head_dim = hidden // heads
-        writer = gguf.GGUFWriter(out, "llama")
+        writer = gguf.GGUFWriter(out, "llama", split_max_tensors=split_max_tensors)
         writer.add_name("synthetic-llama")
         writer.add_context_length(1024)
         writer.add_embedding_length(hidden)
@@ -683,6 +692,133 @@ def self_test(timings, failures, label, type_name, peer, altered):
               f"values: {values[0]}")
 
 
+# --- (e) --allow-requantize and split models, on the synthetic llama ----------------------------
+
+# First type (llama-quantize's mix from F32) -> the types requantized from it (`+pure` adds --pure).
+REQUANTIZE_RUNS = {"Q8_0": ["Q4_K_M", "Q4_0+pure", "Q6_K"], "Q4_K_M": ["Q8_0", "Q5_K_M", "Q2_K+pure"]}
+SPLIT_RUNS = ["Q4_K_M", "Q8_0+pure"]
+SPLIT_MAX_TENSORS = 7  # the synthetic llama's 21 tensors in 3 shards
+
+
+def run_flags(run):
+    name, _, mode = run.partition("+")
+    return name, (["--pure"] if mode == "pure" else [])
+
+
+def quantize_both(args, timings, flags, source, peer, ours, type_name):
+    """llama-quantize FLAGS SOURCE PEER TYPE, then ours (or a second llama-quantize run) to OURS."""
+    timings.run("llama-quantize", [args.llama_quantize] + flags + [source, peer, type_name, THREADS])
+    if args.peer_only:
+        timings.run("llama-quantize (second run, standing in for ours)",
+                    [args.llama_quantize] + flags + [source, ours, type_name, THREADS])
+    else:
+        timings.run("quantize (ours)", [args.quantize, source, "-o", ours, "--type", type_name, "--report", "none"] + flags)
+
+
+def compared(timings, fail, ours, peer):
+    """'yes' when identical, else 'NO' after failing with the first difference."""
+    with timings.timed("compare (bytes, gguf-py)"):
+        difference, values = compare(ours, peer)
+    if difference is None:
+        return "yes"
+    fail(f"files differ: {difference}")
+    for line in values:
+        fail(f"dequantized values differ: {line}")
+    return "NO"
+
+
+def embedded(args, timings, fail, path, reference, sentence_file):
+    """The mean cosine of llama-embedding's embeddings of PATH (a file or a first shard) to REFERENCE."""
+    try:
+        return mean_cosine(embed(timings, args.llama_embedding, path, sentence_file), reference)
+    except StepFailed as error:
+        fail(f"llama-embedding on {os.path.basename(path)}: {error}")
+        return float("nan")
+
+
+def run_requantize(args, timings, failures, f32, reference, sentence_file):
+    """Each first type of REQUANTIZE_RUNS from F32 by llama-quantize, then requantized by both
+    sides with --allow-requantize from that same file: byte-identical, and ours embeds. Without
+    the flag both must refuse."""
+    work = os.path.dirname(f32)
+    print("\nsynthetic-llama: --allow-requantize (llama-quantize's first file requantized by both)")
+    for first, runs in REQUANTIZE_RUNS.items():
+        source = os.path.join(work, f"requantize-{first}.gguf")
+        try:
+            timings.run("llama-quantize", [args.llama_quantize, f32, source, first, THREADS])
+        except StepFailed as error:
+            failures.append(f"FAIL requantize {first}: {error}")
+            continue
+        check_requantize_refused(args, timings, failures, source, first, runs[0])
+        for run in runs:
+            fail = lambda why, r=f"{first}->{run}": failures.append(f"FAIL requantize {r}: {why}")  # noqa: E731
+            name, flags = run_flags(run)
+            peer, ours = (os.path.join(work, f"requantize-{first}-{run}.{side}.gguf") for side in ("llama-quantize", "ours"))
+            try:
+                quantize_both(args, timings, ["--allow-requantize"] + flags, source, peer, ours, name)
+            except StepFailed as error:
+                fail(str(error))
+                continue
+            identical = compared(timings, fail, ours, peer)
+            cosine = embedded(args, timings, fail, ours, reference, sentence_file)
+            print(f"  {first:>6} -> {run:<10} {file_summary(ours)[0]:<40} cosine {cosine:.6f}  identical {identical}")
+            for path in (peer, ours):
+                os.remove(path)
+        os.remove(source)
+
+
+def check_requantize_refused(args, timings, failures, source, first, run):
+    """Without --allow-requantize, llama-quantize and ours both refuse SOURCE (exit status not 0);
+    ours leaves no file (llama-quantize leaves the one it had opened)."""
+    name, flags = run_flags(run)
+    out = source + ".refused.gguf"
+    commands = [("llama-quantize", [args.llama_quantize] + flags + [source, out, name, THREADS])]
+    if not args.peer_only:
+        commands.append(("ours", [args.quantize, source, "-o", out, "--type", name] + flags))
+    for side, command in commands:
+        with timings.timed("refusals (no --allow-requantize)"):
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        if done.returncode == 0:
+            failures.append(f"FAIL requantize {first}->{run}: {side} requantized without --allow-requantize")
+        elif side == "ours" and os.path.exists(out):
+            failures.append(f"FAIL requantize {first}->{run}: ours refused but left {out}")
+        if os.path.exists(out):
+            os.remove(out)
+
+
+def run_split(args, timings, failures, reference, sentence_file, folder):
+    """The synthetic llama written in shards by gguf-py, quantized by both sides from its first
+    shard, as one file and with --keep-split: every file byte-identical, and llama-embedding
+    loads ours (its loader finds our shards from the first)."""
+    os.makedirs(folder, exist_ok=True)
+    make_synthetic_llama(timings, os.path.join(folder, "split.gguf"), split_max_tensors=SPLIT_MAX_TENSORS)
+    shards = sorted(f for f in os.listdir(folder) if f.startswith("split-"))
+    print(f"\nsynthetic-llama in {len(shards)} shards (gguf-py, at most {SPLIT_MAX_TENSORS} tensors each)")
+    for run, keep in itertools.product(SPLIT_RUNS, (False, True)):
+        label = f"{run}{' --keep-split' if keep else ''}"
+        fail = lambda why, r=label: failures.append(f"FAIL split {r}: {why}")  # noqa: E731
+        name, flags = run_flags(run)
+        sides = {side: os.path.join(folder, side) for side in ("llama-quantize", "ours")}
+        for path in sides.values():
+            os.makedirs(path, exist_ok=True)
+        try:
+            quantize_both(args, timings, flags + (["--keep-split"] if keep else []), os.path.join(folder, shards[0]),
+                          os.path.join(sides["llama-quantize"], "out.gguf"), os.path.join(sides["ours"], "out.gguf"), name)
+        except StepFailed as error:
+            fail(str(error))
+            continue
+        files = {side: sorted(os.listdir(path)) for side, path in sides.items()}
+        if files["ours"] != files["llama-quantize"]:
+            fail(f"files: ours {files['ours']}, llama-quantize {files['llama-quantize']}")
+        identical = [compared(timings, fail, os.path.join(sides["ours"], f), os.path.join(sides["llama-quantize"], f))
+                     for f in files["ours"] if f in files["llama-quantize"]]
+        cosine = embedded(args, timings, fail, os.path.join(sides["ours"], files["ours"][0]), reference, sentence_file)
+        print(f"  {label:<24} {len(files['ours'])} file(s)  cosine {cosine:.6f}  identical "
+              f"{'yes' if identical and all(i == 'yes' for i in identical) else 'NO'}")
+        for path in sides.values():
+            shutil.rmtree(path)
+
+
 def print_table(label, rows, peer_only):
     ours = "2nd run" if peer_only else "ours"
     print(f"\n{label}: mean cosine of the embeddings to the F32 file's (llama-embedding, {len(sentences())} sentences)")
@@ -690,6 +826,17 @@ def print_table(label, rows, peer_only):
     for type_name, kinds, bpw, peer_cosine, our_cosine, identical in rows:
         cells = [f"{c:.6f}" if np.isfinite(c) else "-" for c in (peer_cosine, our_cosine)]
         print(f"{type_name:<18} {kinds:<44} {bpw:6.3f} {cells[0]:>15} {cells[1]:>10}  {identical}")
+
+
+def run_extras(args, timings, failures, f32, sentence_file, split_folder):
+    """(e): --allow-requantize and split models on the synthetic llama, against its F32 embeddings."""
+    try:
+        reference = embed(timings, args.llama_embedding, f32, sentence_file)
+    except StepFailed as error:
+        failures.append(f"FAIL synthetic-llama F32: {error}")
+        return
+    run_requantize(args, timings, failures, f32, reference, sentence_file)
+    run_split(args, timings, failures, reference, sentence_file, split_folder)
 
 
 def main():
@@ -758,6 +905,8 @@ def main():
             run_model(args, timings, failures, label, f32, sentence_file, types)
             if args.imatrix:
                 run_imatrix_model(args, timings, failures, label, f32, sentence_file, selected)
+            if label == "synthetic-llama" and not args.only:
+                run_extras(args, timings, failures, f32, sentence_file, os.path.join(work, "split"))
         if args.imatrix and not args.peer_only:
             check_native_imatrix(args, timings, failures, work)
     finally:

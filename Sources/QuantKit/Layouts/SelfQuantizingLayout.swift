@@ -22,8 +22,9 @@ public protocol SelfQuantizingLayout: Sendable {
     /// Throws when `options` name a type, rule or setting the layout does not have; a run with
     /// options that pass may still fail on what the input holds.
     func check(_ options: SelfQuantizingOptions) throws(SelfQuantizingOptionError)
-    /// What `quantizeFile` would write, read from `input`'s header alone: nothing is written.
-    func plan(input: String, options: SelfQuantizingOptions) throws -> any LayoutReport
+    /// What `quantizeFile` would write to `output`, read from `input`'s header alone: nothing
+    /// is written.
+    func plan(input: String, output: String, options: SelfQuantizingOptions) throws -> any LayoutReport
     /// Writes `output`, the file `input` becomes with its tensors quantized as `options` say
     /// (options `check` accepts), nothing at all on error, never over `input`.
     func quantizeFile(input: String, output: String, options: SelfQuantizingOptions, overwrite: Bool, threads: Int) throws

@@ -27,6 +27,12 @@ public struct SelfQuantizingOptions: Sendable, Equatable {
     public var strict = false
     /// The path of an importance matrix to weigh the quantizers' searches with.
     public var importancePath: String?
+    /// Quantize tensors already of a block type again: dequantized first, so their error
+    /// compounds (llama-quantize's `--allow-requantize`).
+    public var allowRequantize = false
+    /// A model split in shards is written in the same shards (llama-quantize's `--keep-split`);
+    /// otherwise as one file.
+    public var keepSplit = false
 
     public init(typeName: String) {
         self.typeName = typeName

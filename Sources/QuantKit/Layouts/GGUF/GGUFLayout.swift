@@ -11,8 +11,8 @@ public struct GGUFLayout: SelfQuantizingLayout {
         _ = try GGUFQuantizationOptions(options)
     }
 
-    public func plan(input: String, options: SelfQuantizingOptions) throws -> any LayoutReport {
-        try planGGUF(input: input, options: Self.resolved(options))
+    public func plan(input: String, output: String, options: SelfQuantizingOptions) throws -> any LayoutReport {
+        try planGGUF(input: input, output: output, options: Self.resolved(options))
     }
 
     public func quantizeFile(input: String, output: String, options: SelfQuantizingOptions, overwrite: Bool, threads: Int) throws

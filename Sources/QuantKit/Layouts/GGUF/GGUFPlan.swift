@@ -3,7 +3,8 @@
 /// `llama_tensor_get_type`, llama-quant.cpp):
 ///
 /// - Order: tensors sorted by layer (the number after a leading `blk.`, -1 without one), then
-///   by name, byte by byte (the loader's `weight_name_comparer`).
+///   by name, byte by byte (the loader's `weight_name_comparer`); with `keepSplit`, by input
+///   shard, then by offset (see `init`).
 /// - Which are quantized (`tensor_allows_quantization`): at least 2 dimensions counted as ggml
 ///   does (trailing 1s dropped), a name ending in `weight`, none of `excludedFragments` in it
 ///   (glm5-next has more), not `excludedNames`, and not `output.weight` when the output tensor
@@ -34,9 +35,14 @@ public struct GGUFPlan: Sendable {
         public let intendedType: GGMLType?
         /// Why `outputType` is not `intendedType`; nil without a fallback.
         public let fallback: String?
+        /// The output shard it goes to (from 0): its input shard with `keepSplit`, else 0.
+        public internal(set) var shard = 0
 
         /// Whether the tensor is quantized (otherwise its stored bytes are copied).
         public var isQuantized: Bool { inputType != outputType }
+        /// Whether it is quantized from a block type (`inputType`), dequantized first: the
+        /// error of the first quantization stays and the second's adds to it.
+        public var isRequantized: Bool { isQuantized && inputType.dtype == nil }
     }
 
     /// Who chose a tensor's type.
@@ -74,8 +80,11 @@ public struct GGUFPlan: Sendable {
 
     public let fileType: LlamaFileType
     public let pure: Bool
+    /// The metadata of the output, or of its first shard.
     public let metadata: [GGUFMetadataEntry]
     public let tensors: [Entry]
+    /// How many files the output is: the input's shards with `keepSplit`, else 1.
+    public let shardCount: Int
 
     /// ggml's quantization version (`GGML_QNT_VERSION`), written as `general.quantization_version`.
     public static let quantizationVersion: UInt32 = 2
@@ -101,19 +110,30 @@ public struct GGUFPlan: Sendable {
     /// Whole names kept in their type (positional embeddings and token types).
     static let excludedNames: Set<String> = ["position_embd.weight", "token_types.weight"]
 
-    /// The plan for a file with `metadata` and `tensors` (in file order).
+    /// The plan for a model with `metadata` and `tensors` (in file order), `shards` giving each
+    /// tensor's input shard (empty: one file).
+    ///
+    /// With `keepSplit` the output has the input's shards, and its tensors are in shard order,
+    /// then in file order within each (llama-quantize sorts them by shard and offset); with more
+    /// than one shard, each output shard gets `split.no`, `split.count` (uint16) and
+    /// `split.tensors.count` (int32), appended to the first's metadata, the only metadata of
+    /// the others (llama-quantize starts those from an empty header).
     ///
     /// - Throws: `GGUFQuantizationError` for a tensor llama-quantize would refuse, metadata the
     ///   mix needs and does not find, or (strict) a fallback.
-    public init(metadata: [GGUFMetadataEntry], tensors: [GGUFTensorInfo], options: GGUFQuantizationOptions)
+    public init(metadata: [GGUFMetadataEntry], tensors: [GGUFTensorInfo], shards: [Int] = [], options: GGUFQuantizationOptions)
         throws(GGUFQuantizationError) {
         fileType = options.fileType
         pure = options.pure
         if let alignment = metadata.first(where: { $0.key.string == "general.alignment" }) {
             guard case .uint32(32) = alignment.value else { throw .alignment(Self.integer(alignment.value)) }
         }
+        let inputShards = shards.isEmpty ? [Int](repeating: 0, count: tensors.count) : shards
+        shardCount = options.keepSplit ? (inputShards.max() ?? 0) + 1 : 1
         self.metadata = Self.outputMetadata(metadata, options: options)
-        let ordered = tensors.sorted(by: Self.precedes)
+            + (shardCount > 1 ? Self.splitKeys(shard: 0, count: shardCount, tensorCount: tensors.count) : [])
+        let order = Self.outputOrder(tensors, shards: inputShards, keepSplit: options.keepSplit)
+        let ordered = order.map { tensors[$0] }
         var mix: GGUFMix?
         if !options.pure, options.fileType.tensorType.blockSize > 1 {
             mix = GGUFMix(fileType: options.fileType,
@@ -123,19 +143,33 @@ public struct GGUFPlan: Sendable {
         }
         var chooser = GGUFTypeChooser(options: options, architecture: Self.architecture(metadata), mix: mix)
         var entries: [Entry] = []
-        for tensor in ordered {
-            entries.append(try chooser.entry(for: tensor))
+        for index in order {
+            var entry = try chooser.entry(for: tensors[index])
+            entry.shard = options.keepSplit ? inputShards[index] : 0
+            entries.append(entry)
         }
         self.tensors = entries
     }
 
-    /// The declarations for `GGUFWriter`, in output order.
-    public var declarations: [GGUFTensorDeclaration] {
-        tensors.map { GGUFTensorDeclaration(name: $0.name, type: $0.outputType, dims: $0.dims) }
+    /// The declarations for `GGUFWriter` of output shard `shard`, in output order.
+    public func declarations(shard: Int) -> [GGUFTensorDeclaration] {
+        tensors.filter { $0.shard == shard }.map { GGUFTensorDeclaration(name: $0.name, type: $0.outputType, dims: $0.dims) }
+    }
+
+    /// The metadata of output shard `shard`: `metadata` for the first, the split keys alone
+    /// for the others.
+    public func metadata(shard: Int) -> [GGUFMetadataEntry] {
+        shard == 0 ? metadata : Self.splitKeys(shard: shard, count: shardCount, tensorCount: tensors.count)
+    }
+
+    /// `split.no`, `split.count` and `split.tensors.count` as llama-quantize sets them.
+    static func splitKeys(shard: Int, count: Int, tensorCount: Int) -> [GGUFMetadataEntry] {
+        [GGUFMetadataEntry("split.no", .uint16(UInt16(shard))), GGUFMetadataEntry("split.count", .uint16(UInt16(count))),
+         GGUFMetadataEntry("split.tensors.count", .int32(Int32(truncatingIfNeeded: tensorCount)))]
     }
 
     /// The output's metadata: `metadata` less the replaced keys, the two llama-quantize sets,
-    /// then each override, every one removing its key first.
+    /// then each override, every one removing its key first, then an importance matrix's keys.
     static func outputMetadata(_ metadata: [GGUFMetadataEntry], options: GGUFQuantizationOptions) -> [GGUFMetadataEntry] {
         var result = metadata.filter { !replacedKeys.contains($0.key.string ?? "") } + [
             GGUFMetadataEntry("general.quantization_version", .uint32(quantizationVersion)),
@@ -145,7 +179,8 @@ public struct GGUFPlan: Sendable {
             result.removeAll { $0.key.string == override.key }
             result.append(GGUFMetadataEntry(override.key, override.metadataValue))
         }
-        return result
+        // llama-quantize passes its quantize.imatrix.* keys as overrides after the user's.
+        return options.importance?.metadata(after: result) ?? result
     }
 
     /// `general.architecture`, "" when absent (only the mix needs it, and checks it).
@@ -166,6 +201,13 @@ public struct GGUFPlan: Sendable {
         guard quantizeOutput || name != "output.weight" else { return false }
         if architecture == "glm5-next", glm5NextFragments.contains(where: name.contains) { return false }
         return !excludedFragments.contains { name.contains($0) }
+    }
+
+    /// The indices of `tensors` in output order: by shard, then offset, with `keepSplit`
+    /// (ties, tensors of no bytes, in file order); else the loader's order (`precedes`).
+    static func outputOrder(_ tensors: [GGUFTensorInfo], shards: [Int], keepSplit: Bool) -> [Int] {
+        guard keepSplit else { return tensors.indices.sorted { precedes(tensors[$0], tensors[$1]) } }
+        return tensors.indices.sorted { (shards[$0], tensors[$0].offset, $0) < (shards[$1], tensors[$1].offset, $1) }
     }
 
     /// The loader's order: layer number first (-1 outside `blk.N.`), then the names' bytes.

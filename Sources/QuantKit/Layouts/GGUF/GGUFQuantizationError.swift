@@ -1,8 +1,12 @@
 /// Why a GGUF file cannot be quantized the way llama-quantize would, with the options given;
 /// each case is one sentence (`description`), put after the file and tensor by `FileError`.
 public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A tensor to quantize is already of a block type (llama-quantize refuses to requantize).
+    /// A tensor to quantize is already of a block type and requantizing was not allowed
+    /// (llama-quantize refuses it too without `--allow-requantize`).
     case requantize(tensor: String, from: GGMLType, to: GGMLType)
+    /// Requantizing is allowed, but the tensor's block type is one this tool cannot dequantize
+    /// (IQ*, TQ*, MXFP4, ...).
+    case cannotDequantize(tensor: String, from: GGMLType, to: GGMLType)
     /// A tensor to quantize is of a type that is not float32, float16 or bfloat16.
     case notFloat(tensor: String, type: GGMLType)
     /// `general.alignment` other than 32: llama-quantize pads tensors to 32 bytes whatever the
@@ -27,7 +31,7 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
     /// The tensor the problem is in, if any.
     public var tensor: String? {
         switch self {
-        case .requantize(let tensor, _, _), .notFloat(let tensor, _), .nonFinite(let tensor, _, _),
+        case .requantize(let tensor, _, _), .cannotDequantize(let tensor, _, _), .notFloat(let tensor, _), .nonFinite(let tensor, _, _),
              .typeDoesNotFit(let tensor, _, _), .layer(let tensor, _), .strictFallback(let tensor, _, _, _): tensor
         case .alignment, .metadata: nil
         }
@@ -36,7 +40,9 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
     public var description: String {
         switch self {
         case .requantize(_, let from, let to):
-            "is already \(from); requantizing it to \(to) is not supported (llama-quantize refuses it too)"
+            "is already \(from); requantizing it to \(to) compounds the error and was not allowed (llama-quantize refuses it too)"
+        case .cannotDequantize(_, let from, let to):
+            "is \(from), which this tool cannot dequantize, so it cannot be requantized to \(to)"
         case .notFloat(_, let type):
             "is \(type), not f32, f16 or bf16, so it cannot be quantized"
         case .nonFinite(_, let index, let value):

@@ -26,6 +26,13 @@ public struct GGUFQuantizationOptions: @unchecked Sendable {
     /// The importance matrix (`--imatrix`): weighs the searches of the tensors it has entries
     /// for, adds llama-quantize's `quantize.imatrix.*` keys, and changes one mix rule.
     public var importance: GGUFImportance?
+    /// Quantize tensors already of a block type (`--allow-requantize`): each is dequantized to
+    /// float32 exactly as ggml's `dequantize_row_<type>` does, then quantized, so the errors of
+    /// both quantizations add up; `GGUFPlan.Entry.isRequantized` marks them.
+    public var allowRequantize = false
+    /// Write a split model in its input's shards, tensors in their shard's file order
+    /// (`--keep-split`); otherwise one file in llama-quantize's order.
+    public var keepSplit = false
 
     public init(fileType: LlamaFileType) {
         self.fileType = fileType
@@ -42,6 +49,8 @@ public struct GGUFQuantizationOptions: @unchecked Sendable {
         self.init(fileType: fileType)
         pure = options.pure
         strict = options.strict
+        allowRequantize = options.allowRequantize
+        keepSplit = options.keepSplit
         quantizeOutputTensor = !options.keepOutputTensor
         outputTensorType = try Self.type(options.outputTensorType, .outputTensorType)
         tokenEmbeddingType = try Self.type(options.tokenEmbeddingType, .tokenEmbeddingType)

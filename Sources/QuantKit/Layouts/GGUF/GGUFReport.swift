@@ -4,7 +4,9 @@ import Foundation
 /// types in and out, who chose the type out (`GGUFPlan.Choice`: the file type, the mix, or a
 /// requested override, each listed as such), dimensions, bytes and bits per weight, its fallback
 /// with the reason and size cost, and llama-quantize's two size lines (`model size` and `quant
-/// size`, each in MiB with bits per weight over every element of the file).
+/// size`, each in MiB with bits per weight over every element of the file), the tensors
+/// requantized from a block type with a warning, and the files read and written (the shards of
+/// a split model).
 public struct GGUFReport: Sendable, Encodable {
     public struct TensorLine: Sendable, Encodable, Equatable {
         public let name: String
@@ -25,6 +27,17 @@ public struct GGUFReport: Sendable, Encodable {
         /// `intendedType` (rounded), the bytes that type would take at its bits per weight (it
         /// cannot hold these rows exactly); negative when the fallback is smaller.
         public let fallbackCostBytes: Int?
+        /// Quantized from `typeIn`, a block type, after dequantizing it (`--allow-requantize`).
+        public let requantized: Bool
+        /// The index in `outputFiles` of the file it is in.
+        public let shard: Int
+    }
+
+    /// One file of the output: its path, how many tensors it holds and their bytes.
+    public struct OutputFile: Sendable, Encodable, Equatable {
+        public let path: String
+        public let tensorCount: Int
+        public let tensorBytes: Int
     }
 
     /// llama-quantize's name of the file type (`Q4_K_M`) and its `general.file_type`.
@@ -35,6 +48,10 @@ public struct GGUFReport: Sendable, Encodable {
     /// False for a dry run: nothing was written.
     public let written: Bool
     public let tensors: [TensorLine]
+    /// The files read: the input, or the shards of a split model in order.
+    public let inputFiles: [String]
+    /// The files written (or, for a dry run, that would be): one, or one per shard.
+    public let outputFiles: [OutputFile]
     public let elementCount: Int
     public let bytesIn: Int
     public let bytesOut: Int
@@ -43,20 +60,36 @@ public struct GGUFReport: Sendable, Encodable {
     public let bitsPerWeightOut: Double
     /// What the importance matrix did to each quantized tensor (`--imatrix` runs only).
     public let importance: GGUFImportanceReport?
+    /// What the user should know before using the output: that requantized tensors carry the
+    /// error of two quantizations.
+    public let warnings: [String]
 
-    /// The report of `plan`, carried out when `written`, with what an importance matrix did.
-    public init(_ plan: GGUFPlan, written: Bool, importance: GGUFImportanceReport? = nil) {
+    /// The report of `plan`, read from `inputFiles` and carried out when `written` into
+    /// `outputFiles` (one per output shard), with what an importance matrix did.
+    public init(_ plan: GGUFPlan, written: Bool, inputFiles: [String], outputFiles: [String],
+                importance: GGUFImportanceReport? = nil) {
         fileType = plan.fileType.name
         fileTypeNumber = plan.fileType.number
         pure = plan.pure
         self.written = written
-        tensors = plan.tensors.map(Self.line)
+        let tensors = plan.tensors.map(Self.line)
+        self.tensors = tensors
+        self.inputFiles = inputFiles
+        self.outputFiles = outputFiles.enumerated().map { shard, path in
+            let lines = tensors.filter { $0.shard == shard }
+            return OutputFile(path: path, tensorCount: lines.count, tensorBytes: lines.reduce(0) { $0 + $1.bytesOut })
+        }
         elementCount = plan.tensors.reduce(0) { $0 + $1.dims.reduce(1, *) }
         bytesIn = tensors.reduce(0) { $0 + $1.bytesIn }
         bytesOut = tensors.reduce(0) { $0 + $1.bytesOut }
         bitsPerWeightIn = elementCount == 0 ? 0 : 8 * Double(bytesIn) / Double(elementCount)
         bitsPerWeightOut = elementCount == 0 ? 0 : 8 * Double(bytesOut) / Double(elementCount)
         self.importance = importance
+        let requantized = tensors.filter(\.requantized).count
+        warnings = requantized == 0 ? [] : [
+            "\(requantized) of \(tensors.count) tensor(s) requantized from an already quantized type: each carries the error "
+                + "of both quantizations (quantizing the f32, f16 or bf16 original is more accurate)",
+        ]
     }
 
     private static func line(_ entry: GGUFPlan.Entry) -> TensorLine {
@@ -69,7 +102,8 @@ public struct GGUFReport: Sendable, Encodable {
                           choice: entry.choice.description, dims: entry.dims,
                           bytesIn: entry.inputType.byteCount(elements: elements) ?? 0, bytesOut: bytesOut,
                           bitsPerWeight: elements == 0 ? 0 : 8 * Double(bytesOut) / Double(elements),
-                          intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost)
+                          intendedType: entry.intendedType?.description, fallback: entry.fallback, fallbackCostBytes: cost,
+                          requantized: entry.isRequantized, shard: entry.shard)
     }
 
     /// The human report: one row per tensor, the fallbacks with their cost, then
@@ -85,13 +119,27 @@ public struct GGUFReport: Sendable, Encodable {
         let fallbacks = tensors.compactMap { line in
             line.fallback.map { "fallback: \(line.name): \($0) (\(Self.signed(line.fallbackCostBytes ?? 0)) bytes)\n" }
         }
+        let requantized = tensors.filter(\.requantized).map { "requantized: \($0.name): \($0.typeIn) -> \($0.typeOut)\n" }
         let mib = { (bytes: Int) in Double(bytes) / 1024 / 1024 }
         return table.rendered() + "\n" + fallbacks.joined()
             + (fallbacks.isEmpty ? "" : "\(fallbacks.count) of \(tensors.count) tensor(s) fell back\n")
+            + requantized.joined() + warnings.map { "warning: \($0)\n" }.joined() + renderedFiles()
             + String(format: "model size = %8.2f MiB (%.2f BPW)\n", mib(bytesIn), bitsPerWeightIn)
             + String(format: "quant size = %8.2f MiB (%.2f BPW), %@ (general.file_type %u)\n", mib(bytesOut),
                      bitsPerWeightOut, fileType as NSString, fileTypeNumber)
             + (importance?.renderedLines() ?? "") + (written ? "" : "dry run: nothing written\n")
+    }
+
+    /// The input shards (for a split model), then each output file with its tensors and bytes.
+    private func renderedFiles() -> String {
+        let inputs = inputFiles.count < 2 ? [] : inputFiles.enumerated().map { index, path in
+            "input shard \(index + 1) of \(inputFiles.count): \(path)\n"
+        }
+        let outputs = outputFiles.enumerated().map { index, file in
+            "output file \(index + 1) of \(outputFiles.count): \(file.path): \(file.tensorCount) tensor(s), "
+                + "\(formatBytes(file.tensorBytes))\n"
+        }
+        return (inputs + outputs).joined()
     }
 
     private static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }

@@ -12,7 +12,8 @@ import CKernels
 /// no copy). A slab holds `max(1, slabBytes / (4 · rowLength))` rows. It is cut into tasks of
 /// whole rows (about 2^16 values each) that the threads take in turn; a task checks that its
 /// values are all finite and hands them to `quantizeRows`, straight from the mapping for f32,
-/// widened to float32 first for f16 and bf16 (exactly, as ggml does). One more task, taken
+/// widened to float32 first for f16 and bf16 (exactly, as ggml does), dequantized first for a
+/// block type (`GGMLDequantizers`, as ggml does when llama-quantize requantizes). One more task, taken
 /// first, writes the previous slab's blocks meanwhile, so the output goes out in order, one slab
 /// behind, while the other thread already computes. Once a slab is done, its input pages are
 /// released (`releasePages`), so the mapped pages resident are at most about one slab's. Rows
@@ -30,7 +31,7 @@ struct GGUFRowSlabQuantizer {
     /// The values of one task, rounded to whole rows.
     static let taskValues = 1 << 16
 
-    /// The tensor read: f32, f16 or bf16 (the plan admits nothing else for quantization).
+    /// The tensor read: f32, f16 or bf16, or a block type the plan requantizes.
     let tensor: GGUFTensorInfo
     /// Stored bytes of one output row.
     let outputRowBytes: Int
@@ -63,7 +64,7 @@ struct GGUFRowSlabQuantizer {
                                  threads: threads) {
                     if let pending { try write(pending) }
                 }
-                stored.releasePages(before: rows.upperBound * rowLength * tensor.type.blockBytes)
+                stored.releasePages(before: rows.upperBound * rowLength / tensor.type.blockSize * tensor.type.blockBytes)
                 pending = UnsafeRawBufferPointer(rebasing: blocks[0 ..< rows.count * outputRowBytes])
             }
             if let pending { try write(pending) }
@@ -100,11 +101,17 @@ struct GGUFRowSlabQuantizer {
         let firstValue = rows.lowerBound * rowLength, count = rows.count * rowLength
         let values: UnsafeBufferPointer<Float>
         if let widened = buffers.values {
-            let offset = (rows.lowerBound - slabStart) * rowLength, width = tensor.type.blockBytes
+            let offset = (rows.lowerBound - slabStart) * rowLength
             let target = UnsafeMutableBufferPointer(rebasing: widened[offset ..< offset + count])
-            // The plan quantizes only f32, f16 and bf16, which have a dtype and widen.
-            try widenToFloat32(UnsafeRawBufferPointer(rebasing: stored[firstValue * width ..< (firstValue + count) * width]),
-                               dtype: tensor.type.dtype!, into: UnsafeMutableRawBufferPointer(target))
+            // Rows are whole blocks (the header checks it), so the slab's bytes are whole blocks.
+            let (size, width) = (tensor.type.blockSize, tensor.type.blockBytes)
+            let bytes = UnsafeRawBufferPointer(rebasing: stored[firstValue / size * width ..< (firstValue + count) / size * width])
+            if let dtype = tensor.type.dtype {
+                try widenToFloat32(bytes, dtype: dtype, into: UnsafeMutableRawBufferPointer(target))
+            } else {
+                // A tensor requantized: its blocks read as ggml's dequantize_row_<type> reads them.
+                try GGMLDequantizers.dequantize(tensor.type, blocks: bytes, into: target, threads: 1)
+            }
             values = UnsafeBufferPointer(target)
         } else {
             // GGUF aligns tensor data to 32 bytes in a page-aligned mapping: whole float32s.

@@ -32,11 +32,21 @@ struct GGUFTypeChooser {
             (type, choice, intended, fallback) = (tensor.type, .kept, nil, nil)
         }
         if tensor.type != type, !tensor.type.isQuantizable {
-            if tensor.type.dtype == nil { throw .requantize(tensor: name, from: tensor.type, to: type) }
-            throw .notFloat(tensor: name, type: tensor.type)
+            try checkRequantizable(tensor, to: type)
         }
         return GGUFPlan.Entry(name: name, inputType: tensor.type, outputType: type, dims: tensor.dims, choice: choice,
                               intendedType: intended, fallback: fallback)
+    }
+
+    /// A tensor of a type other than f32, f16 and bf16 is quantized only when it is of a block
+    /// type, requantizing is allowed and ggml's dequantizer for its type is one this tool has
+    /// (`GGMLDequantizers`); llama-quantize refuses the plain types (f64, the integers) even
+    /// then (`llama_tensor_dequantize_impl`).
+    private func checkRequantizable(_ tensor: GGUFTensorInfo, to type: GGMLType) throws(GGUFQuantizationError) {
+        let (name, from) = (tensor.name, tensor.type)
+        guard from.dtype == nil else { throw .notFloat(tensor: name, type: from) }
+        guard options.allowRequantize else { throw .requantize(tensor: name, from: from, to: type) }
+        guard GGMLDequantizers.types.contains(from) else { throw .cannotDequantize(tensor: name, from: from, to: type) }
     }
 
     private func isKept(_ name: String) -> Bool {

@@ -78,7 +78,7 @@ private enum PureFixture {
         #expect {
             try quantizeGGUF(input: q8, output: output, options: .pure("Q4_0"))
         } throws: { error in
-            "\(error)".hasSuffix("'output.weight': is already q8_0; requantizing it to q4_0 is not supported (llama-quantize refuses it too)")
+            "\(error)".hasSuffix("'output.weight': is already q8_0; requantizing it to q4_0 compounds the error and was not allowed (llama-quantize refuses it too)")
         }
         #expect(!FileManager.default.fileExists(atPath: output))
     }

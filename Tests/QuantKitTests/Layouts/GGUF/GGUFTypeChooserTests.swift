@@ -33,7 +33,7 @@ private func plan(_ tensors: [GGUFTensorInfo], _ options: GGUFQuantizationOption
         // Q4_K_M gives the second of two ffn_down q6_K (use_more_bits(1, 2)), which falls back to q8_0.
         #expect(entry.choice == .mix && entry.intendedType == .q6_K && entry.outputType == .q8_0)
         let line = try #require(GGUFReport(try GGUFPlan(metadata: llama2, tensors: downs, options: .mix("Q4_K_M")),
-                                           written: false).tensors.last)
+                                           written: false, inputFiles: ["in.gguf"], outputFiles: ["out.gguf"]).tensors.last)
         // 192 elements: q8_0 takes 6 blocks of 34 bytes = 204; q6_K at 6.5625 bits per weight, 157.5 → 158.
         #expect(line.bytesOut == 204 && line.fallbackCostBytes == 46 && line.intendedType == "q6_K")
     }
