@@ -221,6 +221,34 @@ CK_TARGET static void CK_CAT(kq_q3_search_codes, CK_SUFFIX)(const CK_CAT(kq_q3_b
     for (int i = 0; i < 16; ++i) codes[i] = (int8_t)(batch->zero[b][g] ? 0 : set->levels[i][lane] + 4);
 }
 
+// ck_q3_K_scales (ggml_kquants_q3_K_block.h) with the sixteen scales in lanes: the first scale
+// of largest magnitude (compared as bits, which order non-negative floats), each level
+// round(-32 · scale / that) truncated to int8 (sign-extended from its low byte) and clamped to
+// [-32, 31] as ggml does, packed, and d = 1 / (-32 / that) stored.
+CK_TARGET static void CK_CAT(kq_q3_store_scales, CK_SUFFIX)(const float *scales, uint8_t *block) {
+    const ck_kq_i32x16 bit = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+    ck_kq_f32x16 s;
+    memcpy(&s, scales, sizeof s);
+    const ck_kq_i32x16 magnitude = (ck_kq_i32x16)s & 0x7FFFFFFF;
+    const int largest = __builtin_reduce_max(magnitude);
+    const int first = __builtin_ctz((unsigned)__builtin_reduce_or((magnitude == largest) & bit) | 0x10000u);
+    const float max_scale = largest == 0 ? 0.0f : s[first];
+    uint8_t *packed = block + 96;
+    if (max_scale == 0) {
+        memset(packed, 0, 12);
+        ck_kq_store_half(block + 108, 0.f);
+        return;
+    }
+    const float iscale = -32.f / max_scale;
+    ck_kq_i32x16 l = ((ck_kq_i32x16)(iscale * s + 12582912.0f) & 0x007FFFFF) - 0x00400000;
+    l = ((l & 0xFF) ^ 0x80) - 0x80;
+    l = CK_KQ_MAX((ck_kq_i32x16)(-32), CK_KQ_MIN((ck_kq_i32x16)(31), l)) + 32;
+    for (int g = 0; g < 8; ++g) packed[g] = (uint8_t)((l[g] & 0xF) | ((l[g + 8] & 0xF) << 4));
+    for (int j = 0; j < 4; ++j)
+        packed[8 + j] = (uint8_t)((l[j] >> 4) | ((l[4 + j] >> 4) << 2) | ((l[8 + j] >> 4) << 4) | ((l[12 + j] >> 4) << 6));
+    ck_kq_store_half(block + 108, 1 / iscale);
+}
+
 // ck_q3_K_quantize for this instruction set: batches of CK_KQ_Q3_BATCH blocks searched together,
 // each block's scales then stored and its codes recomputed from them (ggml_kquants_q3_K_block.h,
 // inlined here); only the groups whose stored scale is 0 take the search's codes.
@@ -235,7 +263,7 @@ CK_TARGET static void CK_CAT(kq_q3_quantize, CK_SUFFIX)(const float *values, lon
         for (int b = 0; b < count; ++b) {
             uint8_t *block = (uint8_t *)blocks + CK_Q3_K_BYTES * (first + b);
             int8_t codes[CK_QK_K];
-            ck_q3_K_scales(scales + 16 * b, block);
+            CK_CAT(kq_q3_store_scales, CK_SUFFIX)(scales + 16 * b, block);
             for (int kept = ck_q3_K_codes_from_scales(x[b], block, codes); kept; kept &= kept - 1) {
                 const int g = __builtin_ctz((unsigned)kept);
                 CK_CAT(kq_q3_search_codes, CK_SUFFIX)(&batch, b, g, codes + 16 * g);
