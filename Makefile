@@ -153,10 +153,10 @@ bench: release
 	@$(MAKE) --no-print-directory -o release bench-gguf
 
 # GGUF --pure against llama-quantize --pure (Benchmarks/gguf_bench.py): Q8_0, Q4_0, Q4_K, Q6_K,
-# Q3_K, Q2_K and Q5_K at 1 and 2 threads, interleaved rounds, peak memory against the budget
-# (largest tensor + 32 MiB), and the two outputs compared byte for byte. Q8_0 and Q4_0 on the
-# 1 GiB GGUF workload, the K-quants on a 256 MiB one of 4 tensors (llama-quantize's K-quants run
-# at 0.05-0.2 GB/s): about ten minutes. Both workloads are made once by
+# Q3_K, Q2_K and Q5_K, and the Q4_K_M mix (no --pure on either side), at 1 and 2 threads,
+# interleaved rounds, peak memory against the budget (largest tensor + 32 MiB), and the two
+# outputs compared byte for byte. Q8_0 and Q4_0 on the 1 GiB GGUF workload, the K-quants on a
+# 256 MiB one of 4 tensors (llama-quantize's K-quants run at 0.05-0.2 GB/s): about ten minutes. Both workloads are made once by
 # Benchmarks/gguf_workload.py from the npz workloads; outputs go to GGUF_BENCH_WORKDIR.
 GGUF_BENCH_WORKDIR ?= $(BENCH_DATA)
 bench-gguf: release

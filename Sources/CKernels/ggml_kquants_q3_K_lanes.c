@@ -12,8 +12,10 @@
 typedef float ck_kq_f32x16 __attribute__((ext_vector_type(16)));
 typedef int32_t ck_kq_i32x16 __attribute__((ext_vector_type(16)));
 
-// The blocks searched at once: their dependency chains overlap (see kq_q3_sweep).
-enum { CK_KQ_Q3_BLOCKS = 4 };
+// The sets of lanes swept at once, their dependency chains overlapping (see kq_q3_sweep), and
+// the blocks searched together, whose groups still moving after the first sweep are packed
+// (their lanes, about 135 KiB, are on the stack of the calling thread).
+enum { CK_KQ_Q3_CHAINS = 4, CK_KQ_Q3_BATCH = 16 };
 
 #define CK_TEMPLATE "ggml_kquants_q3_K_lanes_template.h"
 #include "kernels_stamp.h"

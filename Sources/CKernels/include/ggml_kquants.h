@@ -38,7 +38,9 @@ void ck_q2_K_quantize_plain(const float *values, long block_count, void *blocks)
 /// `x = d · s · q - dmin · m` for 2-bit code q, 4-bit scale s and min m.
 void ck_q2_K_dequantize(const void *blocks, long block_count, float *values);
 
-/// As `ck_q2_K_quantize`, for q3_K (the groups' searches in SIMD lanes too).
+/// As `ck_q2_K_quantize`, for q3_K (the groups' searches in SIMD lanes too). NaN and
+/// infinities are tolerated: meaningless blocks, bounded time, no undefined behaviour (floats
+/// become integers by bit manipulation only), so callers may check finiteness afterwards.
 void ck_q3_K_quantize(const float *values, long block_count, void *blocks);
 /// q3_K one group at a time, as ggml writes it: the oracle of `ck_q3_K_quantize`.
 void ck_q3_K_quantize_plain(const float *values, long block_count, void *blocks);

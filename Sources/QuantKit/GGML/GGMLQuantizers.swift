@@ -35,6 +35,17 @@ public enum GGMLQuantizers {
         }
     }
 
+    /// Whether `quantize(type, ...)` without importance weights may be given NaN and infinities:
+    /// its output is then meaningless (the caller discards it) but it runs in bounded time with
+    /// no undefined behaviour, so a caller may check the values' finiteness after quantizing,
+    /// on values still in cache, rather than before, on their first read from memory. q3_K's
+    /// kernel qualifies: it turns floats into integers by bit manipulation only (round by adding
+    /// 1.5 · 2^23), clamps every code and scale before shifting it, and sweeps at most five
+    /// times. The other kernels shift levels that a non-finite value can make negative.
+    static func toleratesNonFinite(_ type: GGMLType) -> Bool {
+        type == .q3_K
+    }
+
     /// `values` stored as the float `type` (f32, f16 or bf16) into `bytes`, which must hold
     /// exactly their size: float16 and bfloat16 are the nearest, ties to even (ggml's
     /// `ggml_fp32_to_fp16_row`, F16C's rounding, and `ggml_fp32_to_bf16_row_ref`: the top 16

@@ -55,13 +55,14 @@ import Testing
         }
     }
 
-    /// q3_K searches its blocks four at a time: runs of 1 to 9 blocks end in every kind of
-    /// short last run (whose spare places search the last block again).
+    /// q3_K searches its blocks in batches of sixteen, four sets of lanes at a time, and packs
+    /// the groups still moving into sets of sixteen: runs of 1 to 33 blocks end in every kind
+    /// of short last batch, chain and packed set.
     @Test func lanesEqualThePlainVersionsOnEveryShortRun() {
-        let values = Self.mixedBlocks(9, seed: 7)
+        let values = Self.mixedBlocks(33, seed: 7)
         for (type, lanes, plain) in Self.kernels {
-            for count in 1 ... 9 {
-                let run = Array(values[(9 - count) * 256 ..< 9 * 256])
+            for count in 1 ... 33 {
+                let run = Array(values[(33 - count) * 256 ..< 33 * 256])
                 #expect(Self.blocks(run, type, lanes) == Self.blocks(run, type, plain), "\(type), \(count) blocks")
             }
         }

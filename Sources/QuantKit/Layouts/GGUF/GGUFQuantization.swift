@@ -106,8 +106,10 @@ private func writeQuantized(_ entry: GGUFPlan.Entry, importance: [Float]?, from 
     let outputType = entry.outputType, rowLength = entry.dims[0]
     let rowBytes = outputType.byteCount(elements: rowLength)!
     let rowsPerExpert = entry.dims.count > 1 ? entry.dims[1] : 1
+    let tolerates = importance == nil && GGMLQuantizers.toleratesNonFinite(outputType)
     let quantizer = GGUFRowSlabQuantizer(tensor: try source.ggmlTensor(entry.name), outputRowBytes: rowBytes,
-                                         slabBytes: GGUFRowSlabQuantizer.defaultSlabBytes) { firstRow, rows, blocks in
+                                         slabBytes: GGUFRowSlabQuantizer.defaultSlabBytes,
+                                         quantizeRowsToleratesNonFinite: tolerates) { firstRow, rows, blocks in
         guard let importance else {
             return try GGMLQuantizers.quantize(outputType, rows: rows, rowLength: rowLength, into: blocks, threads: 1)
         }

@@ -13,7 +13,10 @@ import CKernels
 /// whole rows (about 2^16 values each) that the threads take in turn; a task checks that its
 /// values are all finite and hands them to `quantizeRows`, straight from the mapping for f32,
 /// widened to float32 first for f16 and bf16 (exactly, as ggml does), dequantized first for a
-/// block type (`GGMLDequantizers`, as ggml does when llama-quantize requantizes). One more task, taken
+/// block type (`GGMLDequantizers`, as ggml does when llama-quantize requantizes). When
+/// `quantizeRows` tolerates non-finite values, the check comes after it, on the task's values
+/// still in cache (the check before would be their first read from memory, about a tenth of a
+/// q3_K run). One more task, taken
 /// first, writes the previous slab's blocks meanwhile, so the output goes out in order, one slab
 /// behind, while the other thread already computes. Once a slab is done, its input pages are
 /// released (`releasePages`), so the mapped pages resident are at most about one slab's. Rows
@@ -36,6 +39,9 @@ struct GGUFRowSlabQuantizer {
     /// Stored bytes of one output row.
     let outputRowBytes: Int
     let slabBytes: Int
+    /// Whether `quantizeRows` may be given NaN and infinities (`GGMLQuantizers.toleratesNonFinite`;
+    /// its blocks are then dropped): the finiteness check then runs after it.
+    var quantizeRowsToleratesNonFinite = false
     /// Quantizes float32 rows of `tensor.dims[0]` values (a whole number of them, the first of
     /// them row `firstRow` of the tensor) into exactly their blocks, on the calling thread;
     /// called from several threads at once. The one place that knows the output type and the
@@ -118,16 +124,23 @@ struct GGUFRowSlabQuantizer {
             values = UnsafeBufferPointer(start: stored.baseAddress!.assumingMemoryBound(to: Float.self) + firstValue,
                                          count: count)
         }
-        if let index = firstNonFinite(values) {
-            throw FileError(path: source.path, member: tensor.name,
-                            GGUFQuantizationError.nonFinite(tensor: tensor.name, index: firstValue + index, value: values[index]))
-        }
+        if !quantizeRowsToleratesNonFinite { try checkFinite(values, firstValue: firstValue, source: source) }
         let output = (rows.lowerBound - slabStart) * outputRowBytes
         do {
             try quantizeRows(rows.lowerBound, values,
                              UnsafeMutableRawBufferPointer(rebasing: blocks[output ..< output + rows.count * outputRowBytes]))
         } catch {
             throw FileError(path: source.path, member: tensor.name, error)
+        }
+        if quantizeRowsToleratesNonFinite { try checkFinite(values, firstValue: firstValue, source: source) }
+    }
+
+    /// Throws the `GGUFQuantizationError.nonFinite` of the first NaN or infinity in `values`,
+    /// which start at flat index `firstValue` of the tensor, if any.
+    private func checkFinite(_ values: UnsafeBufferPointer<Float>, firstValue: Int, source: GGUFSource) throws {
+        if let index = firstNonFinite(values) {
+            throw FileError(path: source.path, member: tensor.name,
+                            GGUFQuantizationError.nonFinite(tensor: tensor.name, index: firstValue + index, value: values[index]))
         }
     }
 }

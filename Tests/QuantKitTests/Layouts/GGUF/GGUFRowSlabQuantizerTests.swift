@@ -36,7 +36,8 @@ import Testing
     }
 
     /// The blocks `GGUFRowSlabQuantizer` writes for the tensor of `inputPath`.
-    private func slabBlocks(_ inputPath: String, _ type: GGMLType, slabBytes: Int, threads: Int) throws -> [UInt8] {
+    private func slabBlocks(_ inputPath: String, _ type: GGMLType, slabBytes: Int, threads: Int,
+                            checkAfter: Bool = false) throws -> [UInt8] {
         let source = try GGUFSource(path: inputPath)
         let output = temporaryPath("out.gguf")
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -44,7 +45,7 @@ import Testing
                                     tensors: [GGUFTensorDeclaration(name: "w", type: type, dims: [Self.rowLength, Self.rowCount])])
         let quantizer = GGUFRowSlabQuantizer(tensor: try source.ggmlTensor("w"),
                                              outputRowBytes: type.byteCount(elements: Self.rowLength)!,
-                                             slabBytes: slabBytes) { _, rows, blocks in
+                                             slabBytes: slabBytes, quantizeRowsToleratesNonFinite: checkAfter) { _, rows, blocks in
             try GGMLQuantizers.quantize(type, rows: rows, rowLength: Self.rowLength, into: blocks, threads: 1)
         }
         try quantizer.write(from: source, to: writer, threads: threads)
@@ -88,9 +89,10 @@ import Testing
         #expect(blocks == (try wholeBlocks(widened, .q4_K)))
     }
 
-    /// Two bad values, in slabs 3 and 4 of 5 rows: the first is named, by its flat index.
-    @Test(arguments: [1, 2])
-    func theFirstNonFiniteValueIsNamedByItsFlatIndex(threads: Int) throws {
+    /// Two bad values, in slabs 3 and 4 of 5 rows: the first is named, by its flat index,
+    /// whether the check runs before quantizing (q8_0) or after (q3_K, whose kernel tolerates them).
+    @Test(arguments: [GGMLType.q8_0, .q3_K], [1, 2])
+    func theFirstNonFiniteValueIsNamedByItsFlatIndex(type: GGMLType, threads: Int) throws {
         var values = Self.values
         let first = 11 * Self.rowLength + 300, second = 17 * Self.rowLength + 3
         values[second] = .nan
@@ -98,7 +100,8 @@ import Testing
         let path = try input(values, as: .f32)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect {
-            _ = try slabBlocks(path, .q8_0, slabBytes: 4 * Self.rowLength * 5, threads: threads)
+            _ = try slabBlocks(path, type, slabBytes: 4 * Self.rowLength * 5, threads: threads,
+                               checkAfter: GGMLQuantizers.toleratesNonFinite(type))
         } throws: { error in
             "\(error)".hasSuffix("'w': holds -inf at flat index \(first); only finite values can be quantized")
         }
