@@ -5,21 +5,8 @@ import Testing
 /// Fixtures/gguf/pure: tiny_llama.gguf and, in expected.json, what the real
 /// `llama-quantize --pure tiny_llama.gguf OUT TYPE` wrote for each type (make_pure_fixtures.py).
 private enum PureFixture {
-    struct Output: Decodable {
-        struct Tensor: Decodable {
-            let name: String
-            let type: UInt32
-            let sha256: String
-        }
-
-        let size: Int
-        let sha256: String
-        let keys: [String]
-        let tensors: [Tensor]
-    }
-
     struct Expected: Decodable {
-        let outputs: [String: Output]
+        let outputs: [String: LlamaQuantizeOutput]
     }
 
     static let folder = fixturesFolder.appendingPathComponent("gguf/pure")
@@ -33,7 +20,7 @@ private enum PureFixture {
 
 @Suite struct GGUFQuantizationTests {
     private func temporaryPath(_ name: String) -> String {
-        "\(NSTemporaryDirectory())/gguf-pure-\(getpid())-\(UUID().uuidString)-\(name)"
+        ggufTemporaryPath("pure", name)
     }
 
     @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
@@ -42,14 +29,7 @@ private enum PureFixture {
         let output = temporaryPath("\(type).gguf")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let report = try quantizeGGUF(input: PureFixture.input, output: output, options: .pure(type), threads: 2)
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
-        #expect(bytes.count == expected.size)
-        #expect(sha256Hex(bytes) == expected.sha256)
-        // The parts, so that a difference says where it is.
-        let written = try GGUFSource(path: output)
-        #expect(written.metadata.compactMap(\.key.string) == expected.keys)
-        #expect(written.ggmlTensors.map(\.name) == expected.tensors.map(\.name))
-        #expect(written.ggmlTensors.map(\.type.rawValue) == expected.tensors.map(\.type))
+        let written = try expectLlamaQuantizes(output, expected)
         #expect(report.tensors.map(\.typeOut) == written.ggmlTensors.map(\.type.description))
         #expect(report.bytesOut == written.ggmlTensors.reduce(0) { $0 + $1.byteCount })
     }
