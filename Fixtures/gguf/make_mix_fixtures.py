@@ -46,19 +46,19 @@ Then, for the bytes, llama-quantize quantizes Fixtures/gguf/pure/tiny_llama.gguf
 weights, make_pure_fixtures.py) for each of BYTE_RUNS, and expected.json records each output's
 size and SHA-256 under "tiny_llama".
 """
-import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import gguf
 
+import llama_quantize
+from llama_quantize import ROOT
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mix")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
 import make_interop_imatrix  # noqa: E402  (its GGUF imatrix writer)
 
@@ -225,12 +225,11 @@ def quantize_with_imatrix(tool, scratch, model, entries, type_name, prefixes):
         make_interop_imatrix.write_gguf(os.path.join(scratch, "imatrix.gguf"), items)
         options = ["--imatrix", "imatrix.gguf"]
     out = os.path.join(scratch, "out.gguf")
-    done = subprocess.run([tool] + options + [model, out, type_name, "1"], capture_output=True, cwd=scratch)
+    done = llama_quantize.run(tool, options, model, out, type_name, "1", check=False, cwd=scratch)
     if done.returncode != 0:  # the tensor it names: "offending tensor: X" or "... for tensor X in ..."
-        said = re.search(r"(?:offending tensor: |importance matrix for tensor )(\S+)",
-                         done.stdout.decode() + done.stderr.decode())
+        said = re.search(r"(?:offending tensor: |importance matrix for tensor )(\S+)", done.stdout + done.stderr)
         if not said:
-            raise RuntimeError(f"{model} {type_name}: llama-quantize failed naming no tensor: {done.stderr.decode()}")
+            raise RuntimeError(f"{model} {type_name}: llama-quantize failed naming no tensor: {done.stderr}")
         run["refused"] = said.group(1)
         return run
     run["metadata"], out_tensors = header(out)
@@ -240,8 +239,7 @@ def quantize_with_imatrix(tool, scratch, model, entries, type_name, prefixes):
 
 
 def main():
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     expected = {"models": {}}
     with tempfile.TemporaryDirectory() as scratch:
         for label, (arch, meta, tensors) in MODELS.items():
@@ -251,7 +249,7 @@ def main():
             runs = []
             for type_name, options in [(t, []) for t in MIX_TYPES] + OPTION_RUNS:
                 out = os.path.join(scratch, "out.gguf")
-                done = subprocess.run([tool] + options + [model, out, type_name, "1"], capture_output=True)
+                done = llama_quantize.run(tool, options, model, out, type_name, "1", check=False)
                 if done.returncode != 0:  # a type the rows do not fit, asked for by name: ggml aborts
                     runs.append({"type": type_name, "options": options, "refused": True})
                     continue
@@ -275,10 +273,8 @@ def main():
         expected["tiny_llama"] = []
         for type_name, options in BYTE_RUNS:
             out = os.path.join(scratch, "out.gguf")
-            subprocess.run([tool] + options + [tiny, out, type_name, "2"], check=True, capture_output=True)
-            data = open(out, "rb").read()
-            expected["tiny_llama"].append({"type": type_name, "options": options, "size": len(data),
-                                           "sha256": hashlib.sha256(data).hexdigest()})
+            llama_quantize.run(tool, options, tiny, out, type_name, "2")
+            expected["tiny_llama"].append({"type": type_name, "options": options, **llama_quantize.digest(out)})
     os.makedirs(HERE, exist_ok=True)
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, separators=(",", ":"), sort_keys=True)

@@ -18,19 +18,18 @@ runs `llama-quantize --pure tiny_llama.gguf OUT TYPE` for each type in TYPES and
 expected.json the output's size and SHA-256 (whole file) and each tensor's type and the SHA-256
 of its data, so that the outputs themselves need not be committed. Deterministic.
 """
-import hashlib
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 import gguf
 from gguf import GGMLQuantizationType as T
 
+import llama_quantize
+from llama_quantize import tensor_hashes
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pure")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"]
 
 
@@ -91,28 +90,20 @@ def write_model(path):
 
 
 def describe(path):
-    data = open(path, "rb").read()
-    reader = gguf.GGUFReader(path)
-    return {
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "keys": [field.name for field in reader.fields.values() if not field.name.startswith("GGUF.")],
-        "tensors": [{"name": t.name, "type": int(t.tensor_type), "dims": [int(d) for d in t.shape],
-                     "sha256": hashlib.sha256(bytes(t.data.tobytes())).hexdigest()} for t in reader.tensors],
-    }
+    """The file's record, each tensor with its dims."""
+    return llama_quantize.describe(path, lambda tensors: tensor_hashes(tensors, dims=True))
 
 
 def main():
     os.makedirs(HERE, exist_ok=True)
     model = os.path.join(HERE, "tiny_llama.gguf")
     write_model(model)
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     expected = {"input": describe(model), "outputs": {}}
     with tempfile.TemporaryDirectory() as scratch:
         for name in TYPES:
             out = os.path.join(scratch, name + ".gguf")
-            subprocess.run([tool, "--pure", model, out, name], check=True, capture_output=True)
+            llama_quantize.run(tool, ["--pure"], model, out, name)
             expected["outputs"][name] = describe(out)
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -38,7 +38,9 @@ static void ck_q2_K_scales(const float *x, ck_kq_q2_groups search, uint8_t *code
     }
     if (max_min > 0) {
         const float iscale = 15.f / max_min;
-        for (int g = 0; g < 16; ++g) packed[g] |= (uint8_t)(ck_kq_nearest_int(iscale * mins[g]) << 4);
+        // Shifted unsigned: iscale is infinite when max_min is below 15 / FLT_MAX (subnormal
+        // values), and the rounding of an infinity is negative; ggml shifts it signed (undefined).
+        for (int g = 0; g < 16; ++g) packed[g] |= (uint8_t)((unsigned)ck_kq_nearest_int(iscale * mins[g]) << 4);
         ck_kq_store_half(block + 82, max_min / 15.f);
     } else {
         ck_kq_store_half(block + 82, 0.f);

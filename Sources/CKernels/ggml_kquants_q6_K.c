@@ -2,8 +2,6 @@
 // Block: ql[128] (low four bits: codes 128h + l and 128h + 64 + l in byte 64h + l, codes
 // 128h + 32 + l and 128h + 96 + l in byte 64h + 32 + l), qh[64] (the top two bits of codes
 // 128h + 32k + l in bits 2k of byte 32h + l), scales[16] (int8), d (half).
-#include <math.h>
-
 #include "ggml_kquants_support.h"
 
 #pragma clang fp contract(off)
@@ -20,39 +18,12 @@ void ck_q6_K_pack(const int8_t *codes, uint8_t *ql, uint8_t *qh) {
     }
 }
 
-// One block: each group's scale by the symmetric search, the scales quantized to int8 against
-// d = -max_scale / 128 (max_scale: the scale of largest magnitude), then every code recomputed
-// from its stored scale as round(x / (d · s)) in [-32, 31].
+// One block: each group's scale by the symmetric search, then stored (ck_q6_K_store_block).
 static void ck_q6_K_quantize_block(const float *x, uint8_t *block) {
     int8_t codes[CK_QK_K];
     float scales[16];
-    float max_scale = 0, max_abs_scale = 0;
-    for (int g = 0; g < 16; ++g) {
-        scales[g] = ck_kq_symmetric_scale(16, 32, x + 16 * g, codes + 16 * g);
-        const float abs_scale = fabsf(scales[g]);
-        if (abs_scale > max_abs_scale) {
-            max_abs_scale = abs_scale;
-            max_scale = scales[g];
-        }
-    }
-    if (max_abs_scale < CK_KQ_GROUP_EPSILON) {
-        memset(block, 0, CK_Q6_K_BYTES);
-        return;
-    }
-    int8_t *stored_scales = (int8_t *)(block + 192);
-    const float iscale = -128.f / max_scale;
-    ck_kq_store_half(block + 208, 1 / iscale);
-    for (int g = 0; g < 16; ++g) stored_scales[g] = (int8_t)CK_KQ_MIN(127, ck_kq_nearest_int(iscale * scales[g]));
-    const float d_all = ck_kq_load_half(block + 208);
-    for (int g = 0; g < 16; ++g) {
-        const float d = d_all * (float)stored_scales[g];
-        if (d == 0) continue;
-        for (int i = 0; i < 16; ++i) {
-            int l = ck_kq_nearest_int(x[16 * g + i] / d);
-            codes[16 * g + i] = (int8_t)(CK_KQ_MAX(-32, CK_KQ_MIN(31, l)) + 32);
-        }
-    }
-    ck_q6_K_pack(codes, block, block + 128);
+    for (int g = 0; g < 16; ++g) scales[g] = ck_kq_symmetric_scale(16, 32, x + 16 * g, codes + 16 * g);
+    ck_q6_K_store_block(x, scales, codes, block);
 }
 
 void ck_q6_K_quantize_plain(const float *values, long block_count, void *blocks) {

@@ -3,8 +3,6 @@
 // by the weighted search, weights each group's Σw) or 8 bits (q6_K: against the largest), and
 // every code recomputed from its stored scale as round(x / (d · s)) (groups whose d · s is 0
 // keep the search's codes).
-#include <math.h>
-
 #include "ggml_kquants_weighted_support.h"
 
 #pragma clang fp contract(off)
@@ -68,38 +66,15 @@ static void ck_kqw_q3_K_block(const float *x, const float *importance, uint8_t *
     ck_kqw_q3_K_pack_codes(codes, block);
 }
 
-// q6_K: the group scales by the symmetric search weighted by the importance alone, stored as
-// int8 against d = -max_scale / 128 (max_scale: the scale of largest magnitude); a block whose
-// scales are all below 1e-15 is all zeros.
+// q6_K: the group scales by the symmetric search weighted by the importance alone, then stored
+// as the plain kernel stores them (ck_q6_K_store_block).
 static void ck_kqw_q6_K_block(const float *x, const float *importance, uint8_t *block) {
     int8_t codes[CK_QK_K];
-    float scales[16], max_scale = 0, max_abs_scale = 0;
+    float scales[16];
     for (int g = 0; g < 16; ++g) {
         scales[g] = ck_kqw_symmetric_scale(16, 32, x + 16 * g, importance + 16 * g, codes + 16 * g);
-        const float abs_scale = fabsf(scales[g]);
-        if (abs_scale > max_abs_scale) {
-            max_abs_scale = abs_scale;
-            max_scale = scales[g];
-        }
     }
-    if (max_abs_scale < CK_KQ_GROUP_EPSILON) {
-        memset(block, 0, CK_Q6_K_BYTES);
-        return;
-    }
-    int8_t *stored_scales = (int8_t *)(block + 192);
-    const float iscale = -128.f / max_scale;
-    ck_kq_store_half(block + 208, 1 / iscale);
-    for (int g = 0; g < 16; ++g) stored_scales[g] = (int8_t)CK_KQ_MIN(127, ck_kq_nearest_int(iscale * scales[g]));
-    const float d_all = ck_kq_load_half(block + 208);
-    for (int g = 0; g < 16; ++g) {
-        const float d = d_all * (float)stored_scales[g];
-        if (d == 0) continue;
-        for (int i = 0; i < 16; ++i) {
-            const int l = ck_kq_nearest_int(x[16 * g + i] / d);
-            codes[16 * g + i] = (int8_t)(CK_KQ_MAX(-32, CK_KQ_MIN(31, l)) + 32);
-        }
-    }
-    ck_q6_K_pack(codes, block, block + 128);
+    ck_q6_K_store_block(x, scales, codes, block);
 }
 
 void ck_q3_K_quantize_weighted(const float *row, long length, const float *importance, void *blocks) {

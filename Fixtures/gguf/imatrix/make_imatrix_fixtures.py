@@ -22,11 +22,9 @@ tiny_moe.gguf (written here: one layer whose ffn_gate_exps/ffn_up_exps are 3-D, 
   here (so `quantize.imatrix.file` records the bare file name): the output's size, SHA-256 and
   keys, and each tensor's type; and which types it refuses without an importance matrix.
 """
-import hashlib
 import json
 import os
 import struct
-import subprocess
 import sys
 import tempfile
 
@@ -35,8 +33,10 @@ import gguf
 from gguf import GGMLQuantizationType as T
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-MODEL = os.path.join(ROOT, "Fixtures", "gguf", "pure", "tiny_llama.gguf")
+sys.path.insert(0, os.path.dirname(HERE))
+import llama_quantize  # noqa: E402  (Fixtures/gguf/llama_quantize.py)
+
+MODEL = os.path.join(llama_quantize.ROOT, "Fixtures", "gguf", "pure", "tiny_llama.gguf")
 TYPES = ["F16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q2_K_S", "Q3_K_S", "Q4_K_M", "Q5_K_S", "Q6_K"]
 CHUNK_COUNT, CHUNK_SIZE = 12, 512
 
@@ -127,26 +127,14 @@ def write_moe_model(path, rng):
     writer.close()
 
 
-def describe(path):
-    data = open(path, "rb").read()
-    reader = gguf.GGUFReader(path)
-    return {
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "keys": [field.name for field in reader.fields.values() if not field.name.startswith("GGUF.")],
-        "tensors": {t.name: int(t.tensor_type) for t in reader.tensors},
-    }
-
-
 def run_all(tool, model, imatrix, types):
     """{type: description} of llama-quantize's outputs, run in HERE with the bare file name."""
     outputs = {}
     with tempfile.TemporaryDirectory() as scratch:
         for name in types:
             out = os.path.join(scratch, name + ".gguf")
-            subprocess.run([tool, "--pure", "--imatrix", imatrix, model, out, name], check=True, capture_output=True,
-                           cwd=HERE)
-            outputs[name] = describe(out)
+            llama_quantize.run(tool, ["--pure", "--imatrix", imatrix], model, out, name, cwd=HERE)
+            outputs[name] = llama_quantize.describe(out, llama_quantize.tensor_types)
     return outputs
 
 
@@ -154,14 +142,14 @@ def refusals(tool, model):
     refused = []
     with tempfile.TemporaryDirectory() as scratch:
         for name in TYPES:
-            run = subprocess.run([tool, "--pure", model, os.path.join(scratch, "out.gguf"), name], capture_output=True)
+            run = llama_quantize.run(tool, ["--pure"], model, os.path.join(scratch, "out.gguf"), name, check=False)
             if run.returncode != 0:
                 refused.append(name)
     return refused
 
 
 def main():
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     rng = np.random.default_rng(20261201)
     gguf_weights, raw = write_gguf_imatrix(os.path.join(HERE, "imatrix.gguf"), model_entries(), rng)
     legacy_weights = write_legacy_imatrix(os.path.join(HERE, "imatrix.dat"), raw)

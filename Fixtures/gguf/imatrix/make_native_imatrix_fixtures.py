@@ -18,10 +18,8 @@ Needs NumPy and gguf-py (gguf==0.19.0). Writes:
 - native_expected.json: for each type, `llama-quantize --pure --imatrix native_imatrix.gguf
   mlp256.gguf OUT TYPE` run in this folder: the output's size and SHA-256.
 """
-import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -29,7 +27,9 @@ import numpy as np
 import gguf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.dirname(HERE))
+import llama_quantize  # noqa: E402  (Fixtures/gguf/llama_quantize.py)
+
 TYPES = ["Q4_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_M", "Q5_K_S", "Q6_K"]
 
 
@@ -97,7 +97,7 @@ def write_model_gguf(path, weights):
 
 
 def main():
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     rng = np.random.default_rng(256)
     weights = model(rng)
     np.savez(os.path.join(HERE, "mlp256.npz"), **weights)
@@ -111,10 +111,8 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for name in TYPES:
             out = os.path.join(scratch, name + ".gguf")
-            subprocess.run([tool, "--pure", "--imatrix", "native_imatrix.gguf", "mlp256.gguf", out, name], check=True,
-                           capture_output=True, cwd=HERE)
-            data = open(out, "rb").read()
-            expected[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            llama_quantize.run(tool, ["--pure", "--imatrix", "native_imatrix.gguf"], "mlp256.gguf", out, name, cwd=HERE)
+            expected[name] = llama_quantize.digest(out)
     with open(os.path.join(HERE, "native_expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

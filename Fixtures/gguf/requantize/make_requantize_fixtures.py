@@ -18,52 +18,36 @@ llama-quantize (default: .cache/llama-cpp-python-0.3.36/build/bin/llama-quantize
 
 Deterministic: llama-quantize's output does not depend on the thread count.
 """
-import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-import gguf
-
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-INPUT = os.path.join(ROOT, "Fixtures", "gguf", "pure", "tiny_llama.gguf")
+sys.path.insert(0, os.path.dirname(HERE))
+import llama_quantize  # noqa: E402  (Fixtures/gguf/llama_quantize.py)
+
+INPUT = os.path.join(llama_quantize.ROOT, "Fixtures", "gguf", "pure", "tiny_llama.gguf")
 RUNS = {
     "Q8_0": ["Q4_K_M", "Q4_0+pure", "Q6_K", "Q8_0"],
     "Q4_K_M": ["Q8_0", "Q5_K_M", "Q2_K+pure", "Q4_K_M"],
 }
 
 
-def describe(path):
-    data = open(path, "rb").read()
-    reader = gguf.GGUFReader(path)
-    return {
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "keys": [field.name for field in reader.fields.values() if not field.name.startswith("GGUF.")],
-        "tensors": [{"name": t.name, "type": int(t.tensor_type),
-                     "sha256": hashlib.sha256(bytes(t.data.tobytes())).hexdigest()} for t in reader.tensors],
-    }
-
-
 def quantize(tool, source, out, run, allow):
     name, _, mode = run.partition("+")
     flags = (["--allow-requantize"] if allow else []) + (["--pure"] if mode == "pure" else [])
-    return subprocess.run([tool] + flags + [source, out, name], capture_output=True, text=True)
+    return llama_quantize.run(tool, flags, source, out, name, check=False)
 
 
 def main():
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     expected = {"firsts": {}}
     with tempfile.TemporaryDirectory() as scratch:
         for first, runs in RUNS.items():
             source = os.path.join(scratch, first + ".gguf")
-            subprocess.run([tool, INPUT, source, first], check=True, capture_output=True)
-            data = open(source, "rb").read()
-            entry = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "outputs": {}}
+            llama_quantize.run(tool, [], INPUT, source, first)
+            entry = {**llama_quantize.digest(source), "outputs": {}}
             refused = quantize(tool, source, os.path.join(scratch, "refused.gguf"), runs[0], allow=False)
             assert refused.returncode != 0, "llama-quantize requantized without --allow-requantize"
             log = refused.stdout + refused.stderr
@@ -73,7 +57,7 @@ def main():
                 done = quantize(tool, source, out, run, allow=True)
                 if done.returncode != 0:
                     sys.exit(f"llama-quantize {first} -> {run} failed:\n{done.stderr}")
-                entry["outputs"][run] = describe(out)
+                entry["outputs"][run] = llama_quantize.describe(out)
             expected["firsts"][first] = entry
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

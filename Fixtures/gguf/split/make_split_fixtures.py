@@ -18,10 +18,8 @@ size, SHA-256, metadata keys and each tensor's name, type and data SHA-256. Also
 `llama-quantize --keep-split ../pure/tiny_llama.gguf OUT.gguf Q8_0` (one input file: the output
 is OUT-00001-of-00001.gguf, its tensors in the input's order). Deterministic.
 """
-import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -30,7 +28,10 @@ import gguf
 from gguf import GGMLQuantizationType as T
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.dirname(HERE))
+import llama_quantize  # noqa: E402  (Fixtures/gguf/llama_quantize.py)
+
+ROOT = llama_quantize.ROOT
 PREFIX = "tiny_split"
 RUNS = ["Q8_0+pure", "Q4_K_M", "Q6_K"]
 
@@ -90,22 +91,14 @@ def write_model(folder):
 
 
 def describe(path):
-    data = open(path, "rb").read()
-    reader = gguf.GGUFReader(path)
-    return {
-        "name": os.path.basename(path),
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "keys": [field.name for field in reader.fields.values() if not field.name.startswith("GGUF.")],
-        "tensors": [{"name": t.name, "type": int(t.tensor_type),
-                     "sha256": hashlib.sha256(bytes(t.data.tobytes())).hexdigest()} for t in reader.tensors],
-    }
+    """The file's record under its name."""
+    return {"name": os.path.basename(path), **llama_quantize.describe(path)}
 
 
 def quantize(tool, source, out, run, keep_split):
     name, _, mode = run.partition("+")
     flags = (["--keep-split"] if keep_split else []) + (["--pure"] if mode == "pure" else [])
-    subprocess.run([tool] + flags + [source, out, name], check=True, capture_output=True)
+    llama_quantize.run(tool, flags, source, out, name)
     folder = os.path.dirname(out)
     stem = os.path.basename(out)[:-len(".gguf")]
     written = sorted(f for f in os.listdir(folder) if f.startswith(stem + "-") or f == os.path.basename(out))
@@ -113,8 +106,7 @@ def quantize(tool, source, out, run, keep_split):
 
 
 def main():
-    tool = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, ".cache/llama-cpp-python-0.3.36/build/bin/llama-quantize")
+    tool = llama_quantize.tool()
     for stale in os.listdir(HERE):
         if stale.startswith(PREFIX):
             os.remove(os.path.join(HERE, stale))

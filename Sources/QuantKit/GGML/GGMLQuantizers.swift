@@ -41,7 +41,15 @@ public enum GGMLQuantizers {
     /// on values still in cache, rather than before, on their first read from memory. q3_K's
     /// kernel qualifies: it turns floats into integers by bit manipulation only (round by adding
     /// 1.5 · 2^23), clamps every code and scale before shifting it, and sweeps at most five
-    /// times. The other kernels shift levels that a non-finite value can make negative.
+    /// times.
+    ///
+    /// Not every kernel qualifies, so the check is not always after (one code path would need
+    /// them all): the legacy types' SIMD kernels (ggml_legacy_template.h) convert `x · (1/d)` to
+    /// int32 with `__builtin_convertvector`, undefined (LLVM poison) for the NaN that an
+    /// infinity times `1/d = 0` gives, in their hot loop, where a guard would cost every block.
+    /// The K-quant kernels (plain, lanes and weighted) ran clean under UBSan on NaN, infinities
+    /// and subnormals (once q2_K's min levels were shifted unsigned), so they could join this
+    /// set; whether the check after pays for them has not been measured.
     static func toleratesNonFinite(_ type: GGMLType) -> Bool {
         type == .q3_K
     }

@@ -49,8 +49,6 @@ extension PlanReport {
     }
 
     private static func totals(count: String, before: Int, after: Int, bitsPerWeight: Double) -> String {
-        String(format: "%@: %@ -> %@ (%.2fx smaller, %.2f bits per weight)\n", count as NSString,
-               formatBytes(before) as NSString, formatBytes(after) as NSString,
-               after == 0 ? 1 : Double(before) / Double(after), bitsPerWeight)
+        "\(count): " + sizeSummary(before: before, after: after, bitsPerWeight: bitsPerWeight) + "\n"
     }
 }

@@ -10,10 +10,9 @@ public struct PlanReport: Sendable, Encodable {
         public let notes: [String]
 
         /// Bytes of tensor data before and after, and `8 · bytesAfter / elements`.
-        public var bytesBefore: Int { tensors.reduce(0) { $0 + $1.bytesBefore } }
-        public var bytesAfter: Int { tensors.reduce(0) { $0 + $1.bytesAfter } }
-        public var elementCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
-        public var bitsPerWeight: Double { bitsPerElement(bytes: bytesAfter, elements: elementCount) }
+        public var bytesBefore: Int { tensors.bytesBefore }
+        public var bytesAfter: Int { tensors.bytesAfter }
+        public var bitsPerWeight: Double { tensors.bitsPerWeight }
 
         enum CodingKeys: String, CodingKey {
             case input, output, tensors, notes
@@ -32,8 +31,8 @@ public struct PlanReport: Sendable, Encodable {
         }
     }
 
-    /// One tensor: `scheme` is `none` for a tensor written as it is.
-    public struct Line: Sendable, Encodable, Equatable {
+    /// One tensor as planned (`TensorReportLine`'s fields, no error metrics: nothing is read).
+    public struct Line: TensorReportLine, Equatable {
         public let name: String
         public let shape: [Int]
         public let dtype: String
@@ -41,30 +40,11 @@ public struct PlanReport: Sendable, Encodable {
         public let bits: Int?
         public let bytesBefore: Int
         public let bytesAfter: Int
-        public let elementCount: Int
-        /// Why a tensor that is not a Linear weight stays in float, in words.
         public let keptBecause: String?
 
-        /// `8 · bytesAfter / elementCount` (codes, scales and zero points all counted).
-        public var bitsPerWeight: Double { bitsPerElement(bytes: bytesAfter, elements: elementCount) }
-
-        enum CodingKeys: String, CodingKey {
-            case name, shape, dtype, scheme, bits
-            case bytesBefore = "bytes_before", bytesAfter = "bytes_after", bitsPerWeight = "bits_per_weight"
-            case keptBecause = "kept_because"
-        }
-
         public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(shape, forKey: .shape)
-            try container.encode(dtype, forKey: .dtype)
-            try container.encode(scheme, forKey: .scheme)
-            try container.encode(bits, forKey: .bits)
-            try container.encode(bytesBefore, forKey: .bytesBefore)
-            try container.encode(bytesAfter, forKey: .bytesAfter)
-            try container.encode(bitsPerWeight, forKey: .bitsPerWeight)
-            try container.encodeIfPresent(keptBecause, forKey: .keptBecause)
+            var container = encoder.container(keyedBy: TensorReportKey.self)
+            try encodeSharedFields(into: &container)
         }
     }
 
@@ -81,9 +61,7 @@ public struct PlanReport: Sendable, Encodable {
     public var bytesBefore: Int { shards.reduce(0) { $0 + $1.bytesBefore } }
     public var bytesAfter: Int { shards.reduce(0) { $0 + $1.bytesAfter } }
     /// Over every tensor of every shard: `8 · bytesAfter / elements`.
-    public var bitsPerWeight: Double {
-        bitsPerElement(bytes: bytesAfter, elements: shards.reduce(0) { $0 + $1.elementCount })
-    }
+    public var bitsPerWeight: Double { shards.flatMap(\.tensors).bitsPerWeight }
 }
 
 extension PlanReport.Line {
@@ -92,6 +70,6 @@ extension PlanReport.Line {
         let tensor = step.tensor
         self.init(name: tensor.name, shape: tensor.shape, dtype: tensor.dtype.rawValue, scheme: step.scheme?.label ?? "none",
                   bits: step.scheme?.bits, bytesBefore: tensor.storedByteCount, bytesAfter: step.storedByteCount,
-                  elementCount: tensor.shape.reduce(1, *), keptBecause: step.keptRole?.description)
+                  keptBecause: step.keptRole?.description)
     }
 }

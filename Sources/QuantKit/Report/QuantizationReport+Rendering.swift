@@ -22,10 +22,9 @@ extension QuantizationReport {
             }
             table.append(row)
         }
-        let summary = String(
-            format: "%d of %d tensors quantized: %@ -> %@ (%.2fx smaller, %.2f bits per weight) in %.3f s\n",
-            quantizedCount, tensors.count, formatBytes(bytesBefore) as NSString, formatBytes(bytesAfter) as NSString,
-            compressionRatio, bitsPerWeight, elapsedSeconds)
+        let summary = "\(quantizedCount) of \(tensors.count) tensors quantized: "
+            + sizeSummary(before: bytesBefore, after: bytesAfter, bitsPerWeight: bitsPerWeight)
+            + String(format: " in %.3f s\n", elapsedSeconds)
         return table.rendered() + "\n" + summary + notes.map { "note: \($0)\n" }.joined()
     }
 

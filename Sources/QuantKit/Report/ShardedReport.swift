@@ -12,7 +12,7 @@ public struct ShardedReport: Sendable, Encodable {
 
     public var bytesBefore: Int { shards.reduce(0) { $0 + $1.bytesBefore } }
     public var bytesAfter: Int { shards.reduce(0) { $0 + $1.bytesAfter } }
-    public var compressionRatio: Double { bytesAfter == 0 ? 1 : Double(bytesBefore) / Double(bytesAfter) }
+    public var compressionRatio: Double { QuantKit.compressionRatio(before: bytesBefore, after: bytesAfter) }
 
     enum CodingKeys: String, CodingKey {
         case shards

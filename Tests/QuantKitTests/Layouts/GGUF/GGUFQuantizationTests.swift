@@ -5,21 +5,8 @@ import Testing
 /// Fixtures/gguf/pure: tiny_llama.gguf and, in expected.json, what the real
 /// `llama-quantize --pure tiny_llama.gguf OUT TYPE` wrote for each type (make_pure_fixtures.py).
 private enum PureFixture {
-    struct Output: Decodable {
-        struct Tensor: Decodable {
-            let name: String
-            let type: UInt32
-            let sha256: String
-        }
-
-        let size: Int
-        let sha256: String
-        let keys: [String]
-        let tensors: [Tensor]
-    }
-
     struct Expected: Decodable {
-        let outputs: [String: Output]
+        let outputs: [String: LlamaQuantizeOutput]
     }
 
     static let folder = fixturesFolder.appendingPathComponent("gguf/pure")
@@ -33,7 +20,7 @@ private enum PureFixture {
 
 @Suite struct GGUFQuantizationTests {
     private func temporaryPath(_ name: String) -> String {
-        "\(NSTemporaryDirectory())/gguf-pure-\(getpid())-\(UUID().uuidString)-\(name)"
+        ggufTemporaryPath("pure", name)
     }
 
     @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
@@ -42,14 +29,7 @@ private enum PureFixture {
         let output = temporaryPath("\(type).gguf")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let report = try quantizeGGUF(input: PureFixture.input, output: output, options: .pure(type), threads: 2)
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
-        #expect(bytes.count == expected.size)
-        #expect(sha256Hex(bytes) == expected.sha256)
-        // The parts, so that a difference says where it is.
-        let written = try GGUFSource(path: output)
-        #expect(written.metadata.compactMap(\.key.string) == expected.keys)
-        #expect(written.ggmlTensors.map(\.name) == expected.tensors.map(\.name))
-        #expect(written.ggmlTensors.map(\.type.rawValue) == expected.tensors.map(\.type))
+        let written = try expectLlamaQuantizes(output, expected)
         #expect(report.tensors.map(\.typeOut) == written.ggmlTensors.map(\.type.description))
         #expect(report.bytesOut == written.ggmlTensors.reduce(0) { $0 + $1.byteCount })
     }
@@ -83,21 +63,45 @@ private enum PureFixture {
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
-    @Test(arguments: [Float.nan, .infinity, -.infinity])
-    func aNonFiniteValueIsNamedAndNothingIsWritten(_ bad: Float) throws {
-        let input = temporaryPath("nonfinite.gguf"), output = temporaryPath("out.gguf")
-        defer { try? FileManager.default.removeItem(atPath: input) }
-        var values = [Float](repeating: 0.5, count: 4 * 64)
-        values[2 * 64 + 5] = bad
+    /// A llama GGUF file of one f32 tensor, blk.0.ffn_up.weight, of 4 rows of `rowLength`
+    /// values 0.5 but `bad` at row 2, column 5.
+    private func nonFiniteInput(_ bad: Float, rowLength: Int) throws -> String {
+        let input = temporaryPath("nonfinite.gguf")
+        var values = [Float](repeating: 0.5, count: 4 * rowLength)
+        values[2 * rowLength + 5] = bad
         let writer = try GGUFWriter(path: input, displayPath: input,
                                     metadata: [GGUFMetadataEntry("general.architecture", .string(GGUFString("llama")))],
-                                    tensors: [GGUFTensorDeclaration(name: "blk.0.ffn_up.weight", type: .f32, dims: [64, 4])])
+                                    tensors: [GGUFTensorDeclaration(name: "blk.0.ffn_up.weight", type: .f32, dims: [rowLength, 4])])
         try values.withUnsafeBytes { try writer.add(name: "blk.0.ffn_up.weight", bytes: $0) }
         try writer.finish()
+        return input
+    }
+
+    @Test(arguments: [Float.nan, .infinity, -.infinity])
+    func aNonFiniteValueIsNamedAndNothingIsWritten(_ bad: Float) throws {
+        let input = try nonFiniteInput(bad, rowLength: 64), output = temporaryPath("out.gguf")
+        defer { try? FileManager.default.removeItem(atPath: input) }
         #expect {
             try quantizeGGUF(input: input, output: output, options: .pure("Q8_0"))
         } throws: { error in
             "\(error)".hasSuffix("'blk.0.ffn_up.weight': holds \(bad) at flat index 133; only finite values can be quantized")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    /// Every K-quant kernel's tensor (rows of 256, so no fallback) refuses a NaN or infinity by
+    /// the same words, whether the check runs before the kernel or, for q3_K, after it.
+    @Test(arguments: [("Q2_K", "q2_K"), ("Q3_K_S", "q3_K"), ("Q4_K_S", "q4_K"), ("Q5_K_S", "q5_K"), ("Q6_K", "q6_K")],
+          [Float.nan, .infinity, -.infinity])
+    func aNonFiniteValueIsNamedForEveryKQuant(type: (name: String, tensorType: String), bad: Float) throws {
+        let input = try nonFiniteInput(bad, rowLength: 256), output = temporaryPath("out.gguf")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let plan = try planGGUF(input: input, output: output, options: .pure(type.name))
+        #expect(plan.tensors.map(\.typeOut) == [type.tensorType])
+        #expect {
+            try quantizeGGUF(input: input, output: output, options: .pure(type.name))
+        } throws: { error in
+            "\(error)".hasSuffix("'blk.0.ffn_up.weight': holds \(bad) at flat index 517; only finite values can be quantized")
         }
         #expect(!FileManager.default.fileExists(atPath: output))
     }

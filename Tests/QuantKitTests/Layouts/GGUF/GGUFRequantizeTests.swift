@@ -5,24 +5,11 @@ import Testing
 /// Fixtures/gguf/requantize/expected.json: what the real `llama-quantize --allow-requantize`
 /// wrote from tiny_llama.gguf quantized to Q8_0 and to Q4_K_M (make_requantize_fixtures.py).
 private enum RequantizeFixture {
-    struct Output: Decodable {
-        struct Tensor: Decodable {
-            let name: String
-            let type: UInt32
-            let sha256: String
-        }
-
-        let size: Int
-        let sha256: String
-        let keys: [String]
-        let tensors: [Tensor]
-    }
-
     struct First: Decodable {
         let size: Int
         let sha256: String
         let refusedWithoutFlag: String
-        let outputs: [String: Output]
+        let outputs: [String: LlamaQuantizeOutput]
     }
 
     struct Expected: Decodable {
@@ -43,7 +30,7 @@ private enum RequantizeFixture {
 
 @Suite struct GGUFRequantizeTests {
     private func temporaryPath(_ name: String) -> String {
-        "\(NSTemporaryDirectory())/gguf-requantize-\(getpid())-\(UUID().uuidString)-\(name)"
+        ggufTemporaryPath("requantize", name)
     }
 
     /// tiny_llama.gguf quantized to `first` by us, checked against llama-quantize's file first.
@@ -57,8 +44,7 @@ private enum RequantizeFixture {
     }
 
     private func options(_ run: String) -> GGUFQuantizationOptions {
-        let parts = run.split(separator: "+")
-        var options: GGUFQuantizationOptions = parts.count > 1 ? .pure(String(parts[0])) : .mix(String(parts[0]))
+        var options = GGUFQuantizationOptions.run(run)
         options.allowRequantize = true
         return options
     }
@@ -69,13 +55,7 @@ private enum RequantizeFixture {
         defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
         let expected = try #require(RequantizeFixture.expected.firsts[first]?.outputs[run])
         let report = try quantizeGGUF(input: input, output: output, options: options(run), threads: 2)
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
-        #expect(bytes.count == expected.size)
-        #expect(sha256Hex(bytes) == expected.sha256)
-        let written = try GGUFSource(path: output)
-        #expect(written.metadata.compactMap(\.key.string) == expected.keys)
-        #expect(written.ggmlTensors.map(\.name) == expected.tensors.map(\.name))
-        #expect(written.ggmlTensors.map(\.type.rawValue) == expected.tensors.map(\.type))
+        let written = try expectLlamaQuantizes(output, expected)
         // Every tensor quantized from a block type is listed as requantized, and only those.
         let source = try GGUFSource(path: input)
         let typeIn = Dictionary(uniqueKeysWithValues: source.ggmlTensors.map { ($0.name, $0.type) })

@@ -6,17 +6,17 @@ import Testing
 /// what the real llama-quantize wrote from them, as one file and with --keep-split
 /// (make_split_fixtures.py).
 private enum SplitFixture {
+    /// One file written: its name and the rest of its record.
     struct File: Decodable {
-        struct Tensor: Decodable {
-            let name: String
-            let type: UInt32
-        }
-
         let name: String
-        let size: Int
-        let sha256: String
-        let keys: [String]
-        let tensors: [Tensor]
+        let output: LlamaQuantizeOutput
+
+        private enum CodingKeys: String, CodingKey { case name }
+
+        init(from decoder: any Decoder) throws {
+            name = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .name)
+            output = try LlamaQuantizeOutput(from: decoder)
+        }
     }
 
     struct Expected: Decodable {
@@ -42,8 +42,7 @@ private enum SplitFixture {
     }
 
     private func options(_ run: String, keepSplit: Bool) -> GGUFQuantizationOptions {
-        let parts = run.split(separator: "+")
-        var options: GGUFQuantizationOptions = parts.count > 1 ? .pure(String(parts[0])) : .mix(String(parts[0]))
+        var options = GGUFQuantizationOptions.run(run)
         options.keepSplit = keepSplit
         return options
     }
@@ -52,13 +51,7 @@ private enum SplitFixture {
     private func expectFiles(_ folder: String, _ expected: [SplitFixture.File]) throws {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == expected.map(\.name))
         for file in expected {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/" + file.name)))
-            #expect(bytes.count == file.size, "\(file.name)")
-            #expect(sha256Hex(bytes) == file.sha256, "\(file.name)")
-            let written = try GGUFSource(path: folder + "/" + file.name)
-            #expect(written.metadata.compactMap(\.key.string) == file.keys)
-            #expect(written.ggmlTensors.map(\.name) == file.tensors.map(\.name))
-            #expect(written.ggmlTensors.map(\.type.rawValue) == file.tensors.map(\.type))
+            try expectLlamaQuantizes(folder + "/" + file.name, file.output, "\(file.name)")
         }
     }
 
@@ -81,7 +74,7 @@ private enum SplitFixture {
         let expected = try #require(SplitFixture.expected.keepSplit[run])
         try expectFiles(folder, expected)
         #expect(report.outputFiles.map(\.path) == expected.map { folder + "/" + $0.name })
-        #expect(report.outputFiles.map(\.tensorCount) == expected.map(\.tensors.count))
+        #expect(report.outputFiles.map(\.tensorCount) == expected.map(\.output.tensors.count))
     }
 
     @Test func keepSplitOfOneFileIsOneShardInFileOrder() throws {
