@@ -81,6 +81,21 @@ import Testing
         #expect(unscaled.statistics!.klMax < 2e-4)
     }
 
+    @Test func equalLogitsStoreNoStepsAndDivergeFromNothing() {
+        // Every float logit equal: scale 0, every code 0, log p = -log 4 for each of 4 tokens.
+        let base = [Float](repeating: 2, count: 4).withUnsafeBufferPointer { StoredLogProbabilities(logits: $0) }
+        #expect(base.scale == 0 && base.codes == [0, 0, 0, 0])
+        #expect(abs(base.logProbability(3) + log(4)) < 1e-6)
+        var divergence = NextTokenDivergence()
+        let uniform = [Float](repeating: 2, count: 8)
+        divergence.add(floatLogits: uniform, quantizedLogits: uniform, tokens: [0, 3], vocabularySize: 4)
+        let statistics = divergence.statistics!
+        #expect(abs(statistics.klMean) < 1e-7 && statistics.sameTopFraction == 1)
+        #expect(abs(statistics.perplexityFloat - 4) < 1e-5 && abs(statistics.perplexityQuantized - 4) < 1e-5)
+        // One position: no uncertainties (perplexity.cpp's rule needs more than 10).
+        #expect(statistics.klMeanUncertainty == 0 && statistics.perplexityRatioUncertainty == 0 && statistics.sameTopUncertainty == 0)
+    }
+
     @Test func shortSequencesScoreNothingAndSecondHalfStartsAtTheMiddle() {
         var divergence = NextTokenDivergence(scoring: .secondHalf)
         divergence.add(floatLogits: [1, 2], quantizedLogits: [1, 2], tokens: [0], vocabularySize: 2)
