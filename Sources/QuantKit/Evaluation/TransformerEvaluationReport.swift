@@ -128,10 +128,11 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
     private func encodeEncoder(_ a: EmbeddingAgreement, into container: KeyedEncodingContainer<Key>) throws {
         var container = container
         try container.encode(a.texts, forKey: .texts)
-        try container.encode(a.cosineMean, forKey: .cosineMean)
-        try container.encode(a.cosineMin, forKey: .cosineMin)
+        // Non-finite embeddings (a broken forward) make NaN cosines, which JSON cannot hold.
+        try container.encode(finiteOrNil(a.cosineMean), forKey: .cosineMean)
+        try container.encode(finiteOrNil(a.cosineMin), forKey: .cosineMin)
         try container.encode(a.neighbourAgreement, forKey: .neighbourAgreement)
-        try container.encode(a.similaritySpearman, forKey: .similaritySpearman)
+        try container.encode(a.similaritySpearman.flatMap(finiteOrNil), forKey: .similaritySpearman)
     }
 
     private func encodeDecoder(_ s: NextTokenStatistics, scoring: ScoredPositions, into container: KeyedEncodingContainer<Key>) throws {

@@ -62,6 +62,14 @@ import QuantKit
         #expect(rows.count == 2 && rows[0].hasPrefix("a ") && rows[1].hasSuffix("inf                 inf"))
     }
 
+    @Test func nonFiniteEmbeddingsGiveNullsNotACrash() throws {
+        let agreement = try EmbeddingAgreement(float: [.nan, 1, 1, 0], quantized: [1, 1, 1, 0], texts: 2, dimension: 2)
+        let report = TransformerEvaluationReport(model: "m", quantized: "q", data: "d", compute: .dequant,
+                                                 comparison: .encoder(agreement), sqnr: LinearSQNRAccumulator(), layers: [:])
+        let encoder = try #require(try json(report)["encoder"] as? [String: Any])
+        #expect(encoder["cosine_mean"] is NSNull)
+    }
+
     @Test func decoderReportCarriesEveryStatistic() throws {
         var divergence = NextTokenDivergence(scoring: .secondHalf)
         divergence.add(floatLogits: try EvalMetricsFixture.floats("logits_float_0"),
