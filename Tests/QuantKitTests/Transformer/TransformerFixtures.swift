@@ -4,6 +4,8 @@ import Foundation
 /// Fixtures/transformers: the tiny decoders of make_tiny_decoders.py and the MiniLM reference of
 /// make_minilm_reference.py.
 let transformerFixtures = fixturesFolder.appendingPathComponent("transformers")
+let miniLMFolder = fixturesFolder.deletingLastPathComponent().appendingPathComponent(".cache/all-MiniLM-L6-v2").path
+let miniLMAvailable = FileManager.default.fileExists(atPath: (miniLMFolder as NSString).appendingPathComponent("model.safetensors"))
 
 /// The float32 array `name` (.npy) of fixture folder `folder`.
 func fixtureFloats(_ folder: String, _ name: String) throws -> [Float] {
