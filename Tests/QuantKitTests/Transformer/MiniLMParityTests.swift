@@ -45,4 +45,12 @@ struct MiniLMParityTests {
             #expect(parity.relative <= 1e-6, "sentence \(index): \(parity)")
         }
     }
+
+    @Test func loadTransformerRecognisesTheFolderAsABertEncoder() throws {
+        let model = try loadTransformer(folder: miniLMFolder)
+        let encoder = try #require(model as? BertEncoder)
+        #expect(encoder.blockCount == 6 && encoder.modulePrefix == "")
+        #expect(encoder.blocks[0].linears.map(\.prefix) == ["query", "key", "value"].map { "encoder.layer.0.attention.self." + $0 }
+            + ["encoder.layer.0.attention.output.dense", "encoder.layer.0.intermediate.dense", "encoder.layer.0.output.dense"])
+    }
 }

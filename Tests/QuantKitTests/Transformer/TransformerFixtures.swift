@@ -44,3 +44,13 @@ struct Parity: CustomStringConvertible {
         String(format: "max|ours - torch| = %.3e, max|torch| = %.3f, ratio %.3e", maxDifference, scale, relative)
     }
 }
+
+/// The tiny decoder `name` of the fixtures, with its reference batch.
+func tinyDecoder(_ name: String) throws -> (model: LlamaDecoder, batch: TokenBatch) {
+    let folder = transformerFixtures.appendingPathComponent(name).path
+    let config = try TransformerConfig.load(path: folder + "/config.json")
+    let model = try LlamaDecoder(config: config, weights: try CheckpointWeights(path: folder))
+    let ids = try fixtureInts(name, "input_ids.npy"), lengths = try fixtureInts(name, "lengths.npy")
+    let padded = ids.count / lengths.count
+    return (model, TokenBatch(lengths.enumerated().map { s, length in Array(ids[s * padded ..< s * padded + length]) }))
+}
