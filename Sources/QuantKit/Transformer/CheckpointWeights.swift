@@ -39,7 +39,7 @@ public final class CheckpointWeights: TransformerWeights, @unchecked Sendable {
         guard let owner = owners[name] else { throw FileError(path: path, TransformerError.missingTensor(name)) }
         let source = sources[owner.source]
         guard owner.info.dtype.isFloatingPoint else {
-            throw FileError(path: source.path, member: name, TransformerError.notFloatingPoint(tensor: name, dtype: owner.info.dtype))
+            throw FileError(path: source.path, TransformerError.notFloatingPoint(tensor: name, dtype: owner.info.dtype))
         }
         return (try loadFiniteValues(of: name, in: source), owner.info.shape)
     }
@@ -49,14 +49,13 @@ public final class CheckpointWeights: TransformerWeights, @unchecked Sendable {
     public func linear(_ prefix: String) throws -> NetworkLayer {
         let weight = try floatTensor(prefix + ".weight")
         guard weight.shape.count == 2 else {
-            throw FileError(path: path, member: prefix + ".weight", TransformerError.notAMatrix(tensor: prefix + ".weight", shape: weight.shape))
+            throw FileError(path: path, TransformerError.notAMatrix(tensor: prefix + ".weight", shape: weight.shape))
         }
         var bias: [Float]?
         if contains(prefix + ".bias") {
             let loaded = try floatTensor(prefix + ".bias")
             guard loaded.shape == [weight.shape[0]] else {
-                throw FileError(path: path, member: prefix + ".bias",
-                                TransformerError.tensorShape(tensor: prefix + ".bias", expected: [weight.shape[0]], found: loaded.shape))
+                throw FileError(path: path, TransformerError.tensorShape(tensor: prefix + ".bias", expected: [weight.shape[0]], found: loaded.shape))
             }
             bias = loaded.values
         }

@@ -59,6 +59,27 @@ import Testing
         }
     }
 
+    /// A quantized Linear runs on the int8 path when the block is asked to, and float ones are
+    /// unchanged by it.
+    @Test func computeReachesTheQuantizedLinears() throws {
+        let (model, batch) = try tinyDecoder("llama")
+        let prefix = "model.layers.0.self_attn.v_proj"
+        guard case .float(let float) = try #require(model.blocks[0].linears.first { $0.prefix == prefix }).layer else {
+            Issue.record("the checkpoint's Linears are float")
+            return
+        }
+        let quantized = QuantizedLinear(from: float, bits: 8)
+        let block = try model.blocks[0].replacing([prefix: .quantized(quantized)])
+        let hidden = try model.embed(batch)
+        var calls: [String: LinearCall] = [:]
+        _ = block.forward(hidden, compute: .int8) { calls[$0.prefix] = $0 }
+        let call = try #require(calls[prefix])
+        #expect(call.output == quantized.forwardInt8(call.input, batch: call.rows))
+        #expect(call.output != quantized.forward(call.input, batch: call.rows))
+        let query = try #require(calls["model.layers.0.self_attn.q_proj"])
+        #expect(query.output == model.blocks[0].linears[0].layer.forward(query.input, batch: query.rows, compute: .dequant))
+    }
+
     /// The input block 1's Linear `prefix` receives in `model`.
     private func seenInput(_ model: LlamaDecoder, _ hidden: HiddenStates, _ prefix: String) -> [Float]? {
         var input: [Float]?

@@ -36,6 +36,16 @@ struct MiniLMParityTests {
         #expect(parity.relative <= 1e-4, "\(parity)")
     }
 
+    @Test func theObserverSeesSixLinearsPerLayerOnTheRealTokens() throws {
+        let (model, batch) = try Self.reference()
+        var calls: [LinearCall] = []
+        _ = try model.hiddenStates(batch) { calls.append($0) }
+        #expect(calls.map(\.prefix) == model.blocks.flatMap { $0.linears.map(\.prefix) } && calls.count == 36)
+        #expect(calls.allSatisfy { $0.rows == batch.lengths.reduce(0, +) })
+        #expect(calls.prefix(6).map { [$0.inFeatures, $0.outFeatures] }
+            == [[384, 384], [384, 384], [384, 384], [384, 384], [384, 1536], [1536, 384]])
+    }
+
     @Test func aSentenceGivesTheSameStatesAloneAsInTheBatch() throws {
         let (model, batch) = try Self.reference()
         let together = try model.hiddenStates(batch)
