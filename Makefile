@@ -194,6 +194,8 @@ fixtures:
 	python3 Fixtures/tokenizers/make_component_cases.py
 	python3 Fixtures/tokenizers/make_character_classes.py
 	python3 Fixtures/eval_metrics/make_eval_metrics_fixtures.py  # needs scipy
+	python3 Fixtures/transformers/make_tiny_decoders.py  # needs torch and transformers (5.x)
+	python3 Fixtures/transformers/make_minilm_reference.py  # and tokenizers, and all-MiniLM-L6-v2 in .cache
 
 # Fuzzing (libFuzzer, with Address Sanitizer). The fuzz targets live in Fuzz/Sources and are
 # declared only when QUANTIZE_FUZZ is set, so normal builds never see them; they build in their
