@@ -88,7 +88,7 @@ def main():
             for parameter in model.parameters():
                 parameter.normal_(0, 0.2 if parameter.dim() > 1 else 0.05)
                 if parameter.dim() == 1 and parameter.shape[0] == 64:
-                    parameter.add_(1.0)  # norm weights around 1
+                    parameter.add_(1.0)  # norm weights around 1 (and qwen2's q_proj bias, 64 wide too)
         folder = os.path.join(HERE, name)
         model.to(dtype).save_pretrained(folder, safe_serialization=True)
         model = reload(type(model), folder)

@@ -32,25 +32,38 @@ public enum HiddenActivation: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// Applies the activation to every value of `values` in place.
+    /// Values per task of the parallel loops below: large enough to amortize a task, small
+    /// enough that a batch's MLP activations (tokens x intermediate) spread over every core.
+    private static let chunk = 16384
+
+    /// Applies the activation to every value of `values` in place, in chunks on `threads`
+    /// threads (each value is computed alone, so the result does not depend on `threads`).
     /// - Complexity: O(values.count).
-    public func apply(_ values: inout [Float]) {
+    public func apply(_ values: inout [Float], threads: Int = defaultThreadCount) {
+        let count = values.count
         values.withUnsafeMutableBufferPointer { buffer in
-            switch self {
-            case .gelu: for i in buffer.indices { buffer[i] = HiddenActivation.gelu(buffer[i]) }
-            case .geluTanh: for i in buffer.indices { buffer[i] = HiddenActivation.geluTanh(buffer[i]) }
-            case .silu: for i in buffer.indices { buffer[i] = HiddenActivation.silu(buffer[i]) }
+            parallelFor((count + Self.chunk - 1) / Self.chunk, threads: threads) { task in
+                let range = task * Self.chunk ..< min(count, (task + 1) * Self.chunk)
+                switch self {
+                case .gelu: for i in range { buffer[i] = HiddenActivation.gelu(buffer[i]) }
+                case .geluTanh: for i in range { buffer[i] = HiddenActivation.geluTanh(buffer[i]) }
+                case .silu: for i in range { buffer[i] = HiddenActivation.silu(buffer[i]) }
+                }
             }
         }
     }
 
-    /// SwiGLU's product `act(gate) · up`, element by element, written into `gate`.
+    /// SwiGLU's product `act(gate) · up`, element by element, written into `gate`, in chunks on
+    /// `threads` threads as `apply`.
     /// - Precondition: `gate.count == up.count`.
-    public func applyGated(_ gate: inout [Float], up: [Float]) {
+    public func applyGated(_ gate: inout [Float], up: [Float], threads: Int = defaultThreadCount) {
         precondition(gate.count == up.count, "gate and up differ in size")
+        let count = gate.count
         gate.withUnsafeMutableBufferPointer { gate in
             up.withUnsafeBufferPointer { up in
-                for i in gate.indices { gate[i] = self(gate[i]) * up[i] }
+                parallelFor((count + Self.chunk - 1) / Self.chunk, threads: threads) { task in
+                    for i in task * Self.chunk ..< min(count, (task + 1) * Self.chunk) { gate[i] = self(gate[i]) * up[i] }
+                }
             }
         }
     }

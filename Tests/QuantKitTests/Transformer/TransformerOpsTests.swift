@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    /// The in-place loops, chunked over threads, give each value its own activation.
+    @Test mutating func inPlaceActivationsAgreeWithTheScalarOnesOnAnyThreadCount() {
+        let x = random.normals(40_000, scale: 4), up = random.normals(40_000)
+        for activation in HiddenActivation.allCases {
+            for threads in [1, 2, 3] {
+                var values = x, gated = x
+                activation.apply(&values, threads: threads)
+                activation.applyGated(&gated, up: up, threads: threads)
+                #expect(values == x.map { activation($0) }, "\(activation), \(threads) threads")
+                #expect(gated == zip(x, up).map { activation($0) * $1 }, "\(activation) gated, \(threads) threads")
+            }
+        }
+    }
+
     /// Grouped-query attention with a window, against a direct double loop over every query.
     @Test mutating func attentionMatchesADirectComputationWithGroupsAndWindows() {
         let lengths = [7, 3, 12], heads = 4, kvHeads = 2, d = 8, tokens = 22
