@@ -16,7 +16,8 @@ struct TensorQuantizer {
     let blocks: ChannelBlocks
     let scheme: QuantScheme
     let threads: Int
-    /// The dtype whose arithmetic compressed-tensors' rule emulates (`ScaleRule`).
+    /// The dtype whose arithmetic compressed-tensors' rule and float codes emulate (`ScaleRule`,
+    /// `FloatCodes`).
     var arithmetic: DType = .float32
 
     /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
@@ -135,6 +136,10 @@ struct TensorQuantizer {
         let qmax = Float(scheme.qmax)
         func run(_ values: UnsafeRawPointer, count: Int, into codes: UnsafeMutablePointer<UInt8>, scale: Float,
                  zeroPoint: Float) -> ErrorSums {
+            if let format = scheme.floatFormat {
+                return FloatCodes.quantizeRun(values, count: count, into: codes, scale: scale, format: format,
+                                              storage: arithmetic, measure: measure)
+            }
             guard scheme.scaleRule == .reference else {
                 return quantizeRunCompressedTensors(values, count: count, into: codes, scale: scale, zeroPoint: zeroPoint,
                                                     scheme: scheme, arithmetic: arithmetic, measure: measure)
