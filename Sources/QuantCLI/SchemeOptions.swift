@@ -52,11 +52,18 @@ extension SchemeOptions {
     /// not apply to it.
     func scheme(_ name: String, bits: Int, given: String, orThrow error: UsageError) throws(UsageError) -> QuantScheme? {
         if name == "none" { return nil }
+        if QuantScheme.floatNames.contains(name) || name.hasSuffix("-group") && name.hasPrefix("fp8"), bits != 8 {
+            throw .conflicting("--bits \(bits)", "\(given) (FP8 codes are 8 bits)")
+        }
         guard var scheme = QuantScheme(name: name, bits: bits, axis: axis, groupSize: groupSize) else { throw error }
         scheme.clipping = clipping
         scheme.scaleRule = scaleRule
         scheme.symmetricRange = symmetricRange
         scheme.scaleDType = scaleDType
+        if scheme.floatFormat != nil, clipping != .minmax || scaleRule != .reference {
+            let option = clipping != .minmax ? "--clip \(clipping)" : "--scale-rule \(scaleRule.rawValue)"
+            throw .conflicting(option, "\(given) (float codes take min-max scales, max|x| / largest value, as compressed-tensors computes them)")
+        }
         if let conflict = scheme.fullRangeConflict {
             throw .conflicting("--symmetric-range full", "\(given) (\(conflict))")
         }

@@ -40,6 +40,15 @@ extension CompressedTensorsLayout {
         if case .perChannel(let axis) = scheme.granularity, axis != 0 {
             return "its channels are on axis \(axis), not 0 (the output axis)"
         }
+        if scheme.floatFormat != nil, format != .floatQuantized {
+            return "its codes are FP8, which the \(format.rawValue) layout does not hold (float-quantized does)"
+        }
+        if scheme.floatFormat == nil, format == .floatQuantized {
+            return "its codes are integers, which the float-quantized layout does not hold"
+        }
+        if scheme.floatFormat == .e5m2 {
+            return "its codes are FP8 E5M2, where compressed-tensors stores FP8 weights as E4M3"
+        }
         if let type = scheme.scaleDType, type != info.dtype {
             return "its scales would be \(type.rawValue), where compressed-tensors loaders make a \(info.dtype.rawValue) "
                 + "weight's scales \(info.dtype.rawValue)"
@@ -136,16 +145,18 @@ extension LayoutNote {
 }
 
 /// The compressed-tensors library's names of its quantized formats (`format` in
-/// `quantization_config`), of which this tool writes and reads two.
+/// `quantization_config`), of which this tool writes and reads three.
 public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
     case intQuantized = "int-quantized"
     case packQuantized = "pack-quantized"
+    case floatQuantized = "float-quantized"
 
     /// The layout storing this format.
     var layout: any QuantizedLayout {
         switch self {
         case .intQuantized: IntQuantizedLayout()
         case .packQuantized: PackQuantizedLayout()
+        case .floatQuantized: FloatQuantizedLayout()
         }
     }
 
