@@ -8,13 +8,14 @@
    quantized with compressed-tensors' own min-max qparams (`calculate_qparams`, type float,
    8 bits: FP8 E4M3) and compressed by its `ModelCompressor` (format float-quantized):
 
-       library/{digits,edge}-fp8-{tensor,channel}/model.safetensors + config.json
+       library/{digits,edge}-fp8-{tensor,channel,block}/model.safetensors + config.json
 
-   and the float32 weights the library's decompression gives back, as
-   library-decompressed/{digits,edge}-fp8-{tensor,channel}.npz.
+   (block: block_structure [16, 16] for the digits MLP, [3, 4] for the edge MLP, so that the
+   last row of blocks is partial), and the float32 weights the library's decompression gives
+   back, as library-decompressed/{digits,edge}-fp8-{tensor,channel,block}.npz.
    For the edge MLP, also `torch_codes_edge.json`: for every weight, torch's
-   `(w / s).clamp(-448, 448).to(torch.float8_e4m3fn)` bit patterns with s = amax / 448 per tensor
-   and per row, which must equal the library's codes (checked here) and ours (in the tests).
+   `(w / s).clamp(-448, 448).to(torch.float8_e4m3fn)` bit patterns with s = amax / 448 per tensor,
+   per row and per [3, 4] block, which must equal the library's codes (checked here) and ours (in the tests).
 2. deepseek-block.safetensors: a DeepSeek-V3 / Kimi-style checkpoint: `w.weight` F8_E4M3
    [130, 260] (partial edge blocks), `w.weight_scale_inv` float32 [2, 3] over 128x128 blocks,
    `plain.weight` F8_E4M3 [3, 5] without a scale, `e5m2.weight` F8_E5M2 [2, 4], `norm.weight`
@@ -73,15 +74,35 @@ def edge_weights():
             "fc3.weight": np.zeros((4, 4), np.float32), "fc3.bias": np.zeros(4, np.float32)}
 
 
-def torch_codes(w, strategy):
+BLOCKS = {"digits": [16, 16], "edge": [3, 4]}
+
+
+def block_amax(w, block):
+    """amax over each block of `block` = [rows, columns], the last row of blocks partial."""
+    rows, columns = block
+    padded = torch.nn.functional.pad(w.abs(), (0, 0, 0, (-w.shape[0]) % rows))
+    return padded.reshape(padded.shape[0] // rows, rows, w.shape[1] // columns, columns).amax(dim=(1, 3))
+
+
+def expanded(scale, block, shape):
+    return scale.repeat_interleave(block[0], 0).repeat_interleave(block[1], 1)[: shape[0], : shape[1]]
+
+
+def torch_codes(w, strategy, block=None):
     w = torch.from_numpy(w)
+    if strategy == "block":
+        s = block_amax(w, block) / 448.0
+        s = torch.where(s == 0, torch.tensor(torch.finfo(torch.float32).eps), s)
+        return (w / expanded(s, block, w.shape)).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
     amax = w.abs().amax(dim=1, keepdim=True) if strategy == "channel" else w.abs().amax().reshape(1)
     s = amax / 448.0
     s = torch.where(s == 0, torch.tensor(torch.finfo(torch.float32).eps), s)
     return (w / s).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
 
 
-def min_max(w, strategy):
+def min_max(w, strategy, block=None):
+    if strategy == "block":
+        return -block_amax(w, block), block_amax(w, block)
     if strategy == "channel":
         return w.amin(dim=1, keepdim=True), w.amax(dim=1, keepdim=True)
     return w.amin().reshape(1), w.amax().reshape(1)
@@ -92,17 +113,18 @@ def write(model_name, weights, strategy):
     folder = os.path.join(OUT, name)
     os.makedirs(folder)
     model = MLP(weights)
-    args = QuantizationArgs(num_bits=8, type="float", symmetric=True, strategy=strategy)
+    block = BLOCKS[model_name] if strategy == "block" else None
+    args = QuantizationArgs(num_bits=8, type="float", symmetric=True, strategy=strategy, block_structure=block)
     apply_quantization_config(model, QuantizationConfig(
         config_groups={"group_0": QuantizationScheme(targets=["Linear"], weights=args)}, ignore=[]))
     for module in (model.fc1, model.fc2, model.fc3):
-        scale, _ = calculate_qparams(*min_max(module.weight.data, strategy), args)
+        scale, _ = calculate_qparams(*min_max(module.weight.data, strategy, block), args)
         module.weight_scale.data = scale.to(module.weight_scale.dtype).reshape(module.weight_scale.shape)
     compressor = ModelCompressor.from_pretrained_model(model, quantization_format="float-quantized")
     compressor.compress_model(model)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     for layer in ("fc1", "fc2", "fc3"):
-        ours = torch_codes(weights[layer + ".weight"], strategy)
+        ours = torch_codes(weights[layer + ".weight"], strategy, block)
         assert torch.equal(state[layer + ".weight"].view(torch.uint8), ours), (name, layer)
     save_file(state, os.path.join(folder, "model.safetensors"), metadata={"format": "pt"})
     with open(os.path.join(folder, "config.json"), "w") as f:
@@ -140,9 +162,9 @@ def main():
     shutil.rmtree(DECOMPRESSED, ignore_errors=True)
     os.makedirs(DECOMPRESSED)
     names = [write(model, weights, strategy) for model, weights in (("digits", digits), ("edge", edge))
-             for strategy in ("tensor", "channel")]
-    codes = {f"{strategy}/{layer}": torch_codes(edge[layer + ".weight"], strategy).flatten().tolist()
-             for strategy in ("tensor", "channel") for layer in ("fc1", "fc2", "fc3")}
+             for strategy in ("tensor", "channel", "block")]
+    codes = {f"{strategy}/{layer}": torch_codes(edge[layer + ".weight"], strategy, BLOCKS["edge"]).flatten().tolist()
+             for strategy in ("tensor", "channel", "block") for layer in ("fc1", "fc2", "fc3")}
     with open(os.path.join(HERE, "torch_codes_edge.json"), "w") as f:
         json.dump(codes, f, sort_keys=True)
     deepseek_block()

@@ -110,6 +110,8 @@ enum QuantizeCommand: Command {
                    defaultValue: "0"),
         OptionSpec("group-size", valueName: "G",
                    help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise."),
+        OptionSpec("block", valueName: "RxC",
+                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (C must divide the rows' length; default 128x128)."),
         OptionSpec("clip", valueName: "C",
                    help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",
                    defaultValue: "minmax"),

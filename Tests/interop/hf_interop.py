@@ -98,15 +98,16 @@ For scale, W4 group 32 measured 0.9579 to 0.9761, W8 pack 0.99963 to 0.99991 and
         reach it on MiniLM, and compressed-tensors' own FP8 output is byte-identical to ours,
         so it does not either.)
 
-4. FP8 (`--scheme fp8` per tensor, `--scheme fp8-per-channel`; compressed-tensors
-   `float-quantized`, F8_E4M3 weights and the FP8_DYNAMIC preset's config):
+4. FP8 (`--scheme fp8` per tensor, `--scheme fp8-per-channel`, `--scheme fp8-block` (128x128);
+   compressed-tensors `float-quantized`, F8_E4M3 weights and the FP8_DYNAMIC / FP8_BLOCK
+   presets' config):
    - load:     `AutoModel.from_pretrained(OUT, quantization_config=CompressedTensorsConfig(
                 dequantize=True))` (torch on CPU has no FP8 matmul; the library dequantizes to
                 float32 on load, fp8.to(float32) * weight_scale, and still applies the dynamic
                 FP8 input activations in the forward pass);
    - cosine:   mean cosine to the float embeddings >= the FP8 threshold below;
    - torch:    every Linear weight's codes equal torch's `(w / s).clamp(-448, 448)
-                .to(torch.float8_e4m3fn)` with `s = amax / 448` (per tensor, per row), and every
+                .to(torch.float8_e4m3fn)` with `s = amax / 448` (per tensor, row, block), and every
                 `weight_scale` equals `s`: the count of differing elements must be 0 (printed in
                 the table's "codes != lib" column, of 10,764,288 for MiniLM).
 
@@ -701,10 +702,15 @@ def torch_fp8_difference(output, float_model, strategy):
             if not isinstance(module, torch.nn.Linear):
                 continue
             w = module.weight.data.float()
-            amax = w.abs().amax(dim=1, keepdim=True) if strategy == "channel" else w.abs().amax().reshape(1)
+            if strategy == "block":  # 128x128 blocks, the last row of blocks partial
+                padded = torch.nn.functional.pad(w.abs(), (0, 0, 0, (-w.shape[0]) % 128))
+                amax = padded.reshape(padded.shape[0] // 128, 128, w.shape[1] // 128, 128).amax(dim=(1, 3))
+            else:
+                amax = w.abs().amax(dim=1, keepdim=True) if strategy == "channel" else w.abs().amax().reshape(1)
             s = amax / 448.0
             s = torch.where(s == 0, torch.tensor(torch.finfo(torch.float32).eps), s)
-            codes = (w / s).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
+            full = s.repeat_interleave(128, 0).repeat_interleave(128, 1)[: w.shape[0]] if strategy == "block" else s
+            codes = (w / full).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
             differing += (tensors.get_tensor(name + ".weight").view(torch.uint8) != codes).sum().item()
             total += codes.numel()
             if not torch.equal(tensors.get_tensor(name + ".weight_scale").reshape(-1), s.reshape(-1)):
@@ -715,7 +721,7 @@ def torch_fp8_difference(output, float_model, strategy):
 def run_fp8(quantize, model_dir, work, strategy, float_model, batch, reference, neighbours, checks):
     """`--scheme fp8` (per tensor) or `fp8-per-channel`: load (dequantize=True), cosine, and every
     code and scale equal to torch's."""
-    scheme = "fp8" if strategy == "tensor" else "fp8-per-channel"
+    scheme = {"tensor": "fp8", "channel": "fp8-per-channel", "block": "fp8-block"}[strategy]
     what = f"float/FP8 E4M3/{strategy}"
     minimum, _ = threshold("float", 8, strategy)
     row = Row("float", "fp8 e4m3", 8, strategy, "dequantize=True", minimum)
@@ -795,7 +801,7 @@ def main():
             quantize, model_dir, work, fmt, batch, reference, neighbours, modules, checks)), 4) for fmt in ("pack", "int")]
         jobs += [(f"float/FP8 E4M3/{strategy}", (lambda strategy=strategy: run_fp8(
             quantize, model_dir, work, strategy, float_model, batch, reference, neighbours, checks)), 3)
-            for strategy in ("tensor", "channel")]
+            for strategy in ("tensor", "channel", "block")]
         if arguments.only is not None:
             jobs = [job for job in jobs if arguments.only in job[0]]
         for index, (name, job, count) in enumerate(jobs, 1):

@@ -51,6 +51,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// The float format of the codes (`e4m3fn`, `e5m2`: `QuantScheme.floatFormat`), stored as
         /// their uint8 bit patterns; nil for integer codes.
         public var elementFormat: String?
+        /// The rows of a block sharing one scale (`QuantScheme.blockRows`, `fp8-block`, whose
+        /// `group_size` is the block's columns); nil otherwise.
+        public var blockRows: Int?
         public var symmetric: Bool
         /// The dtype of the codes: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
@@ -78,6 +81,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.method = method
             self.outlierColumns = outlierColumns
             self.elementFormat = scheme.floatFormat?.rawValue
+            self.blockRows = scheme.blockRows
             self.symmetric = scheme.symmetric
             self.codesDtype = packing != nil ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -91,6 +95,7 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             case symmetricRange = "symmetric_range", scaleDtype = "scale_dtype"
             case outlierColumns = "outlier_columns"
             case elementFormat = "element_format"
+            case blockRows = "block_rows"
         }
 
         /// The tensor as it was before quantization: its name, original dtype and shape.
@@ -105,8 +110,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// full range on a scheme that cannot take it, a scale type outside
         /// `QuantScheme.scaleDTypes`, among others).
         public var quantScheme: QuantScheme? {
-            guard (groupSize != nil) == (scheme.hasPrefix("group") || scheme.hasSuffix("-group")) else { return nil }
-            guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
+            guard (groupSize != nil) == (scheme.hasPrefix("group") || scheme.hasSuffix("-group") || scheme.hasSuffix("-block"))
+            else { return nil }
+            guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize, blockRows: blockRows),
                   let clipping = Clipping(clipping ?? "minmax"),
                   let scaleRule = ScaleRule(rawValue: scaleRule ?? ScaleRule.reference.rawValue),
                   let symmetricRange = SymmetricRange(rawValue: symmetricRange ?? SymmetricRange.restricted.rawValue)

@@ -19,6 +19,9 @@ struct TensorQuantizer {
     /// The dtype whose arithmetic compressed-tensors' rule and float codes emulate (`ScaleRule`,
     /// `FloatCodes`).
     var arithmetic: DType = .float32
+    /// With block scales (`QuantScheme.blockRows`): the groups in each row, whose ranges are
+    /// merged over each block's rows (`BlockRanges`) so that a block's groups share one scale.
+    var groupsPerRow: Int?
 
     /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
     /// `count / rows` elements each, the first of channel `channel` and each next one of the
@@ -77,7 +80,7 @@ struct TensorQuantizer {
         return offsets
     }
 
-    /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite. Each
+    /// Per-channel ranges (each containing 0; merged over blocks, `groupsPerRow`), or nil when a value is NaN or infinite. Each
     /// row piece's bytes go to `check` first (interleaved pieces are not contiguous: nil).
     func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece], check: (any DeferredCheck)? = nil) -> (mins: [Float], maxs: [Float])? {
         var mins = [Float](repeating: 0, count: blocks.channels)
@@ -124,6 +127,9 @@ struct TensorQuantizer {
                     maxs[channel] = Swift.max(maxs[channel], range.max)
                 }
             }
+        }
+        if let groupsPerRow, let rows = scheme.blockRows {
+            BlockRanges.merge(mins: &mins, maxs: &maxs, groupsPerRow: groupsPerRow, blockRows: rows)
         }
         return (mins, maxs)
     }

@@ -8,13 +8,17 @@ import Testing
 /// digits MLP and the edge-case MLP (`Fixtures/fp8/library_written_fp8.py`), per tensor and per
 /// channel.
 @Suite struct FP8CheckpointTests {
-    static let kinds = ["digits", "edge"].flatMap { model in ["tensor", "channel"].map { "\(model)-fp8-\($0)" } }
+    static let kinds = ["digits", "edge"].flatMap { model in ["tensor", "channel", "block"].map { "\(model)-fp8-\($0)" } }
 
     static func input(_ kind: String) -> String {
         kind.hasPrefix("digits") ? fixture("compressed_tensors/digits-float.safetensors") : fixture("fp8/edge-float.safetensors")
     }
 
-    static func scheme(_ kind: String) -> String { kind.hasSuffix("tensor") ? "fp8" : "fp8-per-channel" }
+    /// Our options for a kind: blocks of 16x16 for the digits MLP, 3x4 for the edge MLP.
+    static func options(_ kind: String) -> [String] {
+        if kind.hasSuffix("block") { return ["--scheme", "fp8-block", "--block", kind.hasPrefix("digits") ? "16x16" : "3x4"] }
+        return ["--scheme", kind.hasSuffix("tensor") ? "fp8" : "fp8-per-channel"]
+    }
 
     /// Every tensor as stored (F8_E4M3 codes as their bytes), by name.
     static func stored(_ path: String) throws -> [String: Tensor] {
@@ -27,7 +31,7 @@ import Testing
     func safetensorsOutputIsTheLibrarysBytes(kind: String) throws {
         let folder = try TemporaryFolder()
         let output = folder.path("ours.safetensors")
-        let result = cli([Self.input(kind), "-o", output, "--report", "none", "--scheme", Self.scheme(kind)])
+        let result = cli([Self.input(kind), "-o", output, "--report", "none"] + Self.options(kind))
         #expect(result.status == .success, "\(result.err)")
         let ours = try Self.stored(output)
         let library = try Self.stored(fixture("fp8/library/\(kind)/model.safetensors"))
@@ -39,7 +43,8 @@ import Testing
     }
 
     /// Written as a folder, the `quantization_config` is the library's key for key, but for the
-    /// dynamic per-token FP8 input activations ours declare (the FP8_DYNAMIC preset's).
+    /// dynamic FP8 input activations ours declare (per token, the FP8_DYNAMIC preset's; per group
+    /// of the block's columns for blocks, the FP8_BLOCK preset's).
     @Test(arguments: kinds)
     func quantizationConfigIsTheLibrarysWithDynamicActivations(kind: String) throws {
         let folder = try TemporaryFolder()
@@ -47,7 +52,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.input(kind), toPath: input + "/model.safetensors")
         try Data(#"{"architectures": ["MLP"], "model_type": "mlp"}"#.utf8).write(to: URL(fileURLWithPath: input + "/config.json"))
-        let result = cli([input, "-o", folder.path("out"), "--report", "none", "--scheme", Self.scheme(kind)])
+        let result = cli([input, "-o", folder.path("out"), "--report", "none"] + Self.options(kind))
         #expect(result.status == .success, "\(result.err)")
         func entry(_ path: String) throws -> NSMutableDictionary {
             let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? NSDictionary)
@@ -56,8 +61,11 @@ import Testing
         let ours = try entry(folder.path("out") + "/config.json")
         let library = try entry(fixture("fp8/library/\(kind)/config.json"))
         let group = try #require(((ours["config_groups"] as? NSDictionary)?["group_0"] as? NSDictionary)?.mutableCopy() as? NSMutableDictionary)
-        #expect(group["input_activations"] as? NSDictionary == ["num_bits": 8, "type": "float", "symmetric": true, "strategy": "token",
-                                                               "group_size": NSNull(), "dynamic": true] as NSDictionary)
+        let blockColumns: Any = kind.hasSuffix("block") ? (kind.hasPrefix("digits") ? 16 : 4) : NSNull()
+        #expect(group["input_activations"] as? NSDictionary == [
+            "num_bits": 8, "type": "float", "symmetric": true, "strategy": kind.hasSuffix("block") ? "group" : "token",
+            "group_size": blockColumns, "dynamic": true,
+        ] as NSDictionary)
         group["input_activations"] = NSNull()
         ours["config_groups"] = ["group_0": group]
         #expect(ours == library)
@@ -108,6 +116,10 @@ import Testing
         #expect(pack.status != .success && pack.err.contains("FP8"), "\(pack.err)")
         let e5m2 = cli([input, "-o", folder.path("d.safetensors"), "--scheme", "fp8-e5m2"])
         #expect(e5m2.status != .success && e5m2.err.contains("E5M2"), "\(e5m2.err)")
+        let block = cli([input, "-o", folder.path("e.safetensors"), "--scheme", "fp8-block", "--block", "3x5"])
+        #expect(block.status != .success && block.err.contains("fc1.weight"), "\(block.err)")
+        let stray = cli([input, "-o", folder.path("f.npz"), "--scheme", "fp8", "--block", "3x4"])
+        #expect(stray.status != .success && stray.err.contains("--block 3x4"), "\(stray.err)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("")).isEmpty)
     }
 }

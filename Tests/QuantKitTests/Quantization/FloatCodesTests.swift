@@ -19,21 +19,27 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: [Int]])
     }
 
-    static let cases = ["tensor", "channel"].flatMap { strategy in ["fc1", "fc2", "fc3"].map { (strategy, $0) } }
+    static let cases = ["tensor", "channel", "block"].flatMap { strategy in ["fc1", "fc2", "fc3"].map { (strategy, $0) } }
 
+    /// The edge MLP's blocks are 3 rows x 4 columns (the last row of blocks partial).
     static func scheme(_ strategy: String) -> QuantScheme {
-        QuantScheme(name: strategy == "tensor" ? "fp8" : "fp8-per-channel")!
+        switch strategy {
+        case "tensor": QuantScheme(name: "fp8")!
+        case "channel": QuantScheme(name: "fp8-per-channel")!
+        default: QuantScheme(name: "fp8-block", groupSize: 4, blockRows: 3)!
+        }
     }
 
     /// torch's `(w / s).clamp(-448, 448).to(torch.float8_e4m3fn)` with `s = amax / 448`:
-    /// zero rows and tensors (scale = float32 epsilon), exact ties, subnormal ties, amax a power of two.
+    /// zero rows and tensors (scale = float32 epsilon), exact ties, subnormal ties, amax a power
+    /// of two; per tensor, per row, per 3x4 block.
     @Test(arguments: cases)
     func codesAreTorchsCast(strategy: String, layer: String) throws {
         let (values, shape) = try Self.edgeWeight(layer)
         let q = try quantize(values, shape: shape, scheme: Self.scheme(strategy))
         let expected = try #require(try Self.torchCodes()["\(strategy)/\(layer)"])
         #expect(q.codes.map(Int.init) == expected)
-        #expect(q.scheme.codeDType == .uint8 && q.scheme.name == (strategy == "tensor" ? "fp8" : "fp8-per-channel"))
+        #expect(q.scheme.codeDType == .uint8 && q.scheme.name == ["tensor": "fp8", "channel": "fp8-per-channel", "block": "fp8-block"][strategy])
     }
 
     /// The scales and the dequantized weights are the library's (its decompression of its own
@@ -44,7 +50,8 @@ import Testing
         let q = try quantize(values, shape: shape, scheme: Self.scheme(strategy))
         let library = fixturesFolder.appendingPathComponent("fp8/library/edge-fp8-\(strategy)/model.safetensors").path
         let scales = try SafetensorsSource(path: library).load(layer + ".weight_scale").floatValues()!
-        #expect(q.scales.map(\.bitPattern) == scales.map(\.bitPattern))
+        let ours = strategy == "block" ? BlockRanges.blockScales(q.scales, groupsPerRow: shape[1] / 4, blockRows: 3) : q.scales
+        #expect(ours.map(\.bitPattern) == scales.map(\.bitPattern))
         let decompressed = fixturesFolder.appendingPathComponent("fp8/library-decompressed/edge-fp8-\(strategy).npz").path
         let expected = try NPZSource(path: decompressed).load(layer + ".weight").floatValues()!
         #expect(q.dequantized().map(\.bitPattern) == expected.map(\.bitPattern))
@@ -77,7 +84,11 @@ import Testing
         #expect(QuantScheme(name: "fp8-group", groupSize: 16)?.granularity == .perGroup(size: 16))
         #expect(QuantScheme(name: "fp8-group") == nil)
         #expect(QuantScheme(name: "fp8-per-channel", axis: 1)?.granularity == .perChannel(axis: 1))
-        for name in QuantScheme.floatNames { #expect(QuantScheme(name: name)?.name == name) }
+        for name in QuantScheme.floatNames {
+            let block = name.hasSuffix("-block")
+            #expect(QuantScheme(name: name, groupSize: block ? 128 : nil, blockRows: block ? 128 : nil)?.name == name)
+        }
+        #expect(QuantScheme(name: "fp8-block", groupSize: 128) == nil && QuantScheme(name: "group", groupSize: 4, blockRows: 2) == nil)
         var full = QuantScheme(name: "fp8")!
         full.symmetricRange = .full
         #expect(full.fullRangeConflict == .floatCodes)

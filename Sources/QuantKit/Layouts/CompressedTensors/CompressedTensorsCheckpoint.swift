@@ -11,8 +11,8 @@ import Foundation
 /// which class a module is, so a class target is taken to cover every quantized module no
 /// other target names. Modules in `ignore` are kept. Formats read: `pack-quantized`,
 /// `int-quantized` and `naive-quantized` (the same layout), integer weights of 2 to 8 bits, and
-/// `float-quantized`, FP8 E4M3 weights; strategies `tensor`, `channel` and `group`, one format
-/// for the whole file.
+/// `float-quantized`, FP8 E4M3 weights; strategies `tensor`, `channel` and `group` (and `block`
+/// for float weights), one format for the whole file.
 public struct CompressedTensorsCheckpoint: Sendable {
     public struct WeightArguments: Sendable, Equatable {
         public var bits: Int
@@ -20,6 +20,8 @@ public struct CompressedTensorsCheckpoint: Sendable {
         public var symmetric: Bool
         public var strategy: String
         public var groupSize: Int?
+        /// `block_structure`, `[rows, columns]`, of the `block` strategy.
+        public var blockStructure: [Int]?
     }
 
     public struct Group: Sendable, Equatable {
@@ -64,7 +66,7 @@ public struct CompressedTensorsCheckpoint: Sendable {
             throw .invalidMetadata("quantization_config group '\(group)': weights need num_bits, type and symmetric")
         }
         return WeightArguments(bits: bits, type: type, symmetric: symmetric, strategy: weights["strategy"] as? String ?? "tensor",
-                               groupSize: weights["group_size"] as? Int)
+                               groupSize: weights["group_size"] as? Int, blockStructure: weights["block_structure"] as? [Int])
     }
 
     /// The `config.json` beside `path`, parsed, when it describes a compressed-tensors checkpoint.
@@ -155,9 +157,13 @@ public struct CompressedTensorsCheckpoint: Sendable {
         case ("tensor", _): granularity = .perTensor
         case ("channel", _): granularity = .perChannel(axis: 0)
         case ("group", let size?) where size > 0: granularity = .perGroup(size: size)
-        default: throw .invalidMetadata("group '\(group)': weight strategy '\(weights.strategy)' is not read (tensor, channel, group)")
+        case ("block", _) where float && weights.blockStructure?.count == 2 && weights.blockStructure!.allSatisfy({ $0 > 0 }):
+            granularity = .perGroup(size: weights.blockStructure![1])
+        default:
+            throw .invalidMetadata("group '\(group)': weight strategy '\(weights.strategy)' is not read (tensor, channel, group; block for float)")
         }
         var scheme = QuantScheme(symmetric: weights.symmetric, granularity: granularity, bits: weights.bits)
+        if weights.strategy == "block" { scheme.blockRows = weights.blockStructure?[0] }
         if float {
             scheme.floatFormat = .e4m3fn
         } else {

@@ -106,12 +106,14 @@ extension CompressedTensorsLayout {
         return members(of: info, scheme: scheme)
     }
 
-    /// `M.weight_scale` of `info` (`M.weight`) under `scheme`.
+    /// `M.weight_scale` of `info` (`M.weight`) under `scheme`: with block scales
+    /// (`QuantScheme.blockRows`), one per block, `[ceil(out / rows), in / columns]`.
     func scaleMember(of info: TensorInfo, scheme: QuantScheme) -> TensorInfo {
         let shape = switch scheme.granularity {
         case .perTensor: [1]
         case .perChannel: [info.shape[0], 1]
-        case .perGroup(let size): [info.shape[0], info.shape[1] / size]
+        case .perGroup(let size):
+            [scheme.blockRows.map { (info.shape[0] + $0 - 1) / $0 } ?? info.shape[0], info.shape[1] / size]
         }
         return TensorInfo(name: CompressedTensorsFormat.moduleName(of: info.name) + ".weight_scale",
                           dtype: info.dtype == .float64 ? .float64 : info.dtype, shape: shape)
