@@ -105,6 +105,23 @@ import Testing
         #expect(try loadAll(restored)["fc1.weight"] == expected["fc1.weight"])
     }
 
+    /// eval runs the library's FP8 checkpoint (dequantized) and our in-memory fp8-per-channel
+    /// quantization of the same float MLP alike: the same weights, so the same outputs.
+    @Test func evalOfTheLibrarysCheckpointEqualsOurInMemoryFP8() throws {
+        let common = ["--input", fixture("digits/test_inputs.npy"), "--labels", fixture("digits/test_labels.npy"), "--report", "json"]
+        func report(_ arguments: [String]) throws -> [String: Any] {
+            let result = cli(["eval", fixture("digits/mlp.npz")] + arguments + common)
+            #expect(result.status == .success, "\(result.err)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        }
+        let library = try report([fixture("fp8/library/digits-fp8-channel/model.safetensors")])
+        let ours = try report(["--scheme", "fp8-per-channel"])
+        #expect(try #require(library["accuracy_quantized"] as? Double) > 0.96)
+        for key in ["output_mse", "max_abs_error", "agreement", "accuracy_quantized", "quantized_bytes"] {
+            #expect("\(library[key] ?? "nil")" == "\(ours[key] ?? "nil")", "\(key)")
+        }
+    }
+
     @Test func fp8ConflictsAreRefusedInOneLine() throws {
         let folder = try TemporaryFolder()
         let input = fixture("fp8/edge-float.safetensors")
