@@ -160,7 +160,7 @@ def main():
     invalid("size_mismatch.safetensors", '{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32x2)
     invalid("trailing_data.safetensors", one, f32x2 + b"\x00" * 4)
     invalid("reversed_offsets.safetensors", '{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}', f32x2)
-    invalid("f8_e4m3.safetensors", '{"w":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}}', b"\x38\x40")
+    invalid("f8_e8m0.safetensors", '{"w":{"dtype":"F8_E8M0","shape":[2],"data_offsets":[0,2]}}', b"\x7f\x80")
     invalid("unknown_dtype.safetensors", '{"w":{"dtype":"Q7","shape":[2],"data_offsets":[0,2]}}', b"\x38\x40")
     invalid("negative_dim.safetensors", '{"w":{"dtype":"F32","shape":[-1,2],"data_offsets":[0,8]}}', f32x2)
     invalid("overflow_shape.safetensors",

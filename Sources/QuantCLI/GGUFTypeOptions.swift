@@ -19,7 +19,7 @@ struct GGUFTypeOptions {
 
     /// The options of the other outputs, which mean nothing to a GGUF type.
     static let unrelatedOptions = [
-        "scheme", "bits", "axis", "group-size", "clip", "scale-rule", "symmetric-range", "scale-dtype", "include",
+        "scheme", "bits", "axis", "group-size", "block", "clip", "scale-rule", "symmetric-range", "scale-dtype", "include",
         "method", "calibration", "damp", "act-order", "keep-outliers", "activation", "compress", "format", "ct-format",
         "max-memory",
     ]

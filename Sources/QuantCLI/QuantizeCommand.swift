@@ -5,7 +5,7 @@ import QuantKit
 /// `quantize INPUT -o OUTPUT [options]`: the default command.
 enum QuantizeCommand: Command {
     /// The values of `--scheme`: every scheme, and `none` (keep float).
-    static let schemeChoices = QuantScheme.names + ["none"]
+    static let schemeChoices = QuantScheme.names + QuantScheme.floatNames + ["none"]
 
     static let spec = CommandSpec(
         name: "quantize",
@@ -45,8 +45,8 @@ enum QuantizeCommand: Command {
             OptionSpec("format", valueName: "F", help: "Output format (default: from OUTPUT's extension, or the shards' format).",
                        allowedValues: OutputFormat.allCases.map(\.rawValue)),
             OptionSpec("ct-format", valueName: "K",
-                       help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16) or 'int' (int-quantized, served as W8A8).",
-                       allowedValues: QuantizedLayouts.builtIn.variants(of: .safetensors), defaultValue: "pack"),
+                       help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16), 'int' (int-quantized, served as W8A8) or 'float' (float-quantized FP8, served as W8A8-FP8); default 'float' for an fp8 --scheme, else 'pack'.",
+                       allowedValues: QuantizedLayouts.builtIn.variants(of: .safetensors)),
         ] + selectionOptions + methodOptions + [
             OptionSpec("activation", valueName: "A", help: "Between layers, to run the calibration rows (gptq, awq).",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
@@ -110,6 +110,8 @@ enum QuantizeCommand: Command {
                    defaultValue: "0"),
         OptionSpec("group-size", valueName: "G",
                    help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise."),
+        OptionSpec("block", valueName: "RxC",
+                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (C must divide the rows' length; default 128x128)."),
         OptionSpec("clip", valueName: "C",
                    help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",
                    defaultValue: "minmax"),
@@ -161,8 +163,9 @@ enum QuantizeCommand: Command {
         var output: String
         var format: OutputFormat?
         var compress: Bool
-        /// The layout of safetensors output, by its variant name (`--ct-format`).
-        var safetensorsLayout: String
+        /// The layout of safetensors output, by its variant name (`--ct-format`); nil for the
+        /// default scheme's (`float` for float codes, else `pack`).
+        var safetensorsLayout: String?
         var method: MethodChoice
         var activation: Activation
         var force: Bool
@@ -180,7 +183,7 @@ enum QuantizeCommand: Command {
         return Options(rules: rules, threads: try arguments.int("threads", in: 1 ... 1024)!,
                 maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
-                safetensorsLayout: arguments.string("ct-format")!,
+                safetensorsLayout: arguments.string("ct-format"),
                 method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
                 dryRun: arguments.flag("dry-run"), gguf: gguf)
@@ -195,7 +198,8 @@ enum QuantizeCommand: Command {
             throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
         }
         // Both lookups succeed: every file format has a layout, and --ct-format allows only the variants.
-        let layout = QuantizedLayouts.builtIn.output(plan.format, variant: plan.format == .safetensors ? options.safetensorsLayout : nil)!
+        let variant = options.safetensorsLayout ?? (rules.defaultScheme?.floatFormat != nil ? "float" : "pack")
+        let layout = QuantizedLayouts.builtIn.output(plan.format, variant: plan.format == .safetensors ? variant : nil)!
         let choice = options.method
         if choice.keepOutliers != nil, !layout.holdsOutlierColumns {
             throw UsageError.conflicting("--keep-outliers", "safetensors output (compressed-tensors has no float16 outlier columns)")

@@ -91,6 +91,25 @@ regression has to double the error to fail.
     W4, group 128,   either format    >= 0.90   (measured 0.9370 to 0.9618)
 For scale, W4 group 32 measured 0.9579 to 0.9761, W8 pack 0.99963 to 0.99991 and W8 int
 0.99747 to 0.99773. See THRESHOLDS below; the printed table shows the threshold of each row.
+    FP8 E4M3 (float-quantized), per tensor or channel   >= 0.997  (measured 2026-12-01: 0.99849
+        per tensor, 0.99855 per channel; the same with the weights alone in the float model,
+        so the dynamic FP8 activations cost nothing measurable here. Issue 17 asked for
+        0.999: E4M3's 3 mantissa bits (SQNR about 31.6 dB per weight against int8's 40+) do not
+        reach it on MiniLM, and compressed-tensors' own FP8 output is byte-identical to ours,
+        so it does not either.)
+
+4. FP8 (`--scheme fp8` per tensor, `--scheme fp8-per-channel`, `--scheme fp8-block` (128x128);
+   compressed-tensors `float-quantized`, F8_E4M3 weights and the FP8_DYNAMIC / FP8_BLOCK
+   presets' config):
+   - load:     `AutoModel.from_pretrained(OUT, quantization_config=CompressedTensorsConfig(
+                dequantize=True))` (torch on CPU has no FP8 matmul; the library dequantizes to
+                float32 on load, fp8.to(float32) * weight_scale, and still applies the dynamic
+                FP8 input activations in the forward pass);
+   - cosine:   mean cosine to the float embeddings >= the FP8 threshold below;
+   - torch:    every Linear weight's codes equal torch's `(w / s).clamp(-448, 448)
+                .to(torch.float8_e4m3fn)` with `s = amax / 448` (per tensor, row, block), and every
+                `weight_scale` equals `s`: the count of differing elements must be 0 (printed in
+                the table's "codes != lib" column, of 10,764,288 for MiniLM).
 
 Output: one table (a row per combination plus the default run), one line per failed check
 (`FAIL <what>: <why>`), the elapsed time, and last `N passed, M failed` (N and M count checks).
@@ -120,6 +139,7 @@ warnings.filterwarnings("ignore")
 
 import torch  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
+from safetensors import safe_open  # noqa: E402
 import transformers  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 from transformers.utils.quantization_config import CompressedTensorsConfig  # noqa: E402
@@ -159,6 +179,7 @@ THRESHOLDS = {
     ("int", 4, "channel"): (0.87, "measured minus half the distance to 1"),
     ("pack", 4, "group128"): (0.90, "measured minus half the distance to 1"),
     ("int", 4, "group128"): (0.90, "measured minus half the distance to 1"),
+    ("float", 8, "*"): (0.997, "FP8 E4M3, measured minus half the distance to 1"),
 }
 
 
@@ -672,6 +693,55 @@ def run_full_range(quantize, model_dir, work, fmt, batch, reference, neighbours,
     return row
 
 
+def torch_fp8_difference(output, float_model, strategy):
+    """Elements of all Linear weights whose code differs from torch's own cast, and the modules
+    whose scale differs from amax / 448 (float32; a zero amax gives float32's epsilon)."""
+    differing, total, bad_scales = 0, 0, []
+    with safe_open(os.path.join(output, "model.safetensors"), "pt") as tensors:
+        for name, module in float_model.named_modules():
+            if not isinstance(module, torch.nn.Linear):
+                continue
+            w = module.weight.data.float()
+            if strategy == "block":  # 128x128 blocks, the last row of blocks partial
+                padded = torch.nn.functional.pad(w.abs(), (0, 0, 0, (-w.shape[0]) % 128))
+                amax = padded.reshape(padded.shape[0] // 128, 128, w.shape[1] // 128, 128).amax(dim=(1, 3))
+            else:
+                amax = w.abs().amax(dim=1, keepdim=True) if strategy == "channel" else w.abs().amax().reshape(1)
+            s = amax / 448.0
+            s = torch.where(s == 0, torch.tensor(torch.finfo(torch.float32).eps), s)
+            full = s.repeat_interleave(128, 0).repeat_interleave(128, 1)[: w.shape[0]] if strategy == "block" else s
+            codes = (w / full).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
+            differing += (tensors.get_tensor(name + ".weight").view(torch.uint8) != codes).sum().item()
+            total += codes.numel()
+            if not torch.equal(tensors.get_tensor(name + ".weight_scale").reshape(-1), s.reshape(-1)):
+                bad_scales.append(name)
+    return differing, total, bad_scales
+
+
+def run_fp8(quantize, model_dir, work, strategy, float_model, batch, reference, neighbours, checks):
+    """`--scheme fp8` (per tensor) or `fp8-per-channel`: load (dequantize=True), cosine, and every
+    code and scale equal to torch's."""
+    scheme = {"tensor": "fp8", "channel": "fp8-per-channel", "block": "fp8-block"}[strategy]
+    what = f"float/FP8 E4M3/{strategy}"
+    minimum, _ = threshold("float", 8, strategy)
+    row = Row("float", "fp8 e4m3", 8, strategy, "dequantize=True", minimum)
+    output = os.path.join(work, "fp8-" + strategy)
+    status, _, why = Call([quantize, model_dir, "-o", output, "--scheme", scheme, "--report", "none"]).result()
+    try:
+        if status != 0:
+            for check in ("load", "cosine", "torch"):
+                checks.record(f"{what} {check}", False, f"quantize failed: {why}")
+            return row
+        evaluate(output, True, batch, reference, neighbours, what, checks, row, minimum)
+        differing, total, bad_scales = torch_fp8_difference(output, float_model, strategy)
+        row.cells["codes != lib"] = f"{differing} of {total} (torch)"
+        checks.record(f"{what} torch", differing == 0 and not bad_scales,
+                      f"{differing} of {total} codes differ from torch's cast; scales differ in {bad_scales[:3]}")
+    finally:
+        shutil.rmtree(output, ignore_errors=True)
+    return row
+
+
 def print_table(rows):
     columns = list(rows[0].cells)
     widths = [max(len(column), *(len(row.cells[column]) for row in rows)) for column in columns]
@@ -729,6 +799,9 @@ def main():
                                                        neighbours, modules, checks)), 6) for c in combinations]
         jobs += [(f"{fmt}/sym/W4/group32/full-range", (lambda fmt=fmt: run_full_range(
             quantize, model_dir, work, fmt, batch, reference, neighbours, modules, checks)), 4) for fmt in ("pack", "int")]
+        jobs += [(f"float/FP8 E4M3/{strategy}", (lambda strategy=strategy: run_fp8(
+            quantize, model_dir, work, strategy, float_model, batch, reference, neighbours, checks)), 3)
+            for strategy in ("tensor", "channel", "block")]
         if arguments.only is not None:
             jobs = [job for job in jobs if arguments.only in job[0]]
         for index, (name, job, count) in enumerate(jobs, 1):

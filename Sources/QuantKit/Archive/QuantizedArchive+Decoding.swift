@@ -1,6 +1,6 @@
 /// Reading one quantized tensor back from its members: the entry's metadata checked, the codes,
 /// scales and zero points decoded by the layout they were written in (`QuantizedLayout.decode`),
-/// every code, zero point and scale checked against the scheme.
+/// every code, zero point and scale checked against the scheme (a float code must be finite).
 extension QuantizedArchive {
     func validatedTensor(_ entry: ArchiveMetadata.Entry) throws -> QuantizedTensor {
         let scheme = try validatedScheme(entry)
@@ -12,7 +12,12 @@ extension QuantizedArchive {
         var quantized = QuantizedTensor(scheme: scheme, shape: entry.shape, codes: decoded.codes, scales: decoded.scales,
                                         zeroPoints: decoded.zeroPoints, axis: entry.axis)
         quantized.outliers = try outliers(of: entry)
-        if let bad = (0 ..< decoded.codes.count).first(where: { !(scheme.qmin ... scheme.qmax).contains(quantized.code(at: $0)) }) {
+        if let format = scheme.floatFormat {
+            if let bad = decoded.codes.firstIndex(where: { !format.decode($0).isFinite }) {
+                throw ArchiveError.nonFiniteCode(tensor: entry.name, index: multiIndex(ofFlat: bad, in: entry.shape),
+                                                 bits: decoded.codes[bad], format: format)
+            }
+        } else if let bad = (0 ..< decoded.codes.count).first(where: { !(scheme.qmin ... scheme.qmax).contains(quantized.code(at: $0)) }) {
             throw ArchiveError.codeOutOfRange(tensor: entry.name, index: multiIndex(ofFlat: bad, in: entry.shape),
                                               code: quantized.code(at: bad), range: scheme.qmin ... scheme.qmax)
         }

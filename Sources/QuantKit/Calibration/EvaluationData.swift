@@ -75,7 +75,7 @@ extension Tensor {
             case .int64: return (0 ..< n).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
             case .uint64:
                 return (0 ..< n).map { Int(clamping: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
-            case .float16, .bfloat16, .float32, .float64, .bool: return nil
+            case .float16, .bfloat16, .float32, .float64, .float8E4M3FN, .float8E5M2, .bool: return nil
             }
         }
     }

@@ -6,7 +6,8 @@
 /// `.safetensors`, or when its first 8 bytes are a little-endian header length `N` with
 /// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
 /// `.npy`'s or GGUF's first 8 bytes make a far larger `N`, or are not followed by `{`).
-/// Anything else is refused, naming what it starts with. Checksums of large `.npz` members are
+/// Anything else is refused, naming what it starts with. A safetensors file's FP8 tensors
+/// without compressed-tensors scales read as float32 (`Float8Source`). Checksums of large `.npz` members are
 /// verified on up to `threads` threads.
 public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
@@ -20,7 +21,12 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         throw FileError(path: path, error)
     }
     if path.hasSuffix(".safetensors") || looksLikeSafetensors(prefix: prefix, fileSize: size) {
-        return try SafetensorsSource(path: path)
+        let source = try SafetensorsSource(path: path)
+        do {
+            return try Float8Source.reading(source)
+        } catch {
+            throw FileError(path: path, error)
+        }
     }
     if path.hasSuffix(".gguf") || prefix.starts(with: GGUFHeader.magic) {
         return try openReadableGGUF(path: path)

@@ -8,6 +8,8 @@ public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidScale(tensor: String, index: Int, value: Float)
     /// A scale of a full-range tensor (`SymmetricRange.full`) that is zero or not finite.
     case invalidFullRangeScale(tensor: String, index: Int, value: Float)
+    /// A float code (`QuantScheme.floatFormat`) whose bits are NaN or an infinity.
+    case nonFiniteCode(tensor: String, index: [Int], bits: UInt8, format: FloatFormat)
 
     public var description: String {
         switch self {
@@ -25,6 +27,9 @@ public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(tensor)' has scale \(value) at position \(index); scales must be finite and positive"
         case .invalidFullRangeScale(let tensor, let index, let value):
             "'\(tensor)' has scale \(value) at position \(index); full-range scales must be finite and nonzero"
+        case .nonFiniteCode(let tensor, let index, let bits, let format):
+            "'\(tensor)' has code 0x\(String(bits, radix: 16, uppercase: true)) at index \(index), which is "
+                + "\(format.decode(bits)) in \(format.rawValue); codes must be finite"
         }
     }
 }

@@ -22,7 +22,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
 
     public struct Entry: Codable, Sendable, Equatable {
         public var name: String
-        /// `symmetric`, `asymmetric`, `per-channel` or `per-channel-asymmetric`.
+        /// `QuantScheme.name`: `symmetric`, `asymmetric`, `per-channel`, `per-channel-asymmetric`,
+        /// `group`, `group-asymmetric`, or a float scheme's (`fp8`, `fp8-per-channel`, `fp8-group`).
         public var scheme: String
         public var bits: Int
         /// The channel axis (non-negative) for per-channel schemes; nil per tensor and per group.
@@ -47,6 +48,12 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         public var method: String?
         /// How many input columns are kept in float16 (`--keep-outliers`); nil when none are.
         public var outlierColumns: Int?
+        /// The float format of the codes (`e4m3fn`, `e5m2`: `QuantScheme.floatFormat`), stored as
+        /// their uint8 bit patterns; nil for integer codes.
+        public var elementFormat: String?
+        /// The rows of a block sharing one scale (`QuantScheme.blockRows`, `fp8-block`, whose
+        /// `group_size` is the block's columns); nil otherwise.
+        public var blockRows: Int?
         public var symmetric: Bool
         /// The dtype of the codes: `int8` or `uint8` (`uint8` when packed).
         public var codesDtype: String
@@ -73,6 +80,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             self.scaleDtype = scheme.scaleDType?.rawValue
             self.method = method
             self.outlierColumns = outlierColumns
+            self.elementFormat = scheme.floatFormat?.rawValue
+            self.blockRows = scheme.blockRows
             self.symmetric = scheme.symmetric
             self.codesDtype = packing != nil ? DType.uint8.rawValue : scheme.codeDType.rawValue
             self.dtype = originalDType.rawValue
@@ -85,6 +94,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
             case scaleRule = "scale_rule"
             case symmetricRange = "symmetric_range", scaleDtype = "scale_dtype"
             case outlierColumns = "outlier_columns"
+            case elementFormat = "element_format"
+            case blockRows = "block_rows"
         }
 
         /// The tensor as it was before quantization: its name, original dtype and shape.
@@ -99,8 +110,9 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
         /// full range on a scheme that cannot take it, a scale type outside
         /// `QuantScheme.scaleDTypes`, among others).
         public var quantScheme: QuantScheme? {
-            guard (groupSize != nil) == scheme.hasPrefix("group") else { return nil }
-            guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize),
+            guard (groupSize != nil) == (scheme.hasPrefix("group") || scheme.hasSuffix("-group") || scheme.hasSuffix("-block"))
+            else { return nil }
+            guard var result = QuantScheme(name: scheme, bits: bits, axis: axis ?? 0, groupSize: groupSize, blockRows: blockRows),
                   let clipping = Clipping(clipping ?? "minmax"),
                   let scaleRule = ScaleRule(rawValue: scaleRule ?? ScaleRule.reference.rawValue),
                   let symmetricRange = SymmetricRange(rawValue: symmetricRange ?? SymmetricRange.restricted.rawValue)
@@ -112,6 +124,8 @@ public struct ArchiveMetadata: Codable, Sendable, Equatable {
                 guard let type = DType(rawValue: scaleDtype), QuantScheme.scaleDTypes.contains(type) else { return nil }
                 result.scaleDType = type
             }
+            guard result.floatFormat?.rawValue == elementFormat,
+                  result.floatFormat == nil || (result.clipping == .minmax && result.scaleRule == .reference) else { return nil }
             return result.fullRangeConflict == nil ? result : nil
         }
     }

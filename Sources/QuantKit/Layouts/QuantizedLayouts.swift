@@ -15,6 +15,7 @@ public struct QuantizedLayouts: Sendable {
         NPZLayout(),
         PackQuantizedLayout(),
         IntQuantizedLayout(),
+        FloatQuantizedLayout(),
     ])
 
     /// The layouts that quantize rows themselves (`SelfQuantizingLayout`), each found by the

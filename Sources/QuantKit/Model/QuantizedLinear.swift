@@ -42,7 +42,8 @@ public struct QuantizedLinear: LinearLayer, Equatable {
         self.weight = weight
         self.bias = bias
         self.dequantizedWeight = weight.dequantized()
-        self.integerWeight = weight.scheme.groupSize == nil && weight.outliers == nil ? IntegerWeight(weight) : nil
+        self.integerWeight = weight.scheme.groupSize == nil && weight.outliers == nil && weight.scheme.floatFormat == nil
+            ? IntegerWeight(weight) : nil
     }
 
     /// Equal layers have equal weights and biases (the derived forms follow from the weight).

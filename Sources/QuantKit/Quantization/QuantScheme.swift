@@ -37,6 +37,19 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     /// an `.npz`, the weight's type in compressed-tensors).
     public var scaleDType: DType?
 
+    /// The float format of the codes (`FloatFormat`: FP8 E4M3FN or E5M2), nil for integer codes.
+    /// A float scheme is symmetric and 8-bit: `scale = max|x| / F` over each tensor, channel
+    /// or group, with `F` the format's largest finite value (448 for E4M3FN), computed in the
+    /// scales' storage type, a zero scale becoming that type's machine epsilon (compressed-tensors'
+    /// `calculate_qparams`); codes are `encode(clamp(x / scale, -F, F))` (`FloatCodes`).
+    public var floatFormat: FloatFormat?
+    /// With a group size `g` and float codes: the groups of `blockRows` consecutive rows share
+    /// one scale, so a 2-D weight's scales cover `blockRows x g` blocks (compressed-tensors'
+    /// `FP8_BLOCK` and DeepSeek-V3's 128x128), the last row of blocks partial when `blockRows`
+    /// does not divide the rows; the scales are still held per group (each block's value repeated
+    /// down its rows); nil otherwise.
+    public var blockRows: Int?
+
     /// The types `scaleDType` may name.
     public static let scaleDTypes: [DType] = [.float16, .bfloat16, .float32]
 
@@ -51,12 +64,47 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
 
     /// The command-line names of the schemes, in the order `--help` lists them.
     public static let names = ["symmetric", "asymmetric", "per-channel", "per-channel-asymmetric"]
+    /// The command-line names of the float schemes: FP8 E4M3FN codes (`fp8`) and E5M2 codes
+    /// (`fp8-e5m2`), per tensor or per output channel (with `groupSize`: per group, `fp8-group`).
+    public static let floatNames = ["fp8", "fp8-per-channel", "fp8-block", "fp8-e5m2", "fp8-e5m2-per-channel", "fp8-e5m2-block"]
+
+    /// The prefix of the float schemes' names with codes in `format`.
+    static func namePrefix(of format: FloatFormat) -> String {
+        format == .e4m3fn ? "fp8" : "fp8-e5m2"
+    }
+
+    /// The float scheme called `name` (one of `floatNames`, or `fp8-group` / `fp8-e5m2-group`
+    /// with `groupSize`), 8-bit; nil for any other name. `fp8-block` needs `groupSize` (the
+    /// block's columns) and `blockRows`, which no other name takes.
+    init?(floatName name: String, axis: Int, groupSize: Int?, blockRows: Int?) {
+        let format: FloatFormat = name.hasPrefix(Self.namePrefix(of: .e5m2)) ? .e5m2 : .e4m3fn
+        let prefix = Self.namePrefix(of: format)
+        guard name.hasPrefix(prefix) else { return nil }
+        var granularity: Granularity
+        switch name.dropFirst(prefix.count) {
+        case "": granularity = .perTensor
+        case "-per-channel": granularity = .perChannel(axis: axis)
+        case "-group" where groupSize != nil && blockRows == nil: granularity = .perTensor
+        case "-block" where groupSize != nil && (blockRows ?? 0) >= 1: granularity = .perTensor
+        default: return nil
+        }
+        if let groupSize { granularity = .perGroup(size: groupSize) }
+        self.init(symmetric: true, granularity: granularity, bits: 8)
+        floatFormat = format
+        self.blockRows = blockRows
+    }
 
     /// The scheme called `name` (one of `names`, or `group` / `group-asymmetric`); `axis` is used
     /// by the per-channel schemes only. With `groupSize`, every name becomes its group-wise
     /// form (symmetric or asymmetric as named); the group names need it.
-    public init?(name: String, bits: Int = 8, axis: Int = 0, groupSize: Int? = nil) {
+    public init?(name: String, bits: Int = 8, axis: Int = 0, groupSize: Int? = nil, blockRows: Int? = nil) {
         guard QuantScheme.bitRange.contains(bits), (groupSize ?? 1) >= 1 else { return nil }
+        if name.hasPrefix("fp8") {
+            guard bits == 8 else { return nil }
+            self.init(floatName: name, axis: axis, groupSize: groupSize, blockRows: blockRows)
+            return
+        }
+        guard blockRows == nil else { return nil }
         let symmetric: Bool
         var granularity: Granularity
         switch name {
@@ -73,9 +121,17 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     }
 
     /// The name: `symmetric`, `asymmetric`, `per-channel`, `per-channel-asymmetric`, `group`,
-    /// `group-asymmetric`.
+    /// `group-asymmetric`; for float codes `fp8`, `fp8-per-channel`, `fp8-group` (`fp8-e5m2...`).
     public var name: String {
-        switch (symmetric, granularity) {
+        if let floatFormat {
+            let prefix = Self.namePrefix(of: floatFormat)
+            switch granularity {
+            case .perTensor: return prefix
+            case .perChannel: return prefix + "-per-channel"
+            case .perGroup: return prefix + (blockRows == nil ? "-group" : "-block")
+            }
+        }
+        return switch (symmetric, granularity) {
         case (true, .perTensor): "symmetric"
         case (false, .perTensor): "asymmetric"
         case (true, .perChannel): "per-channel"
@@ -103,6 +159,7 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     public var qmin: Int { symmetric ? -(1 << (bits - 1)) : 0 }
     /// Largest code: `2^(b-1) - 1` when symmetric, `2^b - 1` when asymmetric.
     public var qmax: Int { symmetric ? (1 << (bits - 1)) - 1 : (1 << bits) - 1 }
-    /// The stored type of the codes: int8 when symmetric, uint8 when asymmetric.
-    public var codeDType: DType { symmetric ? .int8 : .uint8 }
+    /// The stored type of the codes: int8 when symmetric, uint8 when asymmetric or float (the
+    /// bit patterns of `floatFormat`).
+    public var codeDType: DType { symmetric && floatFormat == nil ? .int8 : .uint8 }
 }

@@ -129,6 +129,9 @@ func asymmetricParameters(min: Float, max: Float, bits: Int, storedAs storage: D
 /// The scale and (float) zero point of the range `[lo, hi]` (containing 0) under `scheme`;
 /// under compressed-tensors' rule, computed in `storage`'s arithmetic.
 func parameters(min lo: Float, max hi: Float, scheme: QuantScheme, storage: DType) -> (scale: Float, zeroPoint: Float) {
+    if let format = scheme.floatFormat {
+        return (FloatCodes.scale(min: lo, max: hi, format: format, storage: storage), 0)
+    }
     if scheme.scaleRule == .compressedTensors {
         return compressedTensorsParameters(min: lo, max: hi, scheme: scheme, arithmetic: storage)
     }

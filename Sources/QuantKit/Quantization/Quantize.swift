@@ -26,7 +26,8 @@ public func quantize(_ values: [Float], shape: [Int], scheme: QuantScheme) throw
 }
 
 extension QuantizedTensor {
-    /// The float32 values `(code - zero_point) * scale`, each element with the scale and zero
+    /// The float32 values `(code - zero_point) * scale` (`decode(code) * scale` for float codes,
+    /// `FloatCodes`), each element with the scale and zero
     /// point of its channel, in C order.
     ///
     /// - Precondition: the parts agree: `codes` fills `shape`, there is one scale per channel of
@@ -43,7 +44,9 @@ extension QuantizedTensor {
         }
         return codes.withUnsafeBufferPointer { bytes in
             [Float](unsafeUninitializedCapacity: bytes.count) { values, initialized in
-                if scheme.symmetric {
+                if let format = scheme.floatFormat {
+                    FloatCodes.dequantize(bytes, blocks, scales: scales, format: format, into: values)
+                } else if scheme.symmetric {
                     bytes.withMemoryRebound(to: Int8.self) { signed in
                         dequantizeBlocks(signed, blocks, scales: scales, zeroPoints: zeroPoints, into: values)
                     }

@@ -39,6 +39,7 @@ extension QuantScheme {
     /// conflicts with; nil when it can (or when its range is restricted).
     public var fullRangeConflict: FullRangeConflict? {
         guard symmetricRange == .full else { return nil }
+        if floatFormat != nil { return .floatCodes }
         if !symmetric { return .asymmetric }
         if scaleRule != .reference { return .scaleRule(scaleRule) }
         if clipping != .minmax { return .clipping(clipping) }
@@ -54,6 +55,8 @@ public enum FullRangeConflict: Sendable, Equatable, CustomStringConvertible {
     case scaleRule(ScaleRule)
     /// A clipping search, whose shrunken range has no element at its end.
     case clipping(Clipping)
+    /// A float scheme (`QuantScheme.floatFormat`), whose codes are symmetric about 0 already.
+    case floatCodes
 
     public var description: String {
         switch self {
@@ -63,6 +66,8 @@ public enum FullRangeConflict: Sendable, Equatable, CustomStringConvertible {
             "the \(rule.rawValue) scale rule has its own symmetric scale, max|x| / ((2^b - 1) / 2)"
         case .clipping(let clipping):
             "the \(clipping) clipping search shrinks the range, so no element maps to -2^(b-1)"
+        case .floatCodes:
+            "float codes are symmetric about 0, with no extra negative code to use"
         }
     }
 }

@@ -2,7 +2,7 @@ import CKernels
 
 /// Quantization in one pass over memory, for schemes whose scales each cover one contiguous
 /// run of at most `pieceLength` elements (per-channel scales over the first axis, group-wise
-/// scales, a small tensor's one scale) under the reference rule with min-max ranges: each run's
+/// scales, a small tensor's one scale) under the reference rule with min-max ranges and integer codes: each run's
 /// range, parameters and codes are computed while the run is in cache (`ck_quantize_runs`),
 /// instead of a pass for every range and another for every code. The results are those of the
 /// two passes: the same range fold, the same parameters (`parameters(min:max:scheme:storage:)`
@@ -12,7 +12,7 @@ extension TensorQuantizer {
     /// Whether this tensor and scheme can be quantized in one pass.
     var quantizesInOnePass: Bool {
         blocks.outer == 1 && (1 ... Self.pieceLength).contains(blocks.inner) && !interleaved && scheme.scaleRule == .reference
-            && scheme.clipping == .minmax
+            && scheme.clipping == .minmax && scheme.floatFormat == nil
     }
 
     /// The C form of the scheme's rule, scales rounded to `arithmetic` (the storage type).

@@ -16,8 +16,12 @@ struct TensorQuantizer {
     let blocks: ChannelBlocks
     let scheme: QuantScheme
     let threads: Int
-    /// The dtype whose arithmetic compressed-tensors' rule emulates (`ScaleRule`).
+    /// The dtype whose arithmetic compressed-tensors' rule and float codes emulate (`ScaleRule`,
+    /// `FloatCodes`).
     var arithmetic: DType = .float32
+    /// With block scales (`QuantScheme.blockRows`): the groups in each row, whose ranges are
+    /// merged over each block's rows (`BlockRanges`) so that a block's groups share one scale.
+    var groupsPerRow: Int?
 
     /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
     /// `count / rows` elements each, the first of channel `channel` and each next one of the
@@ -76,7 +80,7 @@ struct TensorQuantizer {
         return offsets
     }
 
-    /// Per-channel ranges (each containing 0), or nil when a value is NaN or infinite. Each
+    /// Per-channel ranges (each containing 0; merged over blocks, `groupsPerRow`), or nil when a value is NaN or infinite. Each
     /// row piece's bytes go to `check` first (interleaved pieces are not contiguous: nil).
     func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece], check: (any DeferredCheck)? = nil) -> (mins: [Float], maxs: [Float])? {
         var mins = [Float](repeating: 0, count: blocks.channels)
@@ -124,6 +128,9 @@ struct TensorQuantizer {
                 }
             }
         }
+        if let groupsPerRow, let rows = scheme.blockRows {
+            BlockRanges.merge(mins: &mins, maxs: &maxs, groupsPerRow: groupsPerRow, blockRows: rows)
+        }
         return (mins, maxs)
     }
 
@@ -135,6 +142,10 @@ struct TensorQuantizer {
         let qmax = Float(scheme.qmax)
         func run(_ values: UnsafeRawPointer, count: Int, into codes: UnsafeMutablePointer<UInt8>, scale: Float,
                  zeroPoint: Float) -> ErrorSums {
+            if let format = scheme.floatFormat {
+                return FloatCodes.quantizeRun(values, count: count, into: codes, scale: scale, format: format,
+                                              storage: arithmetic, measure: measure)
+            }
             guard scheme.scaleRule == .reference else {
                 return quantizeRunCompressedTensors(values, count: count, into: codes, scale: scale, zeroPoint: zeroPoint,
                                                     scheme: scheme, arithmetic: arithmetic, measure: measure)

@@ -11,11 +11,14 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     case int8, int16, int32, int64
     case uint8, uint16, uint32, uint64
     case bool
+    /// FP8 elements (`FloatFormat.e4m3fn`, `.e5m2`), as safetensors' `F8_E4M3` and `F8_E5M2`
+    /// store them; NumPy has no such types.
+    case float8E4M3FN = "float8_e4m3fn", float8E5M2 = "float8_e5m2"
 
     /// Bytes per element.
     public var byteSize: Int {
         switch self {
-        case .int8, .uint8, .bool: 1
+        case .int8, .uint8, .bool, .float8E4M3FN, .float8E5M2: 1
         case .float16, .bfloat16, .int16, .uint16: 2
         case .float32, .int32, .uint32: 4
         case .float64, .int64, .uint64: 8
@@ -25,16 +28,25 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     /// Whether quantization can read this type (it is converted to float32 first).
     public var isFloatingPoint: Bool {
         switch self {
-        case .float16, .bfloat16, .float32, .float64: true
+        case .float16, .bfloat16, .float32, .float64, .float8E4M3FN, .float8E5M2: true
         default: false
         }
     }
 
+    /// The element format of an FP8 type; nil for every other.
+    public var floatFormat: FloatFormat? {
+        switch self {
+        case .float8E4M3FN: .e4m3fn
+        case .float8E5M2: .e5m2
+        default: nil
+        }
+    }
+
     /// The NumPy type code without byte order: `f4`, `i1`, `u8`, `b1`; nil for `bfloat16`,
-    /// which NumPy lacks (`NPZWriter` stores it widened to float32).
+    /// which NumPy lacks (`NPZWriter` stores it widened to float32), and for the FP8 types.
     public var numpyTypeCode: String? {
         switch self {
-        case .bfloat16: nil
+        case .bfloat16, .float8E4M3FN, .float8E5M2: nil
         case .float16: "f2"
         case .float32: "f4"
         case .float64: "f8"
@@ -72,11 +84,13 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .uint32: "U32"
         case .uint64: "U64"
         case .bool: "BOOL"
+        case .float8E4M3FN: FloatFormat.e4m3fn.safetensorsCode
+        case .float8E5M2: FloatFormat.e5m2.safetensorsCode
         }
     }
 
     /// The type with safetensors name `code` (`F32`, `BF16`, ...; case-sensitive, as the format
-    /// is), or nil for the names quantize does not read (`F8_E4M3`, `C64`, ...) and unknown ones.
+    /// is), or nil for the names quantize does not read (`F8_E8M0`, `C64`, ...) and unknown ones.
     public init?(safetensorsCode code: String) {
         guard let match = DType.allCases.first(where: { $0.safetensorsCode == code }) else { return nil }
         self = match

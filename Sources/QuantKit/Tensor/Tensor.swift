@@ -48,8 +48,8 @@ struct NotFloatingPoint: Error, CustomStringConvertible {
 }
 
 /// Converts `source`, little-endian `dtype` elements, into float32 in `destination` (4 bytes per
-/// element): float16 and bfloat16 widen exactly (bfloat16 is the high half of a float32's bits),
-/// float64 rounds to nearest even (values beyond float32's range become infinities).
+/// element): float16, bfloat16 and the FP8 types widen exactly (bfloat16 is the high half of a
+/// float32's bits; FP8 through `FloatFormat.decode`), float64 rounds to nearest even (values beyond float32's range become infinities).
 func widenToFloat32(_ source: UnsafeRawBufferPointer, dtype: DType, into destination: UnsafeMutableRawBufferPointer)
     throws(NotFloatingPoint) {
     let count = source.count / max(dtype.byteSize, 1)
@@ -68,6 +68,11 @@ func widenToFloat32(_ source: UnsafeRawBufferPointer, dtype: DType, into destina
         for index in 0 ..< count {
             destination.storeBytes(of: Float(source.loadUnaligned(fromByteOffset: index * 8, as: Double.self)),
                                    toByteOffset: index * 4, as: Float.self)
+        }
+    case .float8E4M3FN, .float8E5M2:
+        let table = dtype.floatFormat!.decodeTable
+        for index in 0 ..< count {
+            destination.storeBytes(of: table[Int(source[index])], toByteOffset: index * 4, as: Float.self)
         }
     default:
         throw NotFloatingPoint(dtype: dtype)

@@ -13,6 +13,7 @@ import Testing
     @Test(arguments: [
         ["--scheme", "per-channel"], ["--scheme", "per-channel", "--bits", "4"], ["--scheme", "asymmetric", "--bits", "3"],
         ["--scheme", "per-channel", "--group-size", "16", "--bits", "4"], ["--include", ".*", "--exclude", "norm"],
+        ["--scheme", "fp8-per-channel"], ["--scheme", "fp8", "--group-size", "16"],
     ])
     func sizesEqualTheRealRunsAndNothingIsWritten(options: [String]) throws {
         let folder = try TemporaryFolder()

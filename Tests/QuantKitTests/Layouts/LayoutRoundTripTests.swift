@@ -37,12 +37,22 @@ import Testing
         ("per-channel", 8, nil), ("per-channel-asymmetric", 4, nil), ("symmetric", 3, nil), ("asymmetric", 2, nil),
         ("group", 4, 16), ("group-asymmetric", 8, 16), ("group-asymmetric", 3, 32), ("per-channel", 2, nil),
     ]
+    /// FP8 schemes: the float-quantized layout's only ones, and the `.npz` layout's too.
+    static let floatSchemes: [(name: String, bits: Int, groupSize: Int?)] = [
+        ("fp8-per-channel", 8, nil), ("fp8", 8, nil), ("fp8-group", 8, 16),
+    ]
+
+    static func schemes(of layout: any QuantizedLayout) -> [(name: String, bits: Int, groupSize: Int?)] {
+        if layout is FloatQuantizedLayout { return floatSchemes }
+        return layout is NPZLayout ? schemes + floatSchemes + [("fp8-e5m2-per-channel", 8, nil)] : schemes
+    }
 
     @Test(arguments: QuantizedLayouts.builtIn.all.map(\.name), [1, 7, 64, 1 << 20])
     func encodingDecodesBack(layoutName: String, batch: Int) throws {
         let layout = try #require(QuantizedLayouts.builtIn.all.first { $0.name == layoutName })
         var random = QuantTestRandom(seed: 7)
-        for (dtype, (name, bits, groupSize)) in zip([DType.float32, .float16, .bfloat16].cycled(8), Self.schemes) {
+        let schemes = Self.schemes(of: layout)
+        for (dtype, (name, bits, groupSize)) in zip([DType.float32, .float16, .bfloat16].cycled(schemes.count), schemes) {
             let shape = [5, 96]
             let info = TensorInfo(name: "layer.weight", dtype: dtype, shape: shape)
             let scheme = try #require(QuantScheme(name: name, bits: bits, groupSize: groupSize))
@@ -76,13 +86,14 @@ import Testing
         #expect(QuantizedLayouts.builtIn.output(.npz, variant: nil)?.name == "npz")
         #expect(QuantizedLayouts.builtIn.output(.safetensors, variant: "pack")?.name == "pack-quantized")
         #expect(QuantizedLayouts.builtIn.output(.safetensors, variant: "int")?.name == "int-quantized")
-        #expect(QuantizedLayouts.builtIn.variants(of: .safetensors) == ["pack", "int"])
+        #expect(QuantizedLayouts.builtIn.output(.safetensors, variant: "float")?.name == "float-quantized")
+        #expect(QuantizedLayouts.builtIn.variants(of: .safetensors) == ["pack", "int", "float"])
     }
 
     @Test func aRecordOfAnUnknownVariantIsRefusedNamingTheKnownOnes() throws {
         var metadata = ArchiveMetadata(tool: "t", tensors: [], layout: PackQuantizedLayout())
         metadata.layoutVariant = "marlin-24"
-        #expect(throws: ArchiveError.invalidMetadata("compressed_tensors_format 'marlin-24' is not one of pack-quantized, int-quantized")) {
+        #expect(throws: ArchiveError.invalidMetadata("compressed_tensors_format 'marlin-24' is not one of pack-quantized, int-quantized, float-quantized")) {
             try ArchiveMetadata.decode(metadata.encoded())
         }
     }

@@ -48,7 +48,10 @@ import Testing
     func writesThePlansMembersWithTheCodesOfQuantize(layoutName: String) throws {
         let layout = try #require(QuantizedLayouts.builtIn.all.first { $0.name == layoutName })
         let source = Self.source()
-        let rules = SelectionRules(defaultScheme: QuantScheme(name: "group-asymmetric", bits: 4, groupSize: 2),
+        // The float-quantized layout holds FP8 codes only.
+        let scheme = layout is FloatQuantizedLayout ? QuantScheme(name: "fp8-group", groupSize: 2)
+            : QuantScheme(name: "group-asymmetric", bits: 4, groupSize: 2)
+        let rules = SelectionRules(defaultScheme: scheme,
                                    exclude: [try Regex("steps")])
         let plan = try QuantizationPlan(tensors: source.tensors, rules: rules, layout: layout)
         let (writer, lines) = try Self.write(plan, of: source, layout: layout)

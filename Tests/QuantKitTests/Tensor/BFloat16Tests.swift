@@ -29,10 +29,11 @@ import Testing
 
     @Test func dtypeCodes() {
         #expect(DType.bfloat16.byteSize == 2 && DType.bfloat16.isFloatingPoint)
-        #expect(DType.allCases.filter { $0.numpyTypeCode == nil } == [.bfloat16])
+        #expect(DType.allCases.filter { $0.numpyTypeCode == nil } == [.bfloat16, .float8E4M3FN, .float8E5M2])
         for dtype in DType.allCases { #expect(DType(safetensorsCode: dtype.safetensorsCode) == dtype) }
         #expect(DType(safetensorsCode: "BF16") == .bfloat16 && DType(safetensorsCode: "bf16") == nil)
-        #expect(DType(safetensorsCode: "F8_E4M3") == nil && DType(numpyTypeCode: "f4") == .float32)
+        #expect(DType(safetensorsCode: "F8_E4M3") == .float8E4M3FN && DType(safetensorsCode: "F8_E8M0") == nil)
+        #expect(DType(numpyTypeCode: "f4") == .float32)
     }
 
     /// 300000 elements: more than one widening chunk of the writer (`preferredWriteSize / 2`).

@@ -29,7 +29,7 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case metadataValueNotString(key: String)
     /// A tensor's entry is malformed (not an object, a field missing or of the wrong type).
     case invalidEntry(tensor: String, reason: String)
-    /// A dtype quantize does not read (`F8_E4M3`, `C64`, ...) or that safetensors does not define.
+    /// A dtype quantize does not read (`F8_E8M0`, `C64`, ...) or that safetensors does not define.
     case unsupportedDType(tensor: String, code: String)
     /// A negative dimension, or an element or byte count that overflows.
     case invalidShape(tensor: String, ShapeError)
@@ -116,7 +116,7 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
 
 extension DType {
     /// The safetensors dtypes quantize refuses by name (the reference's other types).
-    static let safetensorsCodesNotRead: Set<String> = ["F8_E4M3", "F8_E5M2", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64"]
+    static let safetensorsCodesNotRead: Set<String> = ["F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64"]
 }
 
 /// Why `SafetensorsWriter` cannot write a file; most cases are a caller breaking the writer's

@@ -10,8 +10,9 @@ import Foundation
 /// Python's `re.match`), else the first that targets a class (`Linear`): the file does not say
 /// which class a module is, so a class target is taken to cover every quantized module no
 /// other target names. Modules in `ignore` are kept. Formats read: `pack-quantized`,
-/// `int-quantized` and `naive-quantized` (the same layout), integer weights of 2 to 8 bits,
-/// strategies `tensor`, `channel` and `group`, one format for the whole file.
+/// `int-quantized` and `naive-quantized` (the same layout), integer weights of 2 to 8 bits, and
+/// `float-quantized`, FP8 E4M3 weights; strategies `tensor`, `channel` and `group` (and `block`
+/// for float weights), one format for the whole file.
 public struct CompressedTensorsCheckpoint: Sendable {
     public struct WeightArguments: Sendable, Equatable {
         public var bits: Int
@@ -19,6 +20,8 @@ public struct CompressedTensorsCheckpoint: Sendable {
         public var symmetric: Bool
         public var strategy: String
         public var groupSize: Int?
+        /// `block_structure`, `[rows, columns]`, of the `block` strategy.
+        public var blockStructure: [Int]?
     }
 
     public struct Group: Sendable, Equatable {
@@ -63,7 +66,7 @@ public struct CompressedTensorsCheckpoint: Sendable {
             throw .invalidMetadata("quantization_config group '\(group)': weights need num_bits, type and symmetric")
         }
         return WeightArguments(bits: bits, type: type, symmetric: symmetric, strategy: weights["strategy"] as? String ?? "tensor",
-                               groupSize: weights["group_size"] as? Int)
+                               groupSize: weights["group_size"] as? Int, blockStructure: weights["block_structure"] as? [Int])
     }
 
     /// The `config.json` beside `path`, parsed, when it describes a compressed-tensors checkpoint.
@@ -102,7 +105,9 @@ public struct CompressedTensorsCheckpoint: Sendable {
         switch format {
         case "pack-quantized": layout = .packQuantized
         case "int-quantized", "naive-quantized": layout = .intQuantized
-        default: throw .invalidMetadata("quantization_config format '\(format)' is not read (pack-quantized, int-quantized)")
+        case "float-quantized": layout = .floatQuantized
+        default:
+            throw .invalidMetadata("quantization_config format '\(format)' is not read (pack-quantized, int-quantized, float-quantized)")
         }
         let infos = Dictionary(source.tensors.map { (ExactName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         var entries: [ArchiveMetadata.Entry] = []
@@ -142,18 +147,28 @@ public struct CompressedTensorsCheckpoint: Sendable {
 
     /// Our scheme for a group's weight arguments; its scale rule is the library's.
     static func scheme(_ weights: WeightArguments, group: String) throws(ArchiveError) -> QuantScheme {
-        guard weights.type == "int", QuantScheme.bitRange.contains(weights.bits) else {
-            throw .invalidMetadata("group '\(group)': \(weights.bits)-bit \(weights.type) weights are not read (int, 2 to 8 bits)")
+        let float = weights.type == "float" && weights.bits == 8 && weights.symmetric
+        guard float || (weights.type == "int" && QuantScheme.bitRange.contains(weights.bits)) else {
+            throw .invalidMetadata("group '\(group)': \(weights.bits)-bit \(weights.type) weights are not read "
+                                   + "(int, 2 to 8 bits; symmetric 8-bit float)")
         }
         let granularity: Granularity
         switch (weights.strategy, weights.groupSize) {
         case ("tensor", _): granularity = .perTensor
         case ("channel", _): granularity = .perChannel(axis: 0)
         case ("group", let size?) where size > 0: granularity = .perGroup(size: size)
-        default: throw .invalidMetadata("group '\(group)': weight strategy '\(weights.strategy)' is not read (tensor, channel, group)")
+        case ("block", _) where float && weights.blockStructure?.count == 2 && weights.blockStructure!.allSatisfy({ $0 > 0 }):
+            granularity = .perGroup(size: weights.blockStructure![1])
+        default:
+            throw .invalidMetadata("group '\(group)': weight strategy '\(weights.strategy)' is not read (tensor, channel, group; block for float)")
         }
         var scheme = QuantScheme(symmetric: weights.symmetric, granularity: granularity, bits: weights.bits)
-        scheme.scaleRule = .compressedTensors
+        if weights.strategy == "block" { scheme.blockRows = weights.blockStructure?[0] }
+        if float {
+            scheme.floatFormat = .e4m3fn
+        } else {
+            scheme.scaleRule = .compressedTensors
+        }
         return scheme
     }
 }

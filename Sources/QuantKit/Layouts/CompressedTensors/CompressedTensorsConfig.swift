@@ -13,7 +13,10 @@ import Foundation
 /// otherwise each group lists its modules by exact name. `ignore` lists the Linear modules kept
 /// in float (the output head among them); other modules (embeddings) are not targeted, so they
 /// need no entry. `int-quantized` groups also declare dynamic per-token int8 input activations
-/// (vLLM serves them as W8A8); `pack-quantized` groups are weight-only (W8A16, W4A16).
+/// (vLLM serves them as W8A8), `float-quantized` groups dynamic per-token FP8 ones (the
+/// `FP8_DYNAMIC` preset's, weights `type: float`; for block scales, weights `strategy: block`
+/// with `block_structure` and dynamic FP8 activations per group of the block's columns, the
+/// `FP8_BLOCK` preset's); `pack-quantized` groups are weight-only (W8A16, W4A16).
 public struct CompressedTensorsConfig: ConfigUpdate, Equatable {
     public let format: CompressedTensorsFormat
     /// Schemes in order of first use, each with the modules it quantizes.
@@ -55,18 +58,23 @@ public struct CompressedTensorsConfig: ConfigUpdate, Equatable {
     public var jsonObject: [String: Any] {
         var configGroups: [String: Any] = [:]
         for (index, group) in groups.enumerated() {
-            let weights: [String: Any] = [
+            var weights: [String: Any] = [
                 "num_bits": group.scheme.bits,
-                "type": "int",
+                "type": group.scheme.floatFormat == nil ? "int" : "float",
                 "symmetric": group.scheme.symmetric,
                 "strategy": group.scheme.granularity == .perTensor ? "tensor" : group.scheme.groupSize == nil ? "channel" : "group",
                 "group_size": group.scheme.groupSize.map { $0 as Any } ?? NSNull(),
                 "dynamic": false,
             ]
-            let inputs: Any = format == .intQuantized
-                ? ["num_bits": 8, "type": "int", "symmetric": true, "strategy": "token", "group_size": NSNull(),
+            let blockColumns = group.scheme.blockRows == nil ? nil : group.scheme.groupSize
+            if let rows = group.scheme.blockRows, let columns = blockColumns {
+                (weights["strategy"], weights["group_size"], weights["block_structure"]) = ("block", NSNull(), [rows, columns])
+            }
+            let inputs: Any = format == .packQuantized
+                ? NSNull()
+                : ["num_bits": 8, "type": format == .floatQuantized ? "float" : "int", "symmetric": true,
+                   "strategy": blockColumns == nil ? "token" : "group", "group_size": blockColumns.map { $0 as Any } ?? NSNull(),
                    "dynamic": true] as [String: Any]
-                : NSNull()
             configGroups["group_\(index)"] = [
                 "targets": targetsLinearClass ? ["Linear"] : group.modules,
                 "weights": weights,

@@ -40,6 +40,15 @@ extension CompressedTensorsLayout {
         if case .perChannel(let axis) = scheme.granularity, axis != 0 {
             return "its channels are on axis \(axis), not 0 (the output axis)"
         }
+        if scheme.floatFormat != nil, format != .floatQuantized {
+            return "its codes are FP8, which the \(format.rawValue) layout does not hold (float-quantized does)"
+        }
+        if scheme.floatFormat == nil, format == .floatQuantized {
+            return "its codes are integers, which the float-quantized layout does not hold"
+        }
+        if scheme.floatFormat == .e5m2 {
+            return "its codes are FP8 E5M2, where compressed-tensors stores FP8 weights as E4M3"
+        }
         if let type = scheme.scaleDType, type != info.dtype {
             return "its scales would be \(type.rawValue), where compressed-tensors loaders make a \(info.dtype.rawValue) "
                 + "weight's scales \(info.dtype.rawValue)"
@@ -97,12 +106,14 @@ extension CompressedTensorsLayout {
         return members(of: info, scheme: scheme)
     }
 
-    /// `M.weight_scale` of `info` (`M.weight`) under `scheme`.
+    /// `M.weight_scale` of `info` (`M.weight`) under `scheme`: with block scales
+    /// (`QuantScheme.blockRows`), one per block, `[ceil(out / rows), in / columns]`.
     func scaleMember(of info: TensorInfo, scheme: QuantScheme) -> TensorInfo {
         let shape = switch scheme.granularity {
         case .perTensor: [1]
         case .perChannel: [info.shape[0], 1]
-        case .perGroup(let size): [info.shape[0], info.shape[1] / size]
+        case .perGroup(let size):
+            [scheme.blockRows.map { (info.shape[0] + $0 - 1) / $0 } ?? info.shape[0], info.shape[1] / size]
         }
         return TensorInfo(name: CompressedTensorsFormat.moduleName(of: info.name) + ".weight_scale",
                           dtype: info.dtype == .float64 ? .float64 : info.dtype, shape: shape)
@@ -136,16 +147,18 @@ extension LayoutNote {
 }
 
 /// The compressed-tensors library's names of its quantized formats (`format` in
-/// `quantization_config`), of which this tool writes and reads two.
+/// `quantization_config`), of which this tool writes and reads three.
 public enum CompressedTensorsFormat: String, Sendable, CaseIterable, Codable {
     case intQuantized = "int-quantized"
     case packQuantized = "pack-quantized"
+    case floatQuantized = "float-quantized"
 
     /// The layout storing this format.
     var layout: any QuantizedLayout {
         switch self {
         case .intQuantized: IntQuantizedLayout()
         case .packQuantized: PackQuantizedLayout()
+        case .floatQuantized: FloatQuantizedLayout()
         }
     }
 

@@ -46,7 +46,7 @@ import Testing
         ("size_mismatch", .sizeMismatch(tensor: "w", begin: 0, end: 8, expected: 12)),
         ("trailing_data", .trailingData(count: 4)),
         ("reversed_offsets", .reversedOffsets(tensor: "w", begin: 8, end: 0)),
-        ("f8_e4m3", .unsupportedDType(tensor: "w", code: "F8_E4M3")),
+        ("f8_e8m0", .unsupportedDType(tensor: "w", code: "F8_E8M0")),
         ("unknown_dtype", .unsupportedDType(tensor: "w", code: "Q7")),
         ("negative_dim", .invalidShape(tensor: "w", .negativeDimension(-1))),
         ("overflow_shape", .invalidShape(tensor: "w", .elementCountOverflow([1 << 32, 1 << 32]))),
@@ -88,8 +88,8 @@ import Testing
     }
 
     @Test func dtypeMessagesTellUnsupportedFromUnknown() {
-        #expect(SafetensorsError.unsupportedDType(tensor: "w", code: "F8_E4M3").description
-            .hasPrefix("dtype F8_E4M3 is not supported; quantize reads F16, BF16, F32, F64, I8"))
+        #expect(SafetensorsError.unsupportedDType(tensor: "w", code: "F8_E8M0").description
+            .hasPrefix("dtype F8_E8M0 is not supported; quantize reads F16, BF16, F32, F64, I8"))
         #expect(SafetensorsError.unsupportedDType(tensor: "w", code: "Q7").description.hasPrefix("unknown dtype \"Q7\""))
     }
 
