@@ -70,13 +70,13 @@ public enum HelpFormatter {
     }
 
     /// `-o, --output <PATH>` or `--scheme <S>`.
-    private static func label(for option: OptionSpec) -> String {
+    static func label(for option: OptionSpec) -> String {
         let short = option.short.map { "-\($0), " } ?? ""
         return short + option.spelling + (option.valueName.map { " <\($0)>" } ?? "")
     }
 
     /// The help sentence followed by what the declaration adds: values, default, repeatability.
-    private static func explanation(of option: OptionSpec) -> String {
+    static func explanation(of option: OptionSpec) -> String {
         var notes: [String] = []
         if let allowed = option.allowedValues { notes.append("(values: \(allowed.joined(separator: ", ")))") }
         if let value = option.defaultValue { notes.append("(default: \(value))") }
