@@ -16,7 +16,7 @@ public enum HelpFormatter {
     }
 
     /// The synopsis in pieces that must not be broken across lines: `[--include <REGEX> ...]`.
-    private static func usageElements(for command: CommandSpec, invocation: String) -> [String] {
+    static func usageElements(for command: CommandSpec, invocation: String) -> [String] {
         let arguments = command.arguments.map { argument in
             let word = argument.placeholder + (argument.isVariadic ? " ..." : "")
             return argument.isRequired ? word : "[\(word)]"
@@ -70,7 +70,7 @@ public enum HelpFormatter {
     }
 
     /// `-o, --output <PATH>` or `--scheme <S>`.
-    static func label(for option: OptionSpec) -> String {
+    private static func label(for option: OptionSpec) -> String {
         let short = option.short.map { "-\($0), " } ?? ""
         return short + option.spelling + (option.valueName.map { " <\($0)>" } ?? "")
     }

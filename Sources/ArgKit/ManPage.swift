@@ -28,6 +28,9 @@ public enum ManPage {
     public static func page(for program: Program, description: [String], sections: [ManPageSection]) -> String {
         var lines = [
             ".TH \(program.name.uppercased().roffQuoted) 1 \"\" \(program.version.roffQuoted) \"User Commands\"",
+            // Option names must not be hyphenated, nor spread out by justification.
+            ".nh",
+            ".ad l",
             ".SH NAME",
             "\(program.name.roffEscaped) \\- \(program.abstract.roffEscaped)",
             ".SH SYNOPSIS",
@@ -64,10 +67,9 @@ public enum ManPage {
         var lines = [".SS \(title.roffQuoted)", command.abstract.roffEscaped, ".PP", usage(of: command, in: program)]
         lines += command.arguments.flatMap { entry("\\fI\($0.placeholder.roffEscaped)\\fR", $0.help) }
         for option in command.options {
-            let label = HelpFormatter.label(for: option).split(separator: " ", maxSplits: 1).map(String.init)
-            let name = "\\fB" + label[0].roffEscaped.replacingDashes + "\\fR"
-            lines += entry(name + (label.count > 1 ? " \\fI" + label[1].roffEscaped + "\\fR" : ""),
-                           HelpFormatter.explanation(of: option))
+            let names = ((option.short.map { ["-\($0)"] } ?? []) + [option.spelling]).map { "\\fB" + $0.roffEscaped.replacingDashes + "\\fR" }
+            let value = option.valueName.map { " \\fI<" + $0.roffEscaped + ">\\fR" } ?? ""
+            lines += entry(names.joined(separator: ", ") + value, HelpFormatter.explanation(of: option))
         }
         lines += entry("\\fB\\-h\\fR, \\fB\\-\\-help\\fR", "Show help information.")
         if !command.discussion.isEmpty {
@@ -76,11 +78,12 @@ public enum ManPage {
         return lines
     }
 
-    /// The usage line with the invocation in bold: `quantize inspect <file> [--json]`.
+    /// The usage line with the invocation in bold, `quantize inspect <file> [--json]`, breaking only
+    /// between elements: the spaces inside `[--scheme <S>]` are unbreakable (`\\ `).
     private static func usage(of command: CommandSpec, in program: Program) -> String {
-        let invocation = program.invocation(of: command)
-        let rest = String(HelpFormatter.usage(for: command, invocation: invocation).dropFirst(invocation.count))
-        return "\\fB\(invocation.roffEscaped)\\fR" + rest.roffEscaped.replacingDashes
+        let elements = HelpFormatter.usageElements(for: command, invocation: program.invocation(of: command))
+        let unbreakable = elements.map { $0.roffEscaped.replacingDashes.split(separator: " ").joined(separator: "\\ ") }
+        return (["\\fB" + unbreakable[0] + "\\fR"] + unbreakable.dropFirst()).joined(separator: " ")
     }
 
     /// A tagged paragraph: `label` (already roff) on its own line, `text` (plain) indented below.
