@@ -6,8 +6,8 @@
 # QUANTIZE is the binary; each script defaults to `QUANTIZE completion SHELL` (make install-check
 # passes the installed ones). bash: the script is sourced and its completion function called with
 # COMP_WORDS/COMP_CWORD, as bash's programmable completion calls it. fish: `complete -C` asks fish
-# for the completions of a command line. zsh: the script is loaded by compinit and compdef must
-# register it (zsh's completion widgets need a terminal, so its candidates are not compared).
+# for the completions of a command line. zsh: an interactive zsh on a pseudo-terminal loads the
+# script with compinit and is sent the line and a Tab; the words given to compadd are compared.
 # zsh and fish are skipped, saying so, when not installed. The expected words come from the
 # binary's own declarations (`--help`), not from a copy here. Exit status 1 on any failure.
 set -uo pipefail
@@ -62,10 +62,28 @@ else
 fi
 
 if command -v zsh >/dev/null; then
-    registered=$(zsh -f -c 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -d "$2/zcompdump";
-        autoload -U +X _quantize && whence -w _quantize_inspect _quantize_quantize >/dev/null; echo "$_comps[quantize]"' \
-        _ "$(dirname "$zsh_script")" "$work" 2>&1)
-    expect zsh "compdef quantize" "_quantize" "$registered"
+    # zsh's completion widgets need a terminal: an interactive zsh runs on a pseudo-terminal
+    # (zsh/zpty), loads the script through compinit from its folder, gets the line and a Tab,
+    # and a wrapper around compadd prints each word it is given, after a marker.
+    cat > "$work/zsh_complete.zsh" <<'ZSH'
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z 'compadd() { builtin compadd "$@"; local -a w; builtin compadd -O w "$@"; print -lr -- "<c""and>"${^w}; }'
+zpty -w z "$2"$'\t'
+sleep 1
+while zpty -r -t z line; do print -r -- "$line"; done
+zpty -d z
+ZSH
+    zsh_complete() {
+        timeout 30 zsh -f "$work/zsh_complete.zsh" "$(dirname "$zsh_script")" "$1" | tr -d '\r' \
+            | grep -ao '<cand>[^[:cntrl:]]*' | sed 's/^<cand>//' | sort -u | tr '\n' ' '
+    }
+    expect zsh "quantize --sch" "--scheme" "$(zsh_complete 'quantize --sch')"
+    expect zsh "quantize --scheme per-" "$per_channel" "$(zsh_complete 'quantize --scheme per-')"
+    expect zsh "quantize ins" "inspect" "$(zsh_complete 'quantize ins')"
+    expect zsh "quantize inspect " "a.npz b.npz c.npy models" "$(zsh_complete 'quantize inspect ')"
+    expect zsh "quantize dequantize a.npz -o " "a.npz b.npz models" "$(zsh_complete 'quantize dequantize a.npz -o ')"
 else
     echo "skip zsh: not installed (Debian: apt-get install zsh)"
 fi
