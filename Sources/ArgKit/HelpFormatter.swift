@@ -41,7 +41,7 @@ public enum HelpFormatter {
             title + usageLines.joined(separator: "\n" + String(repeating: " ", count: title.count)),
         ]
         if !command.arguments.isEmpty {
-            sections.append(section("ARGUMENTS", command.arguments.map { ($0.placeholder, $0.help) }))
+            sections.append(section("ARGUMENTS", command.arguments.map { ($0.placeholder, explanation(of: $0)) }))
         }
         let helpEntry = ("-h, --help", "Show help information.")
         sections.append(section("OPTIONS", command.options.map { (label(for: $0), explanation(of: $0)) } + [helpEntry]))
@@ -73,6 +73,11 @@ public enum HelpFormatter {
     private static func label(for option: OptionSpec) -> String {
         let short = option.short.map { "-\($0), " } ?? ""
         return short + option.spelling + (option.valueName.map { " <\($0)>" } ?? "")
+    }
+
+    /// The help sentence of an argument, followed by its allowed values if it declares them.
+    static func explanation(of argument: ArgumentSpec) -> String {
+        argument.help + (argument.allowedValues.map { " (values: \($0.joined(separator: ", ")))" } ?? "")
     }
 
     /// The help sentence followed by what the declaration adds: values, default, repeatability.

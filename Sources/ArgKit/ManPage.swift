@@ -65,7 +65,7 @@ public enum ManPage {
         let invocation = program.invocation(of: command)
         let title = command.name == program.defaultCommand.name ? "\(invocation) (default)" : invocation
         var lines = [".SS \(title.roffQuoted)", command.abstract.roffEscaped, ".PP", usage(of: command, in: program)]
-        lines += command.arguments.flatMap { entry("\\fI\($0.placeholder.roffEscaped)\\fR", $0.help) }
+        lines += command.arguments.flatMap { entry("\\fI\($0.placeholder.roffEscaped)\\fR", HelpFormatter.explanation(of: $0)) }
         for option in command.options {
             let names = ((option.short.map { ["-\($0)"] } ?? []) + [option.spelling]).map { "\\fB" + $0.roffEscaped.replacingDashes + "\\fR" }
             let value = option.valueName.map { " \\fI<" + $0.roffEscaped + ">\\fR" } ?? ""
@@ -91,13 +91,20 @@ public enum ManPage {
         [".TP", label, text.roffEscaped]
     }
 
-    /// Discussion text: paragraphs split at blank lines; lines kept as written (roff fills them).
+    /// Discussion text: paragraphs split at blank lines and filled by roff, except indented lines
+    /// (examples, as help prints them), which are kept as written, unfilled (`.nf` ... `.fi`).
     private static func discussion(_ text: String) -> [String] {
         var lines = [".PP"]
+        var inExample = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let isExample = line.first?.isWhitespace == true && !line.allSatisfy(\.isWhitespace)
+            if isExample != inExample {
+                lines.append(isExample ? ".nf" : ".fi")
+                inExample = isExample
+            }
             lines.append(line.allSatisfy(\.isWhitespace) ? ".PP" : String(line).roffEscaped)
         }
-        return lines
+        return lines + (inExample ? [".fi"] : [])
     }
 }
 

@@ -104,6 +104,7 @@ import Testing
     }
     guard case .arguments(let parsed) = try parse(["zsh"], as: spec) else { Issue.record("no arguments"); return }
     #expect(parsed.argument("shell") == "zsh")
+    #expect(HelpFormatter.help(for: spec, invocation: "tool completion").contains("<shell>  The shell. (values: bash, zsh)"))
 }
 
 @Test func positionalCountIsChecked() {

@@ -9,7 +9,8 @@ private let awkward = Program(
     abstract: "A tool with a \\backslash.",
     commands: [
         CommandSpec(name: "run", abstract: "Run it.",
-                    discussion: ".starts with a dot\n'starts with a quote\n\nC:\\path\\new and \\fBnot bold\\fR.",
+                    discussion: ".starts with a dot\n'starts with a quote\n\nC:\\path\\new and \\fBnot bold\\fR. For example\n"
+                        + "  tool --mode y  in.txt\nruns it.",
                     arguments: [ArgumentSpec("input", help: "It's the \"input\": $HOME \\ `x`.")],
                     options: [OptionSpec("mode", short: "m", valueName: "M", help: "Mode [a|b].", allowedValues: ["x-1", "y"])]),
     ],
@@ -58,6 +59,10 @@ private let sections = [
                     "It's the \"input\": $HOME \\ `x`.", "A tool with a \\backslash.", "--mode <M>", "x-1", "tool \"1\""] {
         #expect(text.contains(written), "'\(written)' not rendered as written")
     }
+    // An indented discussion line is an example: kept on a line of its own, spaces and all.
+    let lines = try render(ManPage.page(for: awkward, description: [], sections: sections), groff: groff).text.split(separator: "\n")
+    #expect(lines.contains { $0.hasSuffix(" tool --mode y  in.txt") })
+    #expect(lines.contains { $0.trimmingCharacters(in: .whitespaces) == "runs it." })
 }
 
 /// groff's ASCII rendering of `page` (without bold or underline) and its warnings at -ww.
