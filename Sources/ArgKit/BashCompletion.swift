@@ -1,12 +1,12 @@
 /// The bash completion script of a program, generated from the declarations that drive its parser.
 ///
 /// Loaded with `source` (or installed as `share/bash-completion/completions/NAME`), it completes
-/// for the word under the cursor: command names as the first word; the options of the command
-/// (the default one when the first word names none) after a `-`; an option's allowed values, or
-/// paths filtered by its ``ValueHint``, after an option taking a value (`--scheme per-` and
-/// `--scheme=per-` alike); and each positional argument's allowed values or paths by its place
-/// among the positional words. Every declared word is written single-quoted, so no character
-/// in it is special to bash.
+/// for the word under the cursor: command names as the first word and after `help`; the options of
+/// the command (the default one when the first word names none) after a `-`; an option's allowed
+/// values, or paths filtered by its ``ValueHint``, after an option taking a value (`--scheme per-`
+/// and `--scheme=per-` alike); and each positional argument's allowed values or paths by its place
+/// among the positional words. Every declared word is written single-quoted, so no character in it
+/// is special to bash.
 enum BashCompletion {
     static func script(for program: Program) -> String {
         let function = "_" + program.name.shellIdentifier
@@ -27,6 +27,10 @@ enum BashCompletion {
             "        \(program.commands.map(\.name.quotedForPOSIXShell).joined(separator: "|")))",
             "            if [[ $COMP_CWORD -gt 1 ]]; then command=${COMP_WORDS[1]}; first=2; fi ;;",
             "    esac",
+            "    if [[ $COMP_CWORD -eq 2 && ${COMP_WORDS[1]} == help ]]; then",
+            "        \(function)_words \"$cur\" \(program.commands.map(\.name.quotedForPOSIXShell).joined(separator: " "))",
+            "        return",
+            "    fi",
             "    if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then",
             "        \(function)_words \"$cur\" \(commandNames.map(\.quotedForPOSIXShell).joined(separator: " "))",
             "    fi",

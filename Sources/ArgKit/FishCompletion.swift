@@ -1,8 +1,8 @@
 /// The fish completion script of a program, generated from the declarations that drive its parser.
 ///
-/// Loaded with `source` (or installed as `vendor_completions.d/NAME.fish`), it offers the
-/// command names as the first word with their abstracts, then the options of the command chosen
-/// by the first word (the default one when it names none) with their help, each option's
+/// Loaded with `source` (or installed as `vendor_completions.d/NAME.fish`), it offers the command
+/// names as the first word and after `help` with their abstracts, then the options of the command
+/// chosen by the first word (the default one when it names none) with their help, each option's
 /// allowed values or paths filtered by its ``ValueHint``, and the positional arguments' values or
 /// paths. Every declared word is written as a fish single-quoted string.
 enum FishCompletion {
@@ -48,6 +48,10 @@ enum FishCompletion {
         let first = "test (count (commandline -opc)) -eq 1".quotedForFish
         for (command, abstract) in others.map({ ($0.name, $0.abstract) }) + [("help", "Show a command's help.")] {
             lines.append("complete -c \(name) -n \(first) -a \(command.quotedForFish) -d \(abstract.quotedForFish)")
+        }
+        let afterHelp = "test (count (commandline -opc)) -eq 2; and test (commandline -opc)[2] = help".quotedForFish
+        for command in program.commands {
+            lines.append("complete -c \(name) -n \(afterHelp) -a \(command.name.quotedForFish) -d \(command.abstract.quotedForFish)")
         }
         for command in program.commands {
             let condition = "test (\(prefix)_command) = \(command.name.quotedForFish)".quotedForFish

@@ -1,10 +1,10 @@
 /// The zsh completion script of a program (`#compdef NAME`), generated from the declarations that
 /// drive its parser.
 ///
-/// Installed as `_NAME` in a directory of `$fpath` (or loaded with `source` after `compinit`),
-/// it offers the command names as the first word with their abstracts, and hands each command's
-/// words to `_arguments`: options with their help, allowed values or paths filtered by their
-/// ``ValueHint`` for options and positional arguments. Declared text is escaped for
+/// Installed as `_NAME` in a directory of `$fpath` (or loaded with `source` after `compinit`), it
+/// offers the command names as the first word and after `help`, with their abstracts, and hands
+/// each command's words to `_arguments`: options with their help, allowed values or paths filtered
+/// by their ``ValueHint`` for options and positional arguments. Declared text is escaped for
 /// `_arguments` (`[`, `]`, `:` and `\`) and then single-quoted, so no character in it is special.
 enum ZshCompletion {
     static func script(for program: Program) -> String {
@@ -17,10 +17,15 @@ enum ZshCompletion {
             "# declarations that drive its parser and --help.",
             "",
             "\(function)() {",
-            "    local -a commands",
+            "    local -a commands all_commands",
             "    commands=(",
         ]
         lines += described.map { "        " + ($0.0.escaped(":") + ":" + $0.1).quotedForPOSIXShell }
+        lines += [
+            "    )",
+            "    all_commands=(",
+        ]
+        lines += program.commands.map { "        " + ($0.name.escaped(":") + ":" + $0.abstract).quotedForPOSIXShell }
         lines += [
             "    )",
             "    case $words[2] in",
@@ -29,6 +34,11 @@ enum ZshCompletion {
             "                shift words",
             "                (( CURRENT-- ))",
             "                \(function)_${words[1]//[^[:alnum:]]/_}",
+            "                return",
+            "            fi ;;",
+            "        help)",
+            "            if (( CURRENT == 3 )); then",
+            "                _describe -t commands command all_commands",
             "                return",
             "            fi ;;",
             "    esac",

@@ -49,12 +49,14 @@ expect bash "quantize ins" "inspect" "$(bash_complete quantize ins)"
 expect bash "quantize inspect " "a.npz b.npz c.npy models" "$(bash_complete quantize inspect '')"
 expect bash "quantize dequantize a.npz -o " "a.npz b.npz models" "$(bash_complete quantize dequantize a.npz -o '')"
 expect bash "quantize completion " "bash zsh fish" "$(bash_complete quantize completion '')"
+expect bash "quantize help i" "inspect imatrix" "$(bash_complete quantize help i)"
 
 if command -v fish >/dev/null; then
     fish_complete() { fish --no-config -c 'source $argv[1]; complete -C"$argv[2]"' "$fish_script" "$1" | cut -f1 | tr '\n' ' '; }
     expect fish "quantize --sch" "--scheme" "$(fish_complete 'quantize --sch')"
     expect fish "quantize --scheme per-" "$per_channel" "$(fish_complete 'quantize --scheme per-')"
     expect fish "quantize ins" "inspect" "$(fish_complete 'quantize ins')"
+    expect fish "quantize help i" "inspect imatrix" "$(fish_complete 'quantize help i')"
     expect fish "quantize inspect " "a.npz b.npz c.npy models/" "$(fish_complete 'quantize inspect ')"
     expect fish "quantize dequantize a.npz -o " "a.npz b.npz models/" "$(fish_complete 'quantize dequantize a.npz -o ')"
 else
@@ -82,6 +84,7 @@ ZSH
     expect zsh "quantize --sch" "--scheme" "$(zsh_complete 'quantize --sch')"
     expect zsh "quantize --scheme per-" "$per_channel" "$(zsh_complete 'quantize --scheme per-')"
     expect zsh "quantize ins" "inspect" "$(zsh_complete 'quantize ins')"
+    expect zsh "quantize help i" "inspect imatrix" "$(zsh_complete 'quantize help i')"
     expect zsh "quantize inspect " "a.npz b.npz c.npy models" "$(zsh_complete 'quantize inspect ')"
     expect zsh "quantize dequantize a.npz -o " "a.npz b.npz models" "$(zsh_complete 'quantize dequantize a.npz -o ')"
 else
