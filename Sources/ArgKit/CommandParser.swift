@@ -103,6 +103,9 @@ private struct CommandParser {
                 if argument.isRequired { throw .missingArgument(argument.name) }
                 continue
             }
+            if let allowed = argument.allowedValues, let word = taken.first(where: { !allowed.contains($0.value ?? "") })?.value {
+                throw .invalidChoice(option: argument.placeholder, value: word, allowed: allowed)
+            }
             assigned[argument.name] = Array(taken)
             remaining = remaining.dropFirst(taken.count)
         }

@@ -16,7 +16,7 @@ public enum HelpFormatter {
     }
 
     /// The synopsis in pieces that must not be broken across lines: `[--include <REGEX> ...]`.
-    private static func usageElements(for command: CommandSpec, invocation: String) -> [String] {
+    static func usageElements(for command: CommandSpec, invocation: String) -> [String] {
         let arguments = command.arguments.map { argument in
             let word = argument.placeholder + (argument.isVariadic ? " ..." : "")
             return argument.isRequired ? word : "[\(word)]"
@@ -41,7 +41,7 @@ public enum HelpFormatter {
             title + usageLines.joined(separator: "\n" + String(repeating: " ", count: title.count)),
         ]
         if !command.arguments.isEmpty {
-            sections.append(section("ARGUMENTS", command.arguments.map { ($0.placeholder, $0.help) }))
+            sections.append(section("ARGUMENTS", command.arguments.map { ($0.placeholder, explanation(of: $0)) }))
         }
         let helpEntry = ("-h, --help", "Show help information.")
         sections.append(section("OPTIONS", command.options.map { (label(for: $0), explanation(of: $0)) } + [helpEntry]))
@@ -75,8 +75,13 @@ public enum HelpFormatter {
         return short + option.spelling + (option.valueName.map { " <\($0)>" } ?? "")
     }
 
+    /// The help sentence of an argument, followed by its allowed values if it declares them.
+    static func explanation(of argument: ArgumentSpec) -> String {
+        argument.help + (argument.allowedValues.map { " (values: \($0.joined(separator: ", ")))" } ?? "")
+    }
+
     /// The help sentence followed by what the declaration adds: values, default, repeatability.
-    private static func explanation(of option: OptionSpec) -> String {
+    static func explanation(of option: OptionSpec) -> String {
         var notes: [String] = []
         if let allowed = option.allowedValues { notes.append("(values: \(allowed.joined(separator: ", ")))") }
         if let value = option.defaultValue { notes.append("(default: \(value))") }

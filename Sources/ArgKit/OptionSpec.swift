@@ -18,6 +18,8 @@ public struct OptionSpec: Equatable, Sendable {
     public let isRequired: Bool
     /// The value used when the option is absent; shown in help and returned by the getters.
     public let defaultValue: String?
+    /// What the value is, for shell completion; ignored for flags and when `allowedValues` is given.
+    public let valueHint: ValueHint
 
     /// Declares an option that takes a value.
     ///
@@ -30,7 +32,8 @@ public struct OptionSpec: Equatable, Sendable {
         allowedValues: [String]? = nil,
         repeatable: Bool = false,
         required: Bool = false,
-        defaultValue: String? = nil
+        defaultValue: String? = nil,
+        valueHint: ValueHint = .anyFile
     ) {
         if let defaultValue, let allowedValues {
             precondition(allowedValues.contains(defaultValue), "default '\(defaultValue)' of '--\(name)' is not allowed")
@@ -43,6 +46,7 @@ public struct OptionSpec: Equatable, Sendable {
         self.isRepeatable = repeatable
         self.isRequired = required
         self.defaultValue = defaultValue
+        self.valueHint = valueHint
     }
 
     /// Declares a flag: an option that takes no value and is either present or absent.
@@ -59,6 +63,7 @@ public struct OptionSpec: Equatable, Sendable {
         self.isRepeatable = false
         self.isRequired = false
         self.defaultValue = nil
+        self.valueHint = .text
     }
 
     /// Whether the option takes no value.

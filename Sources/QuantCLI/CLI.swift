@@ -5,7 +5,7 @@ import QuantKit
 public enum CLI {
     /// The commands, in the order `--help` lists them; the first is the default.
     static let commands: [any Command.Type] = [QuantizeCommand.self, InspectCommand.self, DequantizeCommand.self, EvalCommand.self,
-                                                ImatrixCommand.self, TokenizeCommand.self]
+                                                ImatrixCommand.self, TokenizeCommand.self, CompletionCommand.self, ManCommand.self]
 
     public static let program = Program(
         name: "quantize",

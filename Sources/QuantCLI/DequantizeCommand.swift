@@ -10,10 +10,11 @@ enum DequantizeCommand: Command {
             Tensors kept in float are copied unchanged; scales, zero points and metadata are dropped.
             A GGUF file's q4_0 ... q6_K tensors are written as float32, as ggml's dequantize_row_<type> reads them.
             """,
-        arguments: [ArgumentSpec("archive", help: "An archive written by quantize (.npz or .safetensors), or a GGUF file.")],
+        arguments: [ArgumentSpec("archive", help: "An archive written by quantize (.npz or .safetensors), or a GGUF file.",
+                                 valueHint: .file(extensions: ["npz", "safetensors", "gguf"]))],
         options: [
             OptionSpec("output", short: "o", valueName: "OUTPUT", help: "Where to write the float tensors (.npz or .safetensors).",
-                       required: true),
+                       required: true, valueHint: .file(extensions: ["npz", "safetensors"])),
             OptionSpec("format", valueName: "F", help: "Output format (default: from OUTPUT's extension, .npz otherwise).",
                        allowedValues: OutputFormat.allCases.map(\.rawValue)),
             .flag("compress", help: "Deflate the .npz output's members."),

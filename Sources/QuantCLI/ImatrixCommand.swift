@@ -16,16 +16,16 @@ enum ImatrixCommand: Command {
             under the model's own tensor names; --rename fc1.weight=blk.0.ffn_up.weight gives
             the name a converter chose instead.
             """,
-        arguments: [ArgumentSpec("model", help: "The float model (.npz or .npy).")],
+        arguments: [ArgumentSpec("model", help: "The float model (.npz or .npy).", valueHint: .file(extensions: ["npz", "npy"]))],
         options: [
             OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in], any float dtype.",
-                       required: true),
+                       required: true, valueHint: .file(extensions: ["npy"])),
             OptionSpec("output", short: "o", valueName: "OUT.gguf", help: "Where to write the importance matrix.",
-                       required: true),
+                       required: true, valueHint: .file(extensions: ["gguf"])),
             OptionSpec("activation", valueName: "A", help: "Between layers.",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             OptionSpec("rename", valueName: "NAME=ENTRY", help: "Name the entry of weight NAME ENTRY instead.",
-                       repeatable: true),
+                       repeatable: true, valueHint: .text),
             .flag("force", help: "Replace OUT.gguf if it exists and is a regular file (never an input)."),
         ])
 

@@ -18,7 +18,8 @@ enum InspectCommand: Command {
             and bits per weight; tensors not where llama.cpp expects them and blocks with NaN
             or infinite scales are problems.
             """,
-        arguments: [ArgumentSpec("file", help: "The file or model folder to describe.")],
+        arguments: [ArgumentSpec("file", help: "The file or model folder to describe.",
+                                 valueHint: .file(extensions: ["npy", "npz", "safetensors", "gguf"]))],
         options: [.flag("json", help: "Print one JSON object instead of a table.")])
 
     /// Every option of an inspect run, typed.

@@ -14,12 +14,15 @@ enum TokenizeCommand: Command {
             row (so a row's attention mask is ids >= 0). The tokenizer's truncation applies, its
             padding does not.
             """,
-        arguments: [ArgumentSpec("tokenizer", help: "A model folder with tokenizer.json, or a tokenizer.json file.")],
+        arguments: [ArgumentSpec("tokenizer", help: "A model folder with tokenizer.json, or a tokenizer.json file.",
+                                 valueHint: .file(extensions: ["json"]))],
         options: [
             OptionSpec("text", valueName: "FILE", help: "The UTF-8 text to encode, one input per line.", required: true),
-            OptionSpec("output", short: "o", valueName: "IDS", help: "Where to write the ids (.npy, int32).", required: true),
+            OptionSpec("output", short: "o", valueName: "IDS", help: "Where to write the ids (.npy, int32).", required: true,
+                       valueHint: .file(extensions: ["npy"])),
             OptionSpec("max-length", valueName: "N",
-                       help: "Truncate each line to N tokens, special tokens included (default: the tokenizer's own truncation, if any)."),
+                       help: "Truncate each line to N tokens, special tokens included (default: the tokenizer's own truncation, if any).",
+                       valueHint: .text),
             .flag("no-special-tokens", help: "Leave out the template's special tokens ([CLS], [SEP], <|begin_of_text|>, ...)."),
             .flag("force", help: "Replace IDS if it exists and is a regular file (never an input)."),
         ])

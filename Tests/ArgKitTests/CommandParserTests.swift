@@ -96,6 +96,17 @@ import Testing
     }
 }
 
+@Test func argumentOutsideItsAllowedValuesIsRejectedAtParseTime() throws {
+    let spec = CommandSpec(name: "completion", abstract: "Print a script.",
+                           arguments: [ArgumentSpec("shell", help: "The shell.", allowedValues: ["bash", "zsh"])])
+    #expect(throws: UsageError.invalidChoice(option: "<shell>", value: "ksh", allowed: ["bash", "zsh"])) {
+        try parse(["ksh"], as: spec)
+    }
+    guard case .arguments(let parsed) = try parse(["zsh"], as: spec) else { Issue.record("no arguments"); return }
+    #expect(parsed.argument("shell") == "zsh")
+    #expect(HelpFormatter.help(for: spec, invocation: "tool completion").contains("<shell>  The shell. (values: bash, zsh)"))
+}
+
 @Test func positionalCountIsChecked() {
     #expect(throws: UsageError.unexpectedArgument("extra.npz")) {
         try parse(["m.npz", "extra.npz", "-o", "q.npz"], as: Sample.quantize)
