@@ -5,11 +5,15 @@ public struct MethodRun: Sendable {
     public var method: any QuantizationMethod
     public var calibrationPath: String?
     public var activation: Activation
+    /// Calibration through a transformer instead of rows run through an MLP.
+    public var transformer: TransformerCalibration?
 
-    public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu) {
+    public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu,
+                transformer: TransformerCalibration? = nil) {
         self.method = method
         self.calibrationPath = calibrationPath
         self.activation = activation
+        self.transformer = transformer
     }
 }
 
@@ -20,6 +24,8 @@ public struct MethodRun: Sendable {
 public struct MethodOutput: Sendable {
     public var overrides: [String: TensorOverride] = [:]
     public var originals: [String: [Float]] = [:]
+    /// What the method did, for the report ("gptq on 300 calibration sequences (5666 tokens)").
+    public var notes: [String] = []
 
     /// Round to nearest, streamed: nothing to override.
     public static let streamed = MethodOutput()
@@ -32,14 +38,19 @@ public struct MethodOutput: Sendable {
 /// - another method that needs no calibration and chooses each weight alone
 ///   (`WeightQuantizationMethod`): every selected tensor of every input, quantized by it when
 ///   read (`TensorOverride.quantizedWhenRead`), on any file;
+/// - with `run.transformer`, the method runs through the transformer's blocks
+///   (`transformerMethodOverrides`), for every input file at once, its scales in `layout`'s
+///   storage type;
 /// - otherwise the method sees the whole network: the one input is read as an MLP
 ///   (`FloatNetwork`) and run through `NetworkQuantization` under the plan's schemes.
 ///
 /// Throws `MethodOverridesError.severalInputs` when a whole-network run is asked of several
 /// files, and what reading the network and calibration rows and the method throw. A network's
 /// float values come back as the output's `originals`.
-func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun) throws -> MethodOutput {
+func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
+                     layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
     let method = run.method
+    if let transformer = run.transformer { return try transformerMethodOverrides(transformer, plans: plans, method: method, layout: layout) }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
@@ -64,11 +75,15 @@ func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run
 public enum MethodOverridesError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A method that sees the whole network was given several files.
     case severalInputs(method: String)
+    /// A method that does not run through a transformer's blocks was given transformer calibration.
+    case notThroughTransformer(method: String)
 
     public var description: String {
         switch self {
         case .severalInputs(let method):
             "the \(method) method reads the whole network from one file, not from several shards or a folder"
+        case .notThroughTransformer(let method):
+            "the \(method) method does not run through a transformer's blocks (gptq does)"
         }
     }
 }
