@@ -232,7 +232,7 @@ enum QuantizeCommand: Command {
                                              threads: options.threads,
                                              method: MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
                                                                activation: options.activation,
-                                                               transformer: options.transformerCalibration),
+                                                               model: options.transformerCalibration),
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = options.report == .json

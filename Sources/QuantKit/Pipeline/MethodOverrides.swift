@@ -5,16 +5,25 @@ public struct MethodRun: Sendable {
     public var method: any QuantizationMethod
     public var calibrationPath: String?
     public var activation: Activation
-    /// Calibration through a transformer instead of rows run through an MLP.
-    public var transformer: TransformerCalibration?
+    /// A run that reads the whole model itself (calibration through a transformer's blocks)
+    /// instead of rows run through an MLP.
+    public var model: (any ModelCalibratedRun)?
 
     public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu,
-                transformer: TransformerCalibration? = nil) {
+                model: (any ModelCalibratedRun)? = nil) {
         self.method = method
         self.calibrationPath = calibrationPath
         self.activation = activation
-        self.transformer = transformer
+        self.model = model
     }
+}
+
+/// A method run that reads the whole model itself, with its own calibration
+/// (`TransformerCalibration`: GPTQ through a transformer's blocks), rather than the tensors
+/// of the input files.
+public protocol ModelCalibratedRun: Sendable {
+    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type.
+    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?) throws -> MethodOutput
 }
 
 /// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
@@ -38,9 +47,9 @@ public struct MethodOutput: Sendable {
 /// - another method that needs no calibration and chooses each weight alone
 ///   (`WeightQuantizationMethod`): every selected tensor of every input, quantized by it when
 ///   read (`TensorOverride.quantizedWhenRead`), on any file;
-/// - with `run.transformer`, the method runs through the transformer's blocks
-///   (`transformerMethodOverrides`), for every input file at once, its scales in `layout`'s
-///   storage type;
+/// - with `run.model`, the run reads the model itself (`ModelCalibratedRun`; GPTQ through a
+///   transformer's blocks, `TransformerCalibration`), for every input file at once, its scales
+///   in `layout`'s storage type;
 /// - otherwise the method sees the whole network: the one input is read as an MLP
 ///   (`FloatNetwork`) and run through `NetworkQuantization` under the plan's schemes.
 ///
@@ -50,7 +59,7 @@ public struct MethodOutput: Sendable {
 func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
                      layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
     let method = run.method
-    if let transformer = run.transformer { return try transformerMethodOverrides(transformer, plans: plans, method: method, layout: layout) }
+    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout) }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
