@@ -15,9 +15,10 @@ struct MethodChoice {
         keepOutliers.map { method.keepingOutlierColumns(above: $0) } ?? method
     }
 
-    /// Reads the method options, refusing a method without calibration and, unless `comparing`
+    /// Reads the method options, refusing a method without calibration (`--calibration`, or
+    /// through a transformer when `calibratedThroughTransformer`) and, unless `comparing`
     /// (which runs every method), calibration without a method that uses it.
-    init(_ arguments: ParsedArguments, comparing: Bool = false) throws(UsageError) {
+    init(_ arguments: ParsedArguments, comparing: Bool = false, calibratedThroughTransformer: Bool = false) throws(UsageError) {
         // `--method` accepts only the registry's names; the method is built again below with
         // GPTQ's options, once they are read.
         let name = arguments.string("method")!
@@ -33,7 +34,7 @@ struct MethodChoice {
         if arguments.choice("scale-rule", as: ScaleRule.self) != .reference, method.needsCalibration || (comparing && calibration != nil) {
             throw .conflicting("--scale-rule compressed-tensors", "--method gptq or awq (they choose their own scales)")
         }
-        if method.needsCalibration, calibration == nil {
+        if method.needsCalibration, calibration == nil, !calibratedThroughTransformer {
             throw .requires("--method \(method.name)", "--calibration (calibration input rows, e.g. a few hundred training rows)")
         }
         if !method.needsCalibration, calibration != nil, !comparing, keepOutliers == nil {

@@ -47,7 +47,7 @@ enum QuantizeCommand: Command {
             OptionSpec("ct-format", valueName: "K",
                        help: "Safetensors layout: 'pack' (pack-quantized, weight-only W8A16/W4A16), 'int' (int-quantized, served as W8A8) or 'float' (float-quantized FP8, served as W8A8-FP8); default 'float' for an fp8 --scheme, else 'pack'.",
                        allowedValues: QuantizedLayouts.builtIn.variants(of: .safetensors)),
-        ] + selectionOptions + methodOptions + [
+        ] + selectionOptions + methodOptions + TransformerCalibrationChoice.options + [
             OptionSpec("activation", valueName: "A", help: "Between layers, to run the calibration rows (gptq, awq).",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
@@ -167,6 +167,8 @@ enum QuantizeCommand: Command {
         /// default scheme's (`float` for float codes, else `pack`).
         var safetensorsLayout: String?
         var method: MethodChoice
+        /// `--calibration-text` or `--calibration-tokens`: the method runs through the input folder's transformer.
+        var transformerCalibration: TransformerCalibration?
         var activation: Activation
         var force: Bool
         var report: ReportFormat
@@ -180,11 +182,15 @@ enum QuantizeCommand: Command {
         let gguf = try GGUFTypeOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
         // A GGUF run reads --layer as REGEX=TYPE (GGUFTypeOptions), and uses no selection rule.
         let rules = gguf == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
+        let transformer = try TransformerCalibrationChoice.sequences(arguments).map { sequences throws(UsageError) in
+            try TransformerCalibrationChoice.calibration(sequences, arguments: arguments, inputs: arguments.arguments("input"))
+        }
         return Options(rules: rules, threads: try arguments.int("threads", in: 1 ... 1024)!,
                 maxMemory: try maxMemory(arguments), inputs: arguments.arguments("input"), output: try outputPath(arguments),
                 format: arguments.string("format").flatMap(OutputFormat.init(rawValue:)), compress: arguments.flag("compress"),
                 safetensorsLayout: arguments.string("ct-format"),
-                method: try MethodChoice(arguments), activation: arguments.choice("activation", as: Activation.self)!,
+                method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
+                transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
                 dryRun: arguments.flag("dry-run"), gguf: gguf)
     }
@@ -229,7 +235,8 @@ enum QuantizeCommand: Command {
                                              overwrite: options.force,
                                              threads: options.threads,
                                              method: MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
-                                                               activation: options.activation),
+                                                               activation: options.activation,
+                                                               model: options.transformerCalibration),
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = options.report == .json

@@ -49,11 +49,37 @@
 public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
                          scheme: QuantScheme, options: GPTQOptions = GPTQOptions(),
                          threads: Int = defaultThreadCount) throws -> QuantizedTensor {
-    let groupSize = try checkedGPTQGroupSize(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures, inputs: inputs,
+    let groupSize = try checkedGPTQGroupSize(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
                                              samples: samples, scheme: scheme, options: options)
-    let (rows, n) = (outFeatures, inFeatures)
+    try checkGPTQInputs(inputs, samples: samples, inFeatures: inFeatures)
+    return try gptqQuantize(weight: weight, rows: outFeatures, groupSize: groupSize, scheme: scheme, options: options,
+                            hessian: GPTQHessian(inputs: inputs, samples: samples, inFeatures: inFeatures), threads: threads)
+}
+
+/// `gptqQuantize` against the Hessian of the inputs `hessian` has summed (`GPTQHessianSum`)
+/// instead of the inputs themselves: the same result up to the summation order of `XᵀX`.
+///
+/// Throws what `gptqQuantize(weight:outFeatures:inFeatures:inputs:...)` throws, with the sum's
+/// samples for the inputs' (`GPTQError.emptyLayer` when it has none, `.inputSizeMismatch` when
+/// its width is not `inFeatures`).
+/// - Complexity: that of `gptqQuantize` without the `O(samples · in² / 2)` of the Hessian.
+public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, hessian: GPTQHessianSum,
+                         scheme: QuantScheme, options: GPTQOptions = GPTQOptions(),
+                         threads: Int = defaultThreadCount) throws -> QuantizedTensor {
+    let groupSize = try checkedGPTQGroupSize(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
+                                             samples: hessian.samples, scheme: scheme, options: options)
+    guard hessian.inFeatures == inFeatures else {
+        throw GPTQError.inputSizeMismatch(count: hessian.inFeatures * hessian.samples, samples: hessian.samples, inFeatures: inFeatures)
+    }
+    return try gptqQuantize(weight: weight, rows: outFeatures, groupSize: groupSize, scheme: scheme, options: options,
+                            hessian: GPTQHessian(sum: hessian), threads: threads)
+}
+
+/// GPTQ's steps 2 to 4 (see `gptqQuantize`) on checked arguments.
+private func gptqQuantize(weight: [Float], rows: Int, groupSize: Int?, scheme: QuantScheme, options: GPTQOptions,
+                          hessian: GPTQHessian, threads: Int) throws -> QuantizedTensor {
+    let n = hessian.size
     let grid = GPTQGrid(scheme: scheme)
-    let hessian = GPTQHessian(inputs: inputs, samples: samples, inFeatures: n)
     var order = Array(0 ..< n)
     if options.activationOrder {
         let diagonal = hessian.diagonal
@@ -75,9 +101,9 @@ public func gptqQuantize(weight: [Float], outFeatures: Int, inFeatures: Int, inp
                            zeroPoints: scheme.symmetric ? [] : stored.map(\.zeroPoint), axis: axis)
 }
 
-/// Checks `gptqQuantize`'s arguments (see its `Throws`) and returns the scheme's group size
+/// Checks `gptqQuantize`'s arguments but the inputs (see its `Throws`) and returns the scheme's group size
 /// (nil per channel or per tensor).
-func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, inputs: [Float], samples: Int,
+func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, samples: Int,
                           scheme: QuantScheme, options: GPTQOptions) throws(GPTQError) -> Int? {
     let (rows, n) = (outFeatures, inFeatures)
     guard rows > 0, n > 0, samples > 0 else { throw .emptyLayer(outFeatures: rows, inFeatures: n, samples: samples) }
@@ -85,12 +111,7 @@ func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, in
     guard !weightOverflow, weight.count == weightCount else {
         throw .weightSizeMismatch(count: weight.count, outFeatures: rows, inFeatures: n)
     }
-    let (inputCount, inputOverflow) = samples.multipliedReportingOverflow(by: n)
-    guard !inputOverflow, inputs.count == inputCount else {
-        throw .inputSizeMismatch(count: inputs.count, samples: samples, inFeatures: n)
-    }
     if let index = firstNonFiniteIndex(weight) { throw .nonFiniteWeight(index: index) }
-    if let index = firstNonFiniteIndex(inputs) { throw .nonFiniteInput(index: index) }
     guard options.damp >= 0, options.damp.isFinite, options.blockSize >= 1 else { throw .invalidOptions(options) }
     switch scheme.granularity {
     case .perTensor:
@@ -102,6 +123,15 @@ func checkedGPTQGroupSize(weight: [Float], outFeatures: Int, inFeatures: Int, in
         guard size >= 1, n % size == 0 else { throw .groupSizeMismatch(groupSize: size, inFeatures: n) }
         return size
     }
+}
+
+/// Checks that `inputs` are `samples x inFeatures` finite values (see `gptqQuantize`'s `Throws`).
+func checkGPTQInputs(_ inputs: [Float], samples: Int, inFeatures n: Int) throws(GPTQError) {
+    let (inputCount, inputOverflow) = samples.multipliedReportingOverflow(by: n)
+    guard !inputOverflow, inputs.count == inputCount else {
+        throw .inputSizeMismatch(count: inputs.count, samples: samples, inFeatures: n)
+    }
+    if let index = firstNonFiniteIndex(inputs) { throw .nonFiniteInput(index: index) }
 }
 
 /// The parameters `gptqQuantize` finds before any update, `[rows, n / groupSize]` row-major

@@ -2,7 +2,13 @@
 /// calibration inputs `X` `[samples, in]`, the Hessian of the layer's squared output error
 /// `‖X Wᵀ - X Ŵᵀ‖² / samples` with respect to each row of `W`. Kept in Double.
 struct GPTQHessian {
-    let inputs: [Float]
+    /// Where `XᵀX` comes from: the inputs themselves, or their sum already made.
+    enum Source {
+        case inputs([Float])
+        case sum(GPTQHessianSum)
+    }
+
+    let source: Source
     let samples: Int
     let size: Int
     /// `H[i][i] = 2 Σ_s x_si² / samples`, summed in Double in sample order (each square of a
@@ -28,7 +34,19 @@ struct GPTQHessian {
         let factor = 2 / Double(samples)
         dead = squares.map { $0 == 0 }
         diagonal = squares.map { $0 == 0 ? 1 : factor * $0 }
-        (self.inputs, self.samples, size) = (inputs, samples, n)
+        (source, self.samples, size) = (.inputs(inputs), samples, n)
+    }
+
+    /// The Hessian of the rows `sum` added.
+    /// - Precondition: `sum.samples > 0`.
+    init(sum: GPTQHessianSum) {
+        precondition(sum.samples > 0, "a Hessian needs at least one sample")
+        let n = sum.inFeatures
+        let squares = (0 ..< n).map { sum.gram($0, $0) }
+        let factor = 2 / Double(sum.samples)
+        dead = squares.map { $0 == 0 }
+        diagonal = squares.map { $0 == 0 ? 1 : factor * $0 }
+        (source, samples, size) = (.sum(sum), sum.samples, n)
     }
 
     /// `K = J P (H + λI) Pᵀ J` in its lower triangle (`[in * in]` row-major; above the diagonal
@@ -38,7 +56,8 @@ struct GPTQHessian {
     /// `H[σ(a)][σ(b)] + λ δ_ab` with `σ(a) = order[in - 1 - a]`. A dead input's diagonal entry is 1
     /// before dampening.
     ///
-    /// `XᵀX` is a float64 GEMM on the tiles of the lower triangle (`forEachLowerTile`, on
+    /// From a `GPTQHessianSum`, `XᵀX` is its entries, permuted. From the inputs, `XᵀX` is a
+    /// float64 GEMM on the tiles of the lower triangle (`forEachLowerTile`, on
     /// `threads` threads), over chunks of samples each copied to Double and transposed in the
     /// order `σ`: each entry is off from the exact `Σ_s x_sa x_sb` by at most
     /// `γ(samples) Σ_s |x_sa x_sb|` (u = 2^-53), then scaled by `2 / samples` (one more rounding).
@@ -46,6 +65,28 @@ struct GPTQHessian {
     func reversedDampened(order: [Int], damp: Float, threads: Int) -> [Double] {
         let n = size
         let source = (0 ..< n).map { order[n - 1 - $0] }
+        var k: [Double]
+        switch self.source {
+        case .inputs(let inputs): k = Self.reversedGram(of: inputs, samples: samples, source: source, threads: threads)
+        case .sum(let sum):
+            k = [Double](repeating: 0, count: n * n)
+            for a in 0 ..< n {
+                for b in 0 ... a { k[a * n + b] = sum.gram(max(source[a], source[b]), min(source[a], source[b])) }
+            }
+        }
+        let (factor, lambda) = (2 / Double(samples), Double(damp) * diagonal.reduce(0, +) / Double(n))
+        for a in 0 ..< n {
+            for b in 0 ... a { k[a * n + b] *= factor }
+            if dead[source[a]] { k[a * n + a] = 1 }
+            k[a * n + a] += lambda
+        }
+        return k
+    }
+
+    /// `J P XᵀX Pᵀ J` in its lower triangle for `inputs` `[samples, n]` (see `reversedDampened`),
+    /// `source[a]` the input at reversed position `a`.
+    private static func reversedGram(of inputs: [Float], samples: Int, source: [Int], threads: Int) -> [Double] {
+        let n = source.count
         // Samples per chunk: a multiple of the GEMM's 256-step k blocks, 32 MiB of Double.
         let chunk = min(samples, max(256, (1 << 22) / n / 256 * 256))
         var k = [Double](repeating: 0, count: n * n)
@@ -71,12 +112,6 @@ struct GPTQHessian {
                     }
                 }
             }
-        }
-        let (factor, lambda) = (2 / Double(samples), Double(damp) * diagonal.reduce(0, +) / Double(n))
-        for a in 0 ..< n {
-            for b in 0 ... a { k[a * n + b] *= factor }
-            if dead[source[a]] { k[a * n + a] = 1 }
-            k[a * n + a] += lambda
         }
         return k
     }

@@ -5,12 +5,25 @@ public struct MethodRun: Sendable {
     public var method: any QuantizationMethod
     public var calibrationPath: String?
     public var activation: Activation
+    /// A run that reads the whole model itself (calibration through a transformer's blocks)
+    /// instead of rows run through an MLP.
+    public var model: (any ModelCalibratedRun)?
 
-    public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu) {
+    public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu,
+                model: (any ModelCalibratedRun)? = nil) {
         self.method = method
         self.calibrationPath = calibrationPath
         self.activation = activation
+        self.model = model
     }
+}
+
+/// A method run that reads the whole model itself, with its own calibration
+/// (`TransformerCalibration`: GPTQ through a transformer's blocks), rather than the tensors
+/// of the input files.
+public protocol ModelCalibratedRun: Sendable {
+    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type.
+    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?) throws -> MethodOutput
 }
 
 /// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
@@ -20,6 +33,8 @@ public struct MethodRun: Sendable {
 public struct MethodOutput: Sendable {
     public var overrides: [String: TensorOverride] = [:]
     public var originals: [String: [Float]] = [:]
+    /// What the method did, for the report ("gptq on 300 calibration sequences (5666 tokens)").
+    public var notes: [String] = []
 
     /// Round to nearest, streamed: nothing to override.
     public static let streamed = MethodOutput()
@@ -32,14 +47,19 @@ public struct MethodOutput: Sendable {
 /// - another method that needs no calibration and chooses each weight alone
 ///   (`WeightQuantizationMethod`): every selected tensor of every input, quantized by it when
 ///   read (`TensorOverride.quantizedWhenRead`), on any file;
+/// - with `run.model`, the run reads the model itself (`ModelCalibratedRun`; GPTQ through a
+///   transformer's blocks, `TransformerCalibration`), for every input file at once, its scales
+///   in `layout`'s storage type;
 /// - otherwise the method sees the whole network: the one input is read as an MLP
 ///   (`FloatNetwork`) and run through `NetworkQuantization` under the plan's schemes.
 ///
 /// Throws `MethodOverridesError.severalInputs` when a whole-network run is asked of several
 /// files, and what reading the network and calibration rows and the method throw. A network's
 /// float values come back as the output's `originals`.
-func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun) throws -> MethodOutput {
+func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
+                     layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
     let method = run.method
+    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout) }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
@@ -64,11 +84,15 @@ func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run
 public enum MethodOverridesError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A method that sees the whole network was given several files.
     case severalInputs(method: String)
+    /// A method that does not run through a transformer's blocks was given transformer calibration.
+    case notThroughTransformer(method: String)
 
     public var description: String {
         switch self {
         case .severalInputs(let method):
             "the \(method) method reads the whole network from one file, not from several shards or a folder"
+        case .notThroughTransformer(let method):
+            "the \(method) method does not run through a transformer's blocks (gptq does)"
         }
     }
 }

@@ -22,7 +22,7 @@ public func quantizeFile(
     memoryBudget: MemoryBudget = .unlimited, run: OutputRun? = nil, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let plan = try QuantizationPlan(of: source, rules: rules, layout: layout)
-    let output = try methodOverrides(sources: [source], plans: [plan], run: method)
+    let output = try methodOverrides(sources: [source], plans: [plan], run: method, layout: layout)
     try memoryBudget.check(plan, path: source.path, overridden: { output.overrides[$0] != nil })
     return try quantizePlanned(plan, source: source, outputPath: outputPath, roles: rules.moduleRoles, layout: layout,
                                compress: compress, overwrite: overwrite, threads: threads, method: output,
@@ -57,7 +57,7 @@ func quantizePlanned(
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
                               elapsedSeconds: Date().timeIntervalSince(start),
-                              notes: plan.notes(layout: layout, roles: roles).map(\.description))
+                              notes: plan.notes(layout: layout, roles: roles).map(\.description) + method.notes)
 }
 
 /// Writes the steps of a plan, in order, to a file's `writer`: each kept tensor copied, each
