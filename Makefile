@@ -212,6 +212,8 @@ bench: release
 	@echo "GEMM, 256x4096 by (4096x4096)^T (BENCH_FLAGS=\"--threads 1\" for one thread):"
 	.build/release/quantize-bench $(BENCH_FLAGS)
 	python3 Benchmarks/gemm_numpy.py
+	@echo
+	python3 Benchmarks/encoder_bench.py .build/release/quantize-bench "$$(python3 Fixtures/minilm/fetch.py)"
 	python3 Benchmarks/gptq_bench.py .build/release/quantize $(BENCH_DATA)
 	@$(MAKE) --no-print-directory -o release bench-gguf
 

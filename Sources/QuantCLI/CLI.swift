@@ -60,6 +60,7 @@ public enum CLI {
         case PlanError.groupSizeMismatch: return " (choose a divisor, or keep them in float with --exclude)"
         case PlanError.notInLayout: return "; keep it in float (--exclude) or write .npz"
         case is ComputePathError: return "; use --compute dequant"
+        case EvaluationInputError.tooLong: return " (leave out --no-truncate to truncate it)"
         case GPTQError.notPositiveDefinite: return "; try a larger --damp, such as 0.1"
         default: break
         }

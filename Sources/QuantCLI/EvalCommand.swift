@@ -16,10 +16,18 @@ enum EvalCommand: Command {
             GPTQ and AWQ.
             --compute int8 quantizes each input row to int8 and multiplies integers with int32
             accumulation; the report also checks it against the dequantize path.
+            When MODEL is a transformer checkpoint (a folder with config.json, or a .safetensors
+            file with one beside it: BERT encoders, llama, mistral and qwen2 decoders), the float
+            and quantized models run natively on --text (tokenized with the folder's
+            tokenizer.json) or --tokens: encoders compare their pooled embeddings (cosine,
+            nearest-neighbour agreement, Spearman), decoders their next-token distributions (KL
+            divergence, same top token, perplexity, as llama-perplexity --kl-divergence), and
+            every Linear's output SQNR alone and cumulative, worst first. Without QUANTIZED, the
+            Linear weights are rounded to nearest in memory as 'quantize FOLDER' selects them.
             """,
         arguments: [
-            ArgumentSpec("model", help: "The float model (.npz or .npy)."),
-            ArgumentSpec("quantized", help: "An archive written by 'quantize' from MODEL.", required: false),
+            ArgumentSpec("model", help: "The float model (.npz or .npy), or a transformer checkpoint (a folder with config.json)."),
+            ArgumentSpec("quantized", help: "An archive, file or folder written by 'quantize' from MODEL.", required: false),
         ],
         options: [
             OptionSpec("input", valueName: "X.npy", help: "Input rows [N, in], any float dtype."),
@@ -34,7 +42,7 @@ enum EvalCommand: Command {
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json"], defaultValue: "table"),
             QuantizeCommand.maxMemoryOption,
-        ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions)
+        ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions + TransformerEval.options)
 
     /// Every option of an eval run, typed.
     struct Options {
@@ -52,6 +60,7 @@ enum EvalCommand: Command {
         var compare: Bool
         var report: ReportFormat
         var maxMemory: MemoryBudget?
+        var transformer: TransformerEval.Options
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -80,10 +89,14 @@ enum EvalCommand: Command {
                        activation: arguments.choice("activation", as: Activation.self)!,
                        compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
                        report: arguments.choice("report", as: ReportFormat.self)!,
-                       maxMemory: try QuantizeCommand.maxMemory(arguments))
+                       maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
+        if TransformerEval.isCheckpoint(options.model) { return try TransformerEval.run(options, console: console) }
+        if let option = options.transformer.givenOwn.first {
+            throw UsageError.conflicting("--" + option, "a model that is not a transformer checkpoint (a folder with config.json)")
+        }
         let (rules, activation, compute, choice) = (options.rules, options.activation, options.compute, options.method)
         let json = options.report == .json
         let modelPath = options.model

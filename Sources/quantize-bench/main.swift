@@ -1,9 +1,20 @@
 // Times the layer matrix multiplies on fixed seeded data, 256 x 4096 by (4096 x 4096)ᵀ, in a
 // release build: `swift build -c release && .build/release/quantize-bench [--threads N] [--runs R]`.
 // One line per measurement, `key=value` fields; Benchmarks/gemm_numpy.py prints NumPy's alike.
+// `quantize-bench encoder ...` times a BERT encoder's forward pass instead (EncoderBench.swift).
 import Dispatch
 import Foundation
 import QuantKit
+
+if CommandLine.arguments.dropFirst().first == "encoder" {
+    do {
+        try runEncoderBench(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write("quantize-bench: \(error)\n".data(using: .utf8)!)
+        exit(2)
+    }
+}
 
 /// `--threads N` and `--runs R`, each a positive integer.
 func options() -> (threads: Int, runs: Int) {

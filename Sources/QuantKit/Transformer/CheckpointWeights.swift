@@ -33,6 +33,12 @@ public final class CheckpointWeights: TransformerWeights, @unchecked Sendable {
 
     public func contains(_ name: String) -> Bool { owners[name] != nil }
 
+    /// Every tensor of the checkpoint, as its headers describe it, in file order (a name stored
+    /// twice: the first).
+    public var tensors: [TensorInfo] {
+        sources.enumerated().flatMap { index, source in source.tensors.filter { owners[$0.name]?.source == index } }
+    }
+
     /// - Throws: a `FileError` wrapping `TransformerError.missingTensor` or `.notFloatingPoint`,
     ///   or the reader's error.
     public func floatTensor(_ name: String) throws -> (values: [Float], shape: [Int]) {

@@ -1,0 +1,141 @@
+import ArgKit
+import Foundation
+import QuantKit
+
+/// `quantize eval FOLDER [QUANTIZED]` on a Hugging Face transformer checkpoint (a folder with
+/// `config.json`, or a `.safetensors` file with one beside it): the float model and the
+/// quantized one (QUANTIZED, or FOLDER rounded to nearest in memory under the scheme options)
+/// run natively on the user's text or token ids, compared by `TransformerEvaluation`.
+enum TransformerEval {
+    /// The options only this path reads.
+    static let options = [
+        OptionSpec("text", valueName: "FILE", help: "Transformers: UTF-8 text, one input per line, tokenized with the folder's tokenizer.json."),
+        OptionSpec("tokens", valueName: "X.npy", help: "Transformers: token ids [N, L] (negative ids are padding) or [L], int32 or int64."),
+        OptionSpec("max-length", valueName: "N", help: "Transformers: at most N tokens per input (default: the model's max_position_embeddings)."),
+        .flag("no-truncate", help: "Transformers: refuse an input longer than the maximum length instead of truncating it."),
+        OptionSpec("batch", valueName: "N", help: "Transformers: inputs per forward pass.", defaultValue: "32"),
+        OptionSpec("kl-positions", valueName: "P", help: "Decoders: the positions scored (second-half: llama-perplexity's rule per sequence).",
+                   allowedValues: ScoredPositions.allCases.map(\.rawValue), defaultValue: ScoredPositions.all.rawValue),
+    ]
+
+    /// Options of the MLP path that a transformer evaluation does not read.
+    static let networkOnlyOptions = ["input", "labels", "samples", "seed", "activation", "compare", "max-memory"]
+        + QuantizeCommand.methodOptions.map(\.name)
+
+    /// The typed options of this path, and which options of each path were given.
+    struct Options {
+        var text: String?
+        var tokens: String?
+        var maxLength: Int?
+        var truncate: Bool
+        var batch: Int
+        var scoring: ScoredPositions
+        /// Options given that only this path reads (refused on the MLP path), and the reverse.
+        var givenOwn: [String]
+        var givenNetworkOnly: [String]
+    }
+
+    static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
+        if arguments.contains("text"), arguments.contains("tokens") { throw .conflicting("--text", "--tokens") }
+        return Options(text: arguments.string("text"), tokens: arguments.string("tokens"),
+                       maxLength: try arguments.int("max-length", in: 1 ... 1 << 30), truncate: !arguments.flag("no-truncate"),
+                       batch: try arguments.int("batch", in: 1 ... 1 << 20)!,
+                       scoring: arguments.choice("kl-positions", as: ScoredPositions.self)!,
+                       givenOwn: options.map(\.name).filter(arguments.contains),
+                       givenNetworkOnly: networkOnlyOptions.filter(arguments.contains))
+    }
+
+    /// Whether `model` is a transformer checkpoint: a folder holding `config.json`, or a
+    /// `.safetensors` file with `config.json` beside it.
+    static func isCheckpoint(_ model: String) -> Bool {
+        FileManager.default.fileExists(atPath: configPath(of: model))
+            && (ShardPlan.isFolder(model) || model.hasSuffix(".safetensors"))
+    }
+
+    static func configPath(of model: String) -> String {
+        let folder = ShardPlan.isFolder(model) ? model : (model as NSString).deletingLastPathComponent
+        return (folder as NSString).appendingPathComponent(ShardPlan.configName)
+    }
+
+    static func run(_ options: EvalCommand.Options, console: Console) throws -> Bool {
+        let own = options.transformer
+        if let option = own.givenNetworkOnly.first { throw UsageError.conflicting("--" + option, "a transformer checkpoint") }
+        guard own.text != nil || own.tokens != nil else { throw UsageError.missingOption("--text FILE or --tokens X.npy") }
+        let config = try TransformerConfig.load(path: configPath(of: options.model))
+        let floatWeights = try CheckpointWeights(path: options.model)
+        let float = try model(config: config, weights: floatWeights, path: options.model)
+        let maxLength = min(own.maxLength ?? config.maxPositions, config.maxPositions)
+        if let given = own.maxLength, given > config.maxPositions {
+            throw UsageError.invalidInteger(option: "--max-length", value: String(given), range: 1 ... config.maxPositions)
+        }
+        let sequences = try inputSequences(own, model: options.model, maxLength: maxLength)
+        let (quantizedWeights, origin, quantizedBytes, notes) = try quantizedWeights(options, float: floatWeights)
+        let quantized = try model(config: config, weights: quantizedWeights, path: options.quantized ?? options.model)
+        if options.compute == .int8, !runsInInt8(quantized) {
+            throw FileError(path: options.quantized ?? options.model, ComputePathError.groupWiseWeightsInInt8)
+        }
+        let folder = ShardPlan.isFolder(options.model) ? options.model : (options.model as NSString).deletingLastPathComponent
+        let loadedPooling = try SentencePooling.load(folder: folder)
+        let pooling = loadedPooling ?? SentencePooling(mode: .mean, normalize: false)
+        let evaluation = try TransformerEvaluation(float: float, quantized: quantized, sequences: sequences.sequences,
+                                                   batch: own.batch, compute: options.compute, pooling: pooling,
+                                                   scoring: own.scoring)
+        let poolingNote = config.family == .bert && loadedPooling == nil
+            ? ["No modules.json: each embedding is the mean of the last hidden states, not normalized."] : []
+        let report = TransformerEvaluationReport(
+            model: options.model, quantized: origin, data: sequences.origin, compute: options.compute,
+            comparison: evaluation.comparison, sqnr: evaluation.sqnr, layers: evaluation.layers,
+            floatBytes: floatWeights.tensors.reduce(0) { $0 + $1.storedByteCount }, quantizedBytes: quantizedBytes,
+            notes: sequences.notes + notes + poolingNote)
+        console.out(options.report == .json ? report.renderedJSON() : report.renderedTable())
+        return true
+    }
+
+    /// Whether every quantized Linear of `model` (a decoder's head included) runs on the int8 path.
+    private static func runsInInt8(_ model: any TransformerModel) -> Bool {
+        var linears = model.blocks.flatMap(\.linears)
+        if let decoder = model as? LlamaDecoder { linears.append(decoder.head) }
+        return linears.allSatisfy { linear in
+            if case .quantized(let layer) = linear.layer { layer.runsInInt8 } else { true }
+        }
+    }
+
+    /// The model `config` describes on `weights`; a `TransformerError` names `path`.
+    private static func model(config: TransformerConfig, weights: any TransformerWeights, path: String) throws -> any TransformerModel {
+        do {
+            return try loadTransformer(config: config, weights: weights)
+        } catch let error as TransformerError {
+            throw FileError(path: path, error)
+        }
+    }
+
+    /// The sequences of `--text` (tokenized with the model's tokenizer.json) or `--tokens`.
+    private static func inputSequences(_ own: Options, model: String, maxLength: Int) throws -> EvaluationSequences {
+        if let tokens = own.tokens {
+            return try EvaluationSequences(tokensPath: tokens, maxLength: maxLength, truncate: own.truncate)
+        }
+        let folder = ShardPlan.isFolder(model) ? model : (model as NSString).deletingLastPathComponent
+        let (tokenizer, tokenizerPath) = try Tokenizer.load(folderOrFile: folder)
+        return try EvaluationSequences(textPath: own.text!, tokenizer: tokenizer, tokenizerPath: tokenizerPath,
+                                       maxLength: maxLength, truncate: own.truncate)
+    }
+
+    /// QUANTIZED's weights, or the float ones rounded to nearest in memory under the scheme
+    /// options; with what the report says of them: their origin, stored bytes and notes.
+    private static func quantizedWeights(_ options: EvalCommand.Options, float: CheckpointWeights) throws
+        -> (weights: any TransformerWeights, origin: String, bytes: Int, notes: [String]) {
+        if let path = options.quantized {
+            let weights = try QuantizedTransformerWeights(path: path, model: float.tensors)
+            let linearWeights = Set(weights.quantizedPrefixes.map { $0 + ".weight" })
+            let dequantized = weights.quantizedTensors.map(\.string).filter { !linearWeights.contains($0) }.sorted()
+            let notes = dequantized.isEmpty ? [] : ["\(dequantized.count) quantized tensors are not Linear weights and run dequantized: "
+                + dequantized.joined(separator: ", ") + "."]
+            return (weights, path, weights.storedByteCount, notes)
+        }
+        let rules = options.rules
+        let weights = InMemoryQuantizedWeights(float: float, replaced: try roundToNearestCheckpoint(path: options.model, rules: rules))
+        let origin = "in memory (" + (rules.defaultScheme.map { "\($0.label), \($0.bits) bits" } ?? "none")
+            + (rules.layers.isEmpty ? "" : ", with --layer rules") + ", round to nearest)"
+        return (weights, origin, weights.storedByteCount(model: float.tensors), [])
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import QuantKit
+import Testing
+
+@testable import QuantCLI
+
+/// `quantize eval` on all-MiniLM-L6-v2: an output `quantize` wrote evaluates exactly as the
+/// same scheme quantized in memory.
+@Suite(.enabled(if: miniLMAvailable, "all-MiniLM-L6-v2 is not in .cache/ (run python3 Fixtures/minilm/fetch.py); the real-model tests are skipped"))
+struct MiniLMEvalTests {
+    @Test func writtenFolderEvaluatesExactlyAsTheInMemoryQuantization() throws {
+        let folder = try TemporaryFolder()
+        let text = folder.path("first32.txt")
+        let lines = try String(contentsOfFile: fixture("eval_text/eval.txt"), encoding: .utf8).split(separator: "\n").prefix(32)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: text))
+        let output = folder.path("minilm-int4")
+        let written = cli([miniLMFolder, "-o", output, "--bits", "4", "--report", "none"])
+        try #require(written.status == .success, "\(written.err)")
+        var reports: [[String: Any]] = []
+        for arguments in [[miniLMFolder, output], [miniLMFolder, "--bits", "4"]] {
+            let result = cli(["eval"] + arguments + ["--text", text, "--report", "json"])
+            try #require(result.status == .success, "\(result.err)")
+            reports.append(try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]))
+        }
+        let encoders = try reports.map { NSDictionary(dictionary: try #require($0["encoder"] as? [String: Any])) }
+        #expect(encoders[0] == encoders[1])
+        #expect(encoders[0]["texts"] as? Int == 32)
+        #expect(try #require(encoders[0]["cosine_mean"] as? Double) < 1)
+        let linears = try reports.map { NSArray(array: try #require($0["linears"] as? [Any])) }
+        #expect(linears[0] == linears[1])
+        #expect(linears[0].count == 36)
+    }
+}
