@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 
 import numpy as np
 import torch
@@ -44,16 +45,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "library")
 DECOMPRESSED = os.path.join(HERE, "library-decompressed")
 
-
-class MLP(torch.nn.Module):
-    def __init__(self, weights):
-        super().__init__()
-        for name in ("fc1", "fc2", "fc3"):
-            w = torch.from_numpy(weights[name + ".weight"])
-            layer = torch.nn.Linear(w.shape[1], w.shape[0])
-            layer.weight.data = w.clone()
-            layer.bias.data = torch.from_numpy(weights[name + ".bias"]).clone()
-            setattr(self, name, layer)
+# The torch module of three nn.Linear the integer fixtures already build from an MLP's weights.
+sys.path.insert(0, os.path.join(ROOT, "Fixtures", "compressed_tensors"))
+from library_written import MLP  # noqa: E402
 
 
 def edge_weights():
