@@ -74,20 +74,9 @@ CK_TARGET static void CK_CAT(kq_q6_block, CK_SUFFIX)(const float *x, uint8_t *bl
         for (int g = 0; g < 16; ++g) xs[i][g] = x[16 * g + i];
     }
     const ck_kq_f32x16 scales = CK_CAT(kq_q6_search, CK_SUFFIX)(xs, codes);
-    float max_scale = 0, max_abs_scale = 0;
-    for (int g = 0; g < 16; ++g) {
-        const float abs_scale = fabsf(scales[g]);
-        if (abs_scale > max_abs_scale) {
-            max_abs_scale = abs_scale;
-            max_scale = scales[g];
-        }
-    }
-    if (max_abs_scale < CK_KQ_GROUP_EPSILON) {
-        memset(block, 0, CK_Q6_K_BYTES);
-        return;
-    }
-    const float iscale = -128.f / max_scale;
-    ck_kq_store_half(block + 208, 1 / iscale);
+    float scale_values[16], iscale;
+    memcpy(scale_values, &scales, sizeof scale_values);
+    if (!ck_q6_K_store_super_scale(scale_values, block, &iscale)) return;
     const ck_kq_i32x16 stored = CK_KQ_MIN((ck_kq_i32x16)(127), CK_CAT(kq_nearest, CK_SUFFIX)(iscale * scales));
     const ck_kq_f32x16 d = ck_kq_load_half(block + 208) * __builtin_convertvector((stored << 24) >> 24, ck_kq_f32x16);
     const ck_kq_i32x16 requantized = d != 0;

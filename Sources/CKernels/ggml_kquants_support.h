@@ -125,13 +125,10 @@ enum { CK_Q6_K_BYTES = 210 };
 // q6_K's 256 codes (0 ..< 64) into ql[128] and qh[64] (see ggml_kquants_q6_K.c for the layout).
 void ck_q6_K_pack(const int8_t *codes, uint8_t *ql, uint8_t *qh);
 
-// A q6_K block from its sixteen group scales, however they were searched (plain or weighted):
-// max_scale, the first scale of largest magnitude, gives d = -max_scale / 128 (stored as half)
-// and the int8 scales min(127, round(-128 · s / max_scale)); every code of a group whose stored
-// scale is not 0 is then recomputed from it as round(x / (d · s)) in [-32, 31], plus 32 (the
-// others keep the search's codes), and all are packed. A block whose scales are all below
-// CK_KQ_GROUP_EPSILON in magnitude is all zeros. ggml's quantize_row_q6_K_impl after its scales.
-static inline void ck_q6_K_store_block(const float *x, const float *scales, int8_t *codes, uint8_t *block) {
+// q6_K's super-block scale from its sixteen group scales: max_scale, the first of largest
+// magnitude, gives d = -max_scale / 128, stored as half at block + 208, and *iscale = -128 / max_scale.
+// Returns 0, the block written as all zeros, when every scale is below CK_KQ_GROUP_EPSILON in magnitude.
+static inline int ck_q6_K_store_super_scale(const float *scales, uint8_t *block, float *iscale) {
     float max_scale = 0, max_abs_scale = 0;
     for (int g = 0; g < 16; ++g) {
         const float abs_scale = fabsf(scales[g]);
@@ -142,11 +139,23 @@ static inline void ck_q6_K_store_block(const float *x, const float *scales, int8
     }
     if (max_abs_scale < CK_KQ_GROUP_EPSILON) {
         memset(block, 0, CK_Q6_K_BYTES);
-        return;
+        return 0;
     }
+    *iscale = -128.f / max_scale;
+    ck_kq_store_half(block + 208, 1 / *iscale);
+    return 1;
+}
+
+// A q6_K block from its sixteen group scales, however they were searched (plain or weighted):
+// max_scale, the first scale of largest magnitude, gives d = -max_scale / 128 (stored as half)
+// and the int8 scales min(127, round(-128 · s / max_scale)); every code of a group whose stored
+// scale is not 0 is then recomputed from it as round(x / (d · s)) in [-32, 31], plus 32 (the
+// others keep the search's codes), and all are packed. A block whose scales are all below
+// CK_KQ_GROUP_EPSILON in magnitude is all zeros. ggml's quantize_row_q6_K_impl after its scales.
+static inline void ck_q6_K_store_block(const float *x, const float *scales, int8_t *codes, uint8_t *block) {
+    float iscale;
+    if (!ck_q6_K_store_super_scale(scales, block, &iscale)) return;
     int8_t *stored_scales = (int8_t *)(block + 192);
-    const float iscale = -128.f / max_scale;
-    ck_kq_store_half(block + 208, 1 / iscale);
     for (int g = 0; g < 16; ++g) stored_scales[g] = (int8_t)CK_KQ_MIN(127, ck_kq_nearest_int(iscale * scales[g]));
     const float d_all = ck_kq_load_half(block + 208);
     for (int g = 0; g < 16; ++g) {
