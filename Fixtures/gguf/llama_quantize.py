@@ -52,3 +52,18 @@ def describe(path, tensors=tensor_hashes):
     reader = gguf.GGUFReader(path)
     return {**digest(path), "keys": [field.name for field in reader.fields.values() if not field.name.startswith("GGUF.")],
             "tensors": tensors(reader.tensors)}
+
+
+def add_tiny_llama_parameters(writer, vocab_size):
+    """The hyperparameters of the tiny two-block llama the pure and split fixtures write: width
+    256, feed-forward 96, 4 heads sharing 1 key/value head, rope over 64 dimensions, file type F16."""
+    writer.add_context_length(128)
+    writer.add_embedding_length(256)
+    writer.add_block_count(2)
+    writer.add_feed_forward_length(96)
+    writer.add_head_count(4)
+    writer.add_head_count_kv(1)
+    writer.add_rope_dimension_count(64)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_vocab_size(vocab_size)
+    writer.add_file_type(1)

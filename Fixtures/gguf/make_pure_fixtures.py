@@ -69,16 +69,7 @@ def tensors(rng):
 def write_model(path):
     writer = gguf.GGUFWriter(path, "llama")
     writer.add_name("tiny-llama-pure-fixture")
-    writer.add_context_length(128)
-    writer.add_embedding_length(256)
-    writer.add_block_count(2)
-    writer.add_feed_forward_length(96)
-    writer.add_head_count(4)
-    writer.add_head_count_kv(1)
-    writer.add_rope_dimension_count(64)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_vocab_size(32)
-    writer.add_file_type(1)
+    llama_quantize.add_tiny_llama_parameters(writer, vocab_size=32)
     writer.add_array("tiny.fixture.numbers", [3, 1, 4, 1, 5])
     for name, array, kind in tensors(np.random.default_rng(7)):
         shape = list(array.shape)

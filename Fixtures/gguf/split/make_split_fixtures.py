@@ -72,16 +72,7 @@ def tensors(rng):
 def write_model(folder):
     writer = gguf.GGUFWriter(os.path.join(folder, PREFIX + ".gguf"), "llama", split_max_tensors=6)
     writer.add_name("tiny-split-fixture")
-    writer.add_context_length(128)
-    writer.add_embedding_length(256)
-    writer.add_block_count(2)
-    writer.add_feed_forward_length(96)
-    writer.add_head_count(4)
-    writer.add_head_count_kv(1)
-    writer.add_rope_dimension_count(64)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_vocab_size(16)
-    writer.add_file_type(1)
+    llama_quantize.add_tiny_llama_parameters(writer, vocab_size=16)
     for name, array, kind in tensors(np.random.default_rng(11)):
         writer.add_tensor(name, array, raw_shape=list(array.shape), raw_dtype=kind)
     writer.write_header_to_file()
