@@ -100,7 +100,7 @@ enum EvalCommand: Command {
         let (rules, activation, compute, choice) = (options.rules, options.activation, options.compute, options.method)
         let json = options.report == .json
         let modelPath = options.model
-        let source = try openTensorSource(path: modelPath)
+        let source = try openFloatTensorSource(path: modelPath)
         try (options.maxMemory ?? .systemDefault()).checkEvaluation(of: source.tensors, path: modelPath)
         let float = try FloatNetwork(source: source)
         let data = try options.input.map { input in

@@ -57,7 +57,7 @@ enum ImatrixCommand: Command {
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
-        let network = try FloatNetwork(source: openTensorSource(path: options.model))
+        let network = try FloatNetwork(source: openFloatTensorSource(path: options.model))
         let weights = network.layout.layers.map(\.weightName)
         if let unknown = options.rename.keys.sorted().first(where: { !weights.contains($0) }) {
             throw UsageError.invalidValue(option: "--rename", value: unknown,

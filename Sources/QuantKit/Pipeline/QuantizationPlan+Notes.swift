@@ -12,6 +12,7 @@ extension QuantizationPlan {
             }
         }
         if !kept.isEmpty { notes.append(.keptInFloat(kept)) }
+        if !readDequantized.isEmpty { notes.append(.readDequantized(readDequantized)) }
         let schemes = steps.compactMap(\.scheme)
         notes += layout.notes(for: schemes, roles: roles).map(PlanNote.layout)
         if schemes.contains(where: { $0.scaleRule == .compressedTensors }) { notes.append(.compressedTensorsRounding) }

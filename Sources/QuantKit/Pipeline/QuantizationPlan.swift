@@ -16,6 +16,9 @@ public struct QuantizationPlan: Sendable {
     }
 
     public let steps: [Step]
+    /// The tensors the source stores in a quantized form of its own and reads dequantized (a
+    /// GGUF file's blocks, FP8 codes with their scales), with what it stores (`storedBlocks`).
+    public private(set) var readDequantized: [(tensor: String, stored: String)] = []
 
     /// The tensors the output holds, in the order they are written.
     public var outputTensors: [TensorInfo] { steps.flatMap(\.members) }
@@ -32,8 +35,10 @@ public struct QuantizationPlan: Sendable {
         } catch {
             throw FileError(path: source.path, error)
         }
+        if let blocks = source as? any BlockQuantizedSource {
+            readDequantized = steps.compactMap { step in blocks.storedBlocks(of: step.tensor.name).map { (step.tensor.name, $0.typeName) } }
+        }
     }
-
 
     /// Plans `tensors` under `rules` for `layout`, refusing per-channel axes outside a tensor's
     /// rank, tensors the layout cannot hold quantized, and output names that would be written

@@ -64,7 +64,7 @@ public func planCheckpoint(plan: ShardPlan, rules: SelectionRules, layout: any Q
 /// Every shard of `plan` opened, and its tensors planned under `rules` for `layout`.
 private func openAndPlan(_ plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout, threads: Int) throws
     -> (sources: [any TensorSource], plans: [QuantizationPlan]) {
-    let sources = try plan.jobs.map { try openTensorSource(path: $0.input, threads: threads) }
+    let sources = try plan.jobs.map { try openFloatTensorSource(path: $0.input, threads: threads) }
     return (sources, try sources.map { try QuantizationPlan(of: $0, rules: rules, layout: layout) })
 }
 

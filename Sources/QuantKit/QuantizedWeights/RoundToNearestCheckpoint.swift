@@ -23,7 +23,7 @@ public func roundToNearestCheckpoint(path: String, rules: SelectionRules) throws
     let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
     var tensors: [String: QuantizedTensor] = [:]
     for file in files {
-        let source = try openTensorSource(path: file)
+        let source = try openFloatTensorSource(path: file)
         for step in try QuantizationPlan(of: source, rules: rules, layout: NPZLayout()).steps {
             guard let scheme = step.scheme, tensors[step.tensor.name] == nil else { continue }
             let values = try loadFiniteValues(of: step.tensor.name, in: source)

@@ -3,6 +3,9 @@
 public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
     /// Tensors that are not Linear weights, kept in float, grouped by what they are.
     case keptInFloat([(role: ModuleRole, tensors: [String])])
+    /// Tensors the input stores quantized (FP8 codes and scales, GGUF blocks), read as their
+    /// float values: quantized again, their error adds to the stored one's.
+    case readDequantized([(tensor: String, stored: String)])
     /// What the layout's readers should know (`QuantizedLayout.notes`): for example that
     /// transformers 5.x loads asymmetric `pack-quantized` weights, or a tied output head, only
     /// when it dequantizes on load.
@@ -16,6 +19,9 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
             "kept in float, since only Linear weights are quantized by default (as llm-compressor does; compressed-tensors "
                 + "loaders read nothing else quantized): "
                 + groups.map { "\($0.role.description): \($0.tensors.joined(separator: ", "))" }.joined(separator: "; ")
+        case .readDequantized(let tensors):
+            "read dequantized from what the input stores (a tensor quantized again carries both roundings' errors): "
+                + tensors.map { "\($0.tensor) (\($0.stored))" }.joined(separator: ", ")
         case .layout(let note):
             note.description
         case .compressedTensorsRounding:

@@ -23,7 +23,7 @@ public final class CheckpointWeights: TransformerWeights, @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
-        sources = try files.map { try openTensorSource(path: $0) }
+        sources = try files.map { try openFloatTensorSource(path: $0) }
         var owners: [String: (source: Int, info: TensorInfo)] = [:]
         for (index, source) in sources.enumerated() {
             for info in source.tensors where owners[info.name] == nil { owners[info.name] = (index, info) }

@@ -34,6 +34,29 @@ import Testing
         }
     }
 
+    /// `largestSimilarityChange` and `neighboursWithinReach` against the definitions computed
+    /// another way (each text's similarities sorted), and every text whose neighbour changed is
+    /// one of those within reach.
+    @Test func neighboursThatChangeAreWithinTheSimilarityChangesReach() throws {
+        let (float, quantized) = (try EvalMetricsFixture.floats("embeddings_float"), try EvalMetricsFixture.floats("embeddings_quantized"))
+        let agreement = try EmbeddingAgreement(float: float, quantized: quantized, texts: Self.texts, dimension: Self.dimension)
+        let (f, q) = (unitRows(float, rows: Self.texts, columns: Self.dimension), unitRows(quantized, rows: Self.texts, columns: Self.dimension))
+        func cosine(_ rows: [UnitRow], _ i: Int, _ j: Int) -> Double { dot(rows[i].values, rows[j].values) }
+        let pairs = (0 ..< Self.texts).flatMap { i in (i + 1 ..< Self.texts).map { (i, $0) } }
+        let delta = pairs.map { abs(cosine(q, $0.0, $0.1) - cosine(f, $0.0, $0.1)) }.max()!
+        #expect(agreement.largestSimilarityChange == delta && delta > 0)
+        let leads = (0 ..< Self.texts).map { i in
+            let sorted = (0 ..< Self.texts).filter { $0 != i }.map { cosine(f, i, $0) }.sorted(by: >)
+            return sorted[0] - sorted[1]
+        }
+        let withinReach = Set((0 ..< Self.texts).filter { leads[$0] < 2 * delta })
+        #expect(agreement.neighboursWithinReach == withinReach.count)
+        let (before, after) = (nearestOthers(upperTriangleSimilarities(f), texts: Self.texts),
+                               nearestOthers(upperTriangleSimilarities(q), texts: Self.texts))
+        let changed = (0 ..< Self.texts).filter { before[$0] != after[$0] }
+        #expect(!changed.isEmpty && Set(changed).isSubset(of: withinReach))
+    }
+
     @Test func spearmanRanksTiesByTheirAverage() throws {
         // scipy.stats.spearmanr([1, 2, 2, 3], [1, 3, 2, 4]): ranks [1, 2.5, 2.5, 4] and [1, 3, 2, 4].
         var x: [Double] = [1, 2, 2, 3]
