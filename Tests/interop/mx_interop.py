@@ -11,6 +11,9 @@ For each format (`quantize model.safetensors -o OUT --scheme nvfp4 | mxfp4 | mxf
            `CompressedTensorsConfig(dequantize=True)`; if it does not load, the exception's class and first line
            are printed. Loaded, the mean and min cosine of its sentence embeddings to the float model's on the
            sentences file are printed (informational: the 4-bit formats lose more than int8).
+3. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
+           format and, for comparison, int8 / int4 per channel and group 32 (`--scheme per-channel` / `group`,
+           `.npz`), the README's table.
 
     python3 Tests/interop/mx_interop.py --quantize .build/release/quantize --model .cache/all-MiniLM-L6-v2
 """
@@ -18,6 +21,7 @@ import argparse
 import contextlib
 import copy
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -36,6 +40,8 @@ from transformers import AutoModel, AutoTokenizer, CompressedTensorsConfig
 
 FORMATS = {"nvfp4": ("NVFP4A16", "nvfp4-pack-quantized"), "mxfp4": ("MXFP4A16", "mxfp4-pack-quantized"),
            "mxfp8": ("MXFP8A16", "mxfp8-quantized")}
+# MiniLM's nn.Linear weights (the ones compressed-tensors' targets: ["Linear"] and our .linear role select).
+LINEAR_WEIGHTS = r"(query|key|value|dense)\.weight$"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -100,11 +106,39 @@ def differing(ours, library, fmt):
     return bad, total
 
 
+def sqnr_summary(report):
+    """bits per weight over the quantized weights, mean and min SQNR (dB) over them, from our JSON report."""
+    tensors = [t for t in report["tensors"] if t.get("sqnr_db") is not None]
+    sqnr = [float(t["sqnr_db"]) for t in tensors]
+    sizes = [float(torch.tensor(t["shape"]).prod()) for t in tensors]
+    bits = sum(t["bits_per_weight"] * n for t, n in zip(tensors, sizes)) / sum(sizes)
+    return bits, sum(sqnr) / len(sqnr), min(sqnr), len(tensors)
+
+
+def ours(quantize, model, output, options):
+    run = subprocess.run([quantize, os.path.join(model, "model.safetensors"), "-o", output, "--report", "json", "--force"]
+                         + options, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr.strip())
+    return json.loads(run.stdout)
+
+
+def integer_baselines(quantize, model):
+    with tempfile.TemporaryDirectory() as folder:
+        for name, options in (("int8 per-channel", ["--scheme", "per-channel", "--bits", "8"]),
+                              ("int8 group 32", ["--scheme", "group", "--group-size", "32", "--bits", "8"]),
+                              ("int4 per-channel", ["--scheme", "per-channel", "--bits", "4"]),
+                              ("int4 group 32", ["--scheme", "group", "--group-size", "32", "--bits", "4"])):
+            report = ours(quantize, model, os.path.join(folder, "int.npz"), options + ["--include", LINEAR_WEIGHTS])
+            bits, mean, low, count = sqnr_summary(report)
+            print(f"{name}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quantize", default=os.path.join(ROOT, ".build", "release", "quantize"))
     parser.add_argument("--model", default=os.path.join(ROOT, ".cache", "all-MiniLM-L6-v2"))
-    parser.add_argument("--sentences", default=os.path.join(HERE, "sentences.txt"))
+    parser.add_argument("--sentences", default=os.path.join(ROOT, "Fixtures", "minilm", "sentences.txt"))
     arguments = parser.parse_args()
     with open(arguments.sentences, encoding="utf-8") as file:
         sentences = [line.strip() for line in file if line.strip()]
@@ -118,12 +152,13 @@ def main():
     for fmt in FORMATS:
         with tempfile.TemporaryDirectory() as folder:
             ours_path = os.path.join(folder, "model.safetensors")
-            run = subprocess.run([arguments.quantize, os.path.join(arguments.model, "model.safetensors"), "-o", ours_path,
-                                  "--scheme", fmt, "--report", "none"], capture_output=True, text=True)
-            if run.returncode != 0:
-                print(f"{fmt}: quantize failed: {run.stderr.strip()}")
+            try:
+                report = ours(arguments.quantize, arguments.model, ours_path, ["--scheme", fmt])
+            except RuntimeError as error:
+                print(f"{fmt}: quantize failed: {error}")
                 failures += 1
                 continue
+            bits, mean, low, count = sqnr_summary(report)
             with quiet():
                 library, compressor = library_checkpoint(float_model, fmt)
             bad, total = differing(load_file(ours_path), library, fmt)
@@ -139,7 +174,9 @@ def main():
                 loaded = f"loads; cosine mean {cosines.mean().item():.5f} min {cosines.min().item():.5f}"
             except Exception as error:  # noqa: BLE001 - the client's refusal is the finding
                 loaded = f"does not load: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-            print(f"{fmt}: {bad} of {total} stored elements differ from compressed-tensors; transformers {loaded}")
+            print(f"{fmt}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
+                  f"{bad} of {total} stored elements differ from compressed-tensors; transformers {loaded}")
+    integer_baselines(arguments.quantize, arguments.model)
     sys.exit(1 if failures else 0)
 
 
