@@ -12,7 +12,8 @@ For each format (`quantize model.safetensors -o OUT --scheme nvfp4 | mxfp4 | mxf
            are printed. Loaded, the mean and min cosine of its sentence embeddings to the float model's on the
            sentences file are printed (informational: the 4-bit formats lose more than int8).
 3. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
-           format and, for comparison, int8 / int4 per channel and group 32 (`--scheme per-channel` / `group`,
+           format and, for comparison, int8 / int4 per channel and group 32 (with the embedding cosine of the float
+           model holding our dequantized weights) (`--scheme per-channel` / `symmetric --group-size 32`,
            `.npz`), the README's table.
 
     python3 Tests/interop/mx_interop.py --quantize .build/release/quantize --model .cache/all-MiniLM-L6-v2
@@ -29,6 +30,7 @@ import sys
 import tempfile
 
 import compressed_tensors
+import numpy as np
 import torch
 import transformers
 from compressed_tensors.compressors import ModelCompressor
@@ -123,15 +125,33 @@ def ours(quantize, model, output, options):
     return json.loads(run.stdout)
 
 
-def integer_baselines(quantize, model):
+def dequantized_cosine(quantize, path, float_model, reference, batch):
+    """Mean and min embedding cosine to the float model of the float model with our `quantize dequantize` of `path`."""
+    restored = path + ".restored.npz"
+    run = subprocess.run([quantize, "dequantize", path, "-o", restored, "--force"], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr.strip())
+    model = copy.deepcopy(float_model)
+    state = model.state_dict()
+    with np.load(restored) as archive:
+        for name in archive.files:
+            if name in state and name.endswith(".weight"):
+                state[name].copy_(torch.from_numpy(archive[name]))
+    cosines = (reference * embed(model, batch)).sum(dim=1)
+    return cosines.mean().item(), cosines.min().item()
+
+
+def integer_baselines(quantize, model, float_model, reference, batch):
     with tempfile.TemporaryDirectory() as folder:
         for name, options in (("int8 per-channel", ["--scheme", "per-channel", "--bits", "8"]),
-                              ("int8 group 32", ["--scheme", "group", "--group-size", "32", "--bits", "8"]),
+                              ("int8 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "8"]),
                               ("int4 per-channel", ["--scheme", "per-channel", "--bits", "4"]),
-                              ("int4 group 32", ["--scheme", "group", "--group-size", "32", "--bits", "4"])):
-            report = ours(quantize, model, os.path.join(folder, "int.npz"), options + ["--include", LINEAR_WEIGHTS])
-            bits, mean, low, count = sqnr_summary(report)
-            print(f"{name}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB")
+                              ("int4 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "4"])):
+            path = os.path.join(folder, "int.npz")
+            bits, mean, low, count = sqnr_summary(ours(quantize, model, path, options + ["--include", LINEAR_WEIGHTS]))
+            cosine, lowest = dequantized_cosine(quantize, path, float_model, reference, batch)
+            print(f"{name}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
+                  f"dequantized weights in the float model: cosine mean {cosine:.5f} min {lowest:.5f}")
 
 
 def main():
@@ -176,7 +196,7 @@ def main():
                 loaded = f"does not load: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             print(f"{fmt}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
                   f"{bad} of {total} stored elements differ from compressed-tensors; transformers {loaded}")
-    integer_baselines(arguments.quantize, arguments.model)
+    integer_baselines(arguments.quantize, arguments.model, float_model, reference, batch)
     sys.exit(1 if failures else 0)
 
 

@@ -38,6 +38,10 @@ import Testing
         let expectedBits: Double = format == "mxfp8" ? 8.25 : format == "mxfp4" ? 4.25 : 4.5
         #expect(try #require(report["bits_per_weight"] as? Double) > expectedBits - 1e-9)
         #expect((report["tensors"] as? [Any])?.count == 3 && report["kept"] as? [String] == ["fc1.bias", "fc2.bias", "fc3.bias"])
+        if kind.hasPrefix("edge") {
+            // fc3 is all zeros: reconstructed exactly, infinite SQNR.
+            #expect((report["tensors"] as? [[String: Any]])?.last?["sqnr_db"] as? String == "inf")
+        }
     }
 
     /// `dequantize` reads the library's checkpoint. The library decompresses to bfloat16: for the MX
@@ -86,5 +90,8 @@ import Testing
         #expect(read.status != .success && read.err.contains("'fc.weight_scale'") && read.err.contains("(2, 1)"), "\(read.err)")
         let conflict = cli([odd, "-o", folder.path("c.safetensors"), "--scheme", "mxfp4", "--group-size", "16"])
         #expect(conflict.status != .success && conflict.err.contains("--group-size"), "\(conflict.err)")
+        let layer = cli([odd, "-o", folder.path("l.npz"), "--layer", "fc=mxfp8"])
+        #expect(layer.status != .success && layer.err.contains("--layer fc=mxfp8") && layer.err.split(separator: "\n").count == 1,
+                "\(layer.err)")
     }
 }

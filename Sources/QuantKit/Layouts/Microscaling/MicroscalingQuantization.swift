@@ -103,7 +103,7 @@ public enum MicroscalingQuantization {
         }
         let count = Swift.max(values.count, 1)
         return MicroscalingReport.Entry(name: info.name, shape: info.shape, bitsPerWeight: tensor.format.bitsPerWeight(elements: values.count),
-                                        mse: noise / Double(count), sqnrDB: 10 * log10(signal / noise),
+                                        mse: noise / Double(count), sqnrDB: noise == 0 ? .infinity : 10 * log10(signal / noise),
                                         globalScale: tensor.globalScale, fusedWith: fusedWith)
     }
 }

@@ -9,7 +9,7 @@ public struct MicroscalingReport: Sendable, LayoutReport {
         public var shape: [Int]
         public var bitsPerWeight: Double
         public var mse: Double
-        /// `10 log10(sum x^2 / sum (x - x̂)^2)`; infinite for an exact reconstruction.
+        /// `10 log10(sum x^2 / sum (x - x̂)^2)`; infinite for an exact reconstruction (an all-zero weight too).
         public var sqnrDB: Double
         public var globalScale: Float?
         /// The other weights sharing the global scale (NVFP4 fusion), sorted.
