@@ -130,7 +130,8 @@ interop-hf: release
 	if [ -n "$$missing" ]; then $(PYTHON) -m pip install -q $$missing "torch==$(HF_TORCH)"; fi
 	@model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 		$(PYTHON) Tests/interop/hf_interop.py .build/release/quantize "$$model" --workdir "$$work" && \
-		$(PYTHON) Tests/interop/hf_architectures.py .build/release/quantize "$$work"
+		$(PYTHON) Tests/interop/hf_architectures.py .build/release/quantize "$$work" && \
+		$(PYTHON) Tests/interop/mx_interop.py --quantize .build/release/quantize --model "$$model"
 
 # The real client of GGUF: llama.cpp (Tests/interop/gguf_interop.py). On all-MiniLM-L6-v2, converted
 # to F32 by llama.cpp's own convert_hf_to_gguf.py, and on a synthetic random-weight llama written

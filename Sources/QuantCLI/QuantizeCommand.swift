@@ -5,7 +5,7 @@ import QuantKit
 /// `quantize INPUT -o OUTPUT [options]`: the default command.
 enum QuantizeCommand: Command {
     /// The values of `--scheme`: every scheme, and `none` (keep float).
-    static let schemeChoices = QuantScheme.names + QuantScheme.floatNames + ["none"]
+    static let schemeChoices = QuantScheme.names + QuantScheme.floatNames + MicroscalingFormat.allCases.map(\.rawValue) + ["none"]
 
     static let spec = CommandSpec(
         name: "quantize",
@@ -176,12 +176,15 @@ enum QuantizeCommand: Command {
         var dryRun: Bool = false
         /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
+        /// `--scheme nvfp4 | mxfp4 | mxfp8`: a microscaling run, which ignores the fields above but these three.
+        var microscaling: MicroscalingOptions?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
         let gguf = try GGUFTypeOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
         // A GGUF run reads --layer as REGEX=TYPE (GGUFTypeOptions), and uses no selection rule.
-        let rules = gguf == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
+        let microscaling = try MicroscalingOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
+        let rules = gguf == nil && microscaling == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
         let transformer = try TransformerCalibrationChoice.sequences(arguments).map { sequences throws(UsageError) in
             try TransformerCalibrationChoice.calibration(sequences, arguments: arguments, inputs: arguments.arguments("input"))
         }
@@ -192,11 +195,12 @@ enum QuantizeCommand: Command {
                 method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
                 transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
-                dryRun: arguments.flag("dry-run"), gguf: gguf)
+                dryRun: arguments.flag("dry-run"), gguf: gguf, microscaling: microscaling)
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
         if let gguf = options.gguf { return try runGGUF(gguf, options: options, console: console) }
+        if let microscaling = options.microscaling { return try runMicroscaling(microscaling, options: options, console: console) }
         var rules = options.rules
         let plan = try ShardPlan(inputs: options.inputs, output: options.output, format: options.format)
         rules.moduleRoles = try plan.moduleRoles()
@@ -257,6 +261,20 @@ enum QuantizeCommand: Command {
             ? try gguf.layout.plan(input: gguf.input, output: gguf.output, options: gguf.options)
             : try gguf.layout.quantizeFile(input: gguf.input, output: gguf.output, options: gguf.options,
                                            overwrite: options.force, threads: options.threads)
+        switch options.report {
+        case .none: break
+        case .table: console.out(report.renderedTable())
+        case .json: console.out(report.renderedJSON())
+        }
+        return true
+    }
+
+    /// A microscaling run: the file `MicroscalingQuantization` writes, and its report.
+    static func runMicroscaling(_ run: MicroscalingOptions, options: Options, console: Console) throws -> Bool {
+        let plan = try ShardPlan(inputs: [run.input], output: run.output, format: .safetensors)
+        let source = try openTensorSource(path: run.input)
+        let report = try MicroscalingQuantization.quantizeFile(source, outputPath: run.output, format: run.format,
+                                                               roles: try plan.moduleRoles() ?? ModuleRoles(), overwrite: options.force)
         switch options.report {
         case .none: break
         case .table: console.out(report.renderedTable())

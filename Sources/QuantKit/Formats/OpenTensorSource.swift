@@ -7,7 +7,8 @@
 /// `2 <= N <= 100 MB` and `N + 8 <=` the file size and byte 8 is `{` (checked first: a zip's,
 /// `.npy`'s or GGUF's first 8 bytes make a far larger `N`, or are not followed by `{`).
 /// Anything else is refused, naming what it starts with. A safetensors file's FP8 tensors
-/// without compressed-tensors scales read as float32 (`Float8Source`). Checksums of large `.npz` members are
+/// without compressed-tensors scales read as float32 (`Float8Source`), and its MXFP4, NVFP4 and MXFP8
+/// weights too (`MicroscaledSource`). Checksums of large `.npz` members are
 /// verified on up to `threads` threads.
 public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
@@ -23,7 +24,7 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
     if path.hasSuffix(".safetensors") || looksLikeSafetensors(prefix: prefix, fileSize: size) {
         let source = try SafetensorsSource(path: path)
         do {
-            return try Float8Source.reading(source)
+            return try Float8Source.reading(MicroscaledSource.reading(source))
         } catch {
             throw FileError(path: path, error)
         }

@@ -15,7 +15,7 @@ import Testing
     @Test func badSchemeNamesTheAllowedValues() {
         let result = cli([example, "-o", "x.npz", "--scheme", "int4"])
         #expect(result.status == .usage)
-        #expect(result.err.contains("'--scheme'") && result.err.contains("symmetric, asymmetric, per-channel, per-channel-asymmetric, fp8, fp8-per-channel, fp8-block, fp8-e5m2, fp8-e5m2-per-channel, fp8-e5m2-block, none"))
+        #expect(result.err.contains("'--scheme'") && result.err.contains("symmetric, asymmetric, per-channel, per-channel-asymmetric, fp8, fp8-per-channel, fp8-block, fp8-e5m2, fp8-e5m2-per-channel, fp8-e5m2-block, nvfp4, mxfp4, mxfp8, none"))
     }
 
     @Test func bitsOutsideTwoToEightIsAUsageError() {
