@@ -73,6 +73,7 @@ enum QuantizeCommand: Command {
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
             .flag("dry-run", help: "Print what would be written (each tensor's scheme or type, size and bits per weight; with --type the fallbacks too); write nothing."),
+            PlotOption.spec,
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
@@ -174,6 +175,8 @@ enum QuantizeCommand: Command {
         var report: ReportFormat
         /// Plan and print, write nothing.
         var dryRun: Bool = false
+        /// `--plot`: the per-tensor SQNR picture's file.
+        var plot: String?
         /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
     }
@@ -182,6 +185,9 @@ enum QuantizeCommand: Command {
         let gguf = try GGUFTypeOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
         // A GGUF run reads --layer as REGEX=TYPE (GGUFTypeOptions), and uses no selection rule.
         let rules = gguf == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
+        let plot = try PlotOption.path(arguments)
+        if plot != nil, gguf != nil { throw .conflicting("--plot", "--type (a GGUF run reports no per-tensor error)") }
+        if plot != nil, arguments.flag("dry-run") { throw .conflicting("--plot", "--dry-run (a plan has no error to draw)") }
         let transformer = try TransformerCalibrationChoice.sequences(arguments).map { sequences throws(UsageError) in
             try TransformerCalibrationChoice.calibration(sequences, arguments: arguments, inputs: arguments.arguments("input"))
         }
@@ -192,7 +198,7 @@ enum QuantizeCommand: Command {
                 method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
                 transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
-                dryRun: arguments.flag("dry-run"), gguf: gguf)
+                dryRun: arguments.flag("dry-run"), plot: plot, gguf: gguf)
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -223,6 +229,7 @@ enum QuantizeCommand: Command {
             }
             return true
         }
+        let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: options.inputs) }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
             let job = plan.jobs[index]
@@ -240,12 +247,12 @@ enum QuantizeCommand: Command {
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = options.report == .json
+        let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
+        try plotFile?.write(plan.sharded ? combined.picture() : reports[0].picture())
         switch (options.report, plan.sharded) {
         case (.none, _): break
         case (_, false): console.out(json ? reports[0].renderedJSON() : reports[0].renderedTable())
-        case (_, true):
-            let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
-            console.out(json ? combined.renderedJSON() : combined.renderedTable())
+        case (_, true): console.out(json ? combined.renderedJSON() : combined.renderedTable())
         }
         return true
     }
