@@ -62,6 +62,15 @@ import Testing
         #expect(words.contains("The worst 60 of 200 quantized tensors; 140 with higher SQNR are not drawn."))
     }
 
+    @Test func markupAndNonASCIINamesAreDrawnAsTheyAre() throws {
+        let folder = try TemporaryFolder()
+        let names = ["attn.<q>&\"k\"'.weight", "重み.層\u{7F}.weight"]
+        try writeNPZ(names.map { ($0, Tensor(shape: [2, 4], values: [1, -2, 3, 0.5, 0.25, -1, 2, 4])) }, to: folder.path("odd.npz"))
+        _ = try run([folder.path("odd.npz"), "-o", folder.path("odd.int8.npz"), "--report", "none", "--plot", folder.path("odd.svg")])
+        let words = try texts(folder.path("odd.svg"))
+        #expect(names.allSatisfy(words.contains), "\(words)")
+    }
+
     @Test func evalPlotNamesEveryLayer() throws {
         let folder = try TemporaryFolder()
         _ = try run(["eval", digits, "--input", inputs, "--labels", labels, "--bits", "4", "--plot", folder.path("layers.svg")])
