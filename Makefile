@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release man install uninstall install-check completion-check test style faults interop-hf interop-gguf example eval eval-methods bench bench-gguf fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release man install uninstall install-check completion-check test style faults interop-hf interop-gguf example pictures eval eval-methods bench bench-gguf fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -170,6 +170,21 @@ example: build
 	@mkdir -p $(dir $(EXAMPLE_OUT))
 	$(BIN_DEBUG) Fixtures/example/mlp.npz -o $(EXAMPLE_OUT) --force
 	$(BIN_DEBUG) inspect $(EXAMPLE_OUT)
+
+# The pictures of docs/ (the README's "Pictures"), drawn by --plot from the shipped example and
+# the digits classifier: per-tensor SQNR of a mixed-scheme run, per-layer SQNR of a 3-bit eval,
+# the size/accuracy scatter of eval --compare, and fc1.weight on the 4-bit grid.
+pictures: build
+	@mkdir -p docs
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && \
+	$(BIN_DEBUG) Fixtures/example/mlp.npz -o "$$out/mlp.npz" --scheme per-channel --bits 4 \
+		--layer 'fc3=symmetric:8' --report none --plot docs/quantize-tensors.svg && \
+	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
+		--labels Fixtures/digits/test_labels.npy --scheme symmetric --bits 3 --plot docs/eval-layers.svg > /dev/null && \
+	$(BIN_DEBUG) eval Fixtures/digits/mlp.npz --input Fixtures/digits/test_inputs.npy \
+		--labels Fixtures/digits/test_labels.npy --compare --plot docs/eval-compare.svg > /dev/null && \
+	$(BIN_DEBUG) inspect Fixtures/example/mlp.npz --tensor fc1.weight --bits 4 --plot docs/inspect-distribution.svg > /dev/null && \
+	ls -l docs/*.svg
 
 # Evaluate every scheme at 8, 4, 3 and 2 bits on the shipped digits classifier and its test set.
 eval: build

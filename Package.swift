@@ -21,16 +21,20 @@ let package = Package(
         .target(name: "CKernels"),
         // The hand-rolled command-line parser; knows nothing of quantization.
         .target(name: "ArgKit"),
+        // Charts written as self-contained SVG (bars, lines, scatter with a Pareto front,
+        // histograms); knows nothing of quantization.
+        .target(name: "SVGPlot"),
         // Everything testable: tensors, formats, quantization, archives, reports.
-        .target(name: "QuantKit", dependencies: ["CZlib", "CKernels"]),
+        .target(name: "QuantKit", dependencies: ["CZlib", "CKernels", "SVGPlot"]),
         // The commands: orchestrate QuantKit, map errors to exit status.
         .target(name: "QuantCLI", dependencies: ["QuantKit", "ArgKit"]),
         .executableTarget(name: "quantize", dependencies: ["QuantCLI"]),
         // Times the float32 and int8 matrix multiplies (Benchmarks/gemm_numpy.py is NumPy's side).
         .executableTarget(name: "quantize-bench", dependencies: ["QuantKit"]),
         .testTarget(name: "ArgKitTests", dependencies: ["ArgKit"]),
+        .testTarget(name: "SVGPlotTests", dependencies: ["SVGPlot"]),
         .testTarget(name: "QuantKitTests", dependencies: ["QuantKit"]),
-        .testTarget(name: "QuantCLITests", dependencies: ["QuantCLI", "QuantKit"]),
+        .testTarget(name: "QuantCLITests", dependencies: ["QuantCLI", "QuantKit", "SVGPlot"]),
     ]
 )
 

@@ -42,6 +42,7 @@ enum EvalCommand: Command {
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json"], defaultValue: "table"),
             QuantizeCommand.maxMemoryOption,
+            PlotOption.spec,
         ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions + TransformerEval.options)
 
     /// Every option of an eval run, typed.
@@ -61,6 +62,8 @@ enum EvalCommand: Command {
         var report: ReportFormat
         var maxMemory: MemoryBudget?
         var transformer: TransformerEval.Options
+        /// `--plot`: the per-layer SQNR picture (with --compare, the size/quality scatter).
+        var plot: String?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -89,7 +92,8 @@ enum EvalCommand: Command {
                        activation: arguments.choice("activation", as: Activation.self)!,
                        compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
                        report: arguments.choice("report", as: ReportFormat.self)!,
-                       maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments))
+                       maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments),
+                       plot: try PlotOption.path(arguments))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -100,6 +104,7 @@ enum EvalCommand: Command {
         let (rules, activation, compute, choice) = (options.rules, options.activation, options.compute, options.method)
         let json = options.report == .json
         let modelPath = options.model
+        let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: [modelPath] + (options.quantized.map { [$0] } ?? [])) }
         let source = try openFloatTensorSource(path: modelPath)
         try (options.maxMemory ?? .systemDefault()).checkEvaluation(of: source.tensors, path: modelPath)
         let float = try FloatNetwork(source: source)
@@ -115,6 +120,7 @@ enum EvalCommand: Command {
             let comparison = try SchemeComparison(float: float, activation: activation, data: data, compute: compute,
                                                   axis: options.axis, include: rules.include, exclude: rules.exclude,
                                                   path: modelPath, calibration: calibration, gptq: choice.gptq)
+            try plotFile?.write(comparison.picture(model: modelPath))
             console.out(json ? comparison.renderedJSON() : comparison.renderedTable())
             return true
         }
@@ -137,6 +143,7 @@ enum EvalCommand: Command {
         let evaluation = Evaluation(float: float, quantized: quantized, activation: activation, data: data, compute: compute)
         let report = EvaluationReport(model: modelPath, quantized: origin, data: data.origin, activation: activation,
                                       layout: float.layout, evaluation: evaluation)
+        try plotFile?.write(report.picture())
         console.out(json ? report.renderedJSON() : report.renderedTable())
         return true
     }

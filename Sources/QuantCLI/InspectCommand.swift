@@ -2,7 +2,7 @@ import Foundation
 import ArgKit
 import QuantKit
 
-/// `quantize inspect FILE [--json]`.
+/// `quantize inspect FILE [--json] [--tensor NAME --plot FILE.svg [--scheme S] [--bits N]]`.
 enum InspectCommand: Command {
     static let spec = CommandSpec(
         name: "inspect",
@@ -17,19 +17,37 @@ enum InspectCommand: Command {
             (arrays summarized) and every tensor's ggml type, dimensions, shape, size, offset
             and bits per weight; tensors not where llama.cpp expects them and blocks with NaN
             or infinite scales are problems.
+            --tensor NAME --plot FILE.svg draws the float tensor NAME's values on a per-tensor
+            quantization grid (--scheme, --bits: symmetric 8-bit by default), with the grid's
+            levels and clipping range, and the histogram of its rounding error.
             """,
         arguments: [ArgumentSpec("file", help: "The file or model folder to describe.",
                                  valueHint: .file(extensions: ["npy", "npz", "safetensors", "gguf"]))],
-        options: [.flag("json", help: "Print one JSON object instead of a table.")])
+        options: [.flag("json", help: "Print one JSON object instead of a table."),
+                  OptionSpec("tensor", valueName: "NAME", help: "With --plot: the float tensor whose distribution to draw."),
+                  OptionSpec("scheme", valueName: "S", help: "With --tensor: the per-tensor grid to draw.",
+                             allowedValues: ["symmetric", "asymmetric"], defaultValue: "symmetric"),
+                  OptionSpec("bits", valueName: "N", help: "With --tensor: the grid's code width.", defaultValue: "8"),
+                  PlotOption.spec])
 
     /// Every option of an inspect run, typed.
     struct Options {
         var path: String
         var json: Bool
+        /// `--tensor`, `--scheme`, `--bits` and `--plot`: the tensor's distribution picture.
+        var distribution: (tensor: String, scheme: QuantScheme, plot: String)?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
-        Options(path: arguments.argument("file")!, json: arguments.flag("json"))
+        let plot = try PlotOption.path(arguments)
+        let tensor = arguments.string("tensor")
+        if tensor != nil, plot == nil { throw .requires("--tensor", "--plot") }
+        if tensor == nil, plot != nil { throw .requires("--plot", "--tensor") }
+        for option in ["scheme", "bits"] where tensor == nil && arguments.contains(option) { throw .requires("--" + option, "--tensor") }
+        let scheme = QuantScheme(symmetric: arguments.string("scheme") == "symmetric", granularity: .perTensor,
+                                 bits: try arguments.int("bits", in: QuantScheme.bitRange)!)
+        return Options(path: arguments.argument("file")!, json: arguments.flag("json"),
+                       distribution: tensor.map { ($0, scheme, plot!) })
     }
 
     /// Returns false when the file has problems.
@@ -40,6 +58,10 @@ enum InspectCommand: Command {
         }
         let files = ShardPlan.isFolder(path) ? try ShardPlan.shards(inFolder: path).shards : [path]
         let inspections = try files.map { try inspectFile(path: $0) }
+        if let distribution = options.distribution {
+            let plotFile = try PlotFile(path: distribution.plot, inputs: files)
+            try plotFile.write(TensorDistributionPicture(named: distribution.tensor, in: files, scheme: distribution.scheme).picture())
+        }
         if options.json {
             console.out(inspections.count == 1 ? inspections[0].renderedJSON()
                         : "[" + inspections.map { $0.renderedJSON().trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "]\n")

@@ -73,6 +73,7 @@ enum QuantizeCommand: Command {
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
             .flag("dry-run", help: "Print what would be written (each tensor's scheme or type, size and bits per weight; with --type the fallbacks too); write nothing."),
+            PlotOption.spec,
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
@@ -174,6 +175,8 @@ enum QuantizeCommand: Command {
         var report: ReportFormat
         /// Plan and print, write nothing.
         var dryRun: Bool = false
+        /// `--plot`: the per-tensor SQNR picture's file.
+        var plot: String?
         /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
         /// `--scheme nvfp4 | mxfp4 | mxfp8`: a microscaling run, which ignores the fields above but these three.
@@ -185,6 +188,10 @@ enum QuantizeCommand: Command {
         // A GGUF run reads --layer as REGEX=TYPE (GGUFTypeOptions), and uses no selection rule.
         let microscaling = try MicroscalingOptions(arguments, inputs: arguments.arguments("input"), output: try outputPath(arguments))
         let rules = gguf == nil && microscaling == nil ? try selectionRules(arguments) : SelectionRules(defaultScheme: nil)
+        let plot = try PlotOption.path(arguments)
+        if plot != nil, gguf != nil { throw .conflicting("--plot", "--type (a GGUF run reports no per-tensor error)") }
+        if plot != nil, microscaling != nil { throw .conflicting("--plot", "--scheme nvfp4|mxfp4|mxfp8 (its report is not drawn)") }
+        if plot != nil, arguments.flag("dry-run") { throw .conflicting("--plot", "--dry-run (a plan has no error to draw)") }
         let transformer = try TransformerCalibrationChoice.sequences(arguments).map { sequences throws(UsageError) in
             try TransformerCalibrationChoice.calibration(sequences, arguments: arguments, inputs: arguments.arguments("input"))
         }
@@ -195,7 +202,7 @@ enum QuantizeCommand: Command {
                 method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
                 transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
-                dryRun: arguments.flag("dry-run"), gguf: gguf, microscaling: microscaling)
+                dryRun: arguments.flag("dry-run"), plot: plot, gguf: gguf, microscaling: microscaling)
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -227,6 +234,7 @@ enum QuantizeCommand: Command {
             }
             return true
         }
+        let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: options.inputs) }
         let start = Date()
         let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
             let job = plan.jobs[index]
@@ -244,12 +252,12 @@ enum QuantizeCommand: Command {
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         if console.errIsTerminal { console.err("\r\u{1B}[K") }
         let json = options.report == .json
+        let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
+        try plotFile?.write(plan.sharded ? combined.picture() : reports[0].picture())
         switch (options.report, plan.sharded) {
         case (.none, _): break
         case (_, false): console.out(json ? reports[0].renderedJSON() : reports[0].renderedTable())
-        case (_, true):
-            let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
-            console.out(json ? combined.renderedJSON() : combined.renderedTable())
+        case (_, true): console.out(json ? combined.renderedJSON() : combined.renderedTable())
         }
         return true
     }

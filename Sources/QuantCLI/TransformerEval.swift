@@ -69,6 +69,7 @@ enum TransformerEval {
             throw UsageError.invalidInteger(option: "--max-length", value: String(given), range: 1 ... config.maxPositions)
         }
         let sequences = try inputSequences(own, model: options.model, maxLength: maxLength)
+        let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: [options.model] + (options.quantized.map { [$0] } ?? [])) }
         let (quantizedWeights, origin, quantizedBytes, notes) = try quantizedWeights(options, float: floatWeights)
         let quantized = try model(config: config, weights: quantizedWeights, path: options.quantized ?? options.model)
         if options.compute == .int8, !runsInInt8(quantized) {
@@ -87,6 +88,7 @@ enum TransformerEval {
             comparison: evaluation.comparison, sqnr: evaluation.sqnr, layers: evaluation.layers,
             floatBytes: floatWeights.tensors.reduce(0) { $0 + $1.storedByteCount }, quantizedBytes: quantizedBytes,
             notes: sequences.notes + notes + poolingNote)
+        try plotFile?.write(report.picture())
         console.out(options.report == .json ? report.renderedJSON() : report.renderedTable())
         return true
     }

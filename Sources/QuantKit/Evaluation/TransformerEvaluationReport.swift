@@ -43,6 +43,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
     public let compute: ComputePath
     public let comparison: Comparison
     public let linears: [LinearLine]
+    /// The Linears' prefixes in the order the forward pass first reached them (model order).
+    public let forwardOrder: [String]
     public let floatBytes: Int?
     public let quantizedBytes: Int?
     public let notes: [String]
@@ -61,6 +63,7 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         self.floatBytes = floatBytes
         self.quantizedBytes = quantizedBytes
         self.notes = notes
+        forwardOrder = sqnr.lines.map(\.prefix)
         linears = sqnr.worstFirst.map { line in
             let (outFeatures, inFeatures, scheme): (Int, Int, QuantScheme?) = switch layers[ExactName(line.prefix)] {
             case .float(let linear)?: (linear.outFeatures, linear.inFeatures, nil)
