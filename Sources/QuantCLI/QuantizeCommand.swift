@@ -73,6 +73,7 @@ enum QuantizeCommand: Command {
                        allowedValues: ["table", "json", "none"], defaultValue: "table"),
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
             .flag("dry-run", help: "Print what would be written (each tensor's scheme or type, size and bits per weight; with --type the fallbacks too); write nothing."),
+            TerminalProgress.quietOption,
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
                        defaultValue: "\(defaultThreadCount)"),
@@ -176,6 +177,8 @@ enum QuantizeCommand: Command {
         var dryRun: Bool = false
         /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
+        /// No progress bar.
+        var quiet = false
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -192,7 +195,7 @@ enum QuantizeCommand: Command {
                 method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
                 transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
-                dryRun: arguments.flag("dry-run"), gguf: gguf)
+                dryRun: arguments.flag("dry-run"), gguf: gguf, quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -224,13 +227,9 @@ enum QuantizeCommand: Command {
             return true
         }
         let start = Date()
-        let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
-            let job = plan.jobs[index]
-            let shard = plan.sharded ? "shard \(index + 1)/\(plan.jobs.count) \(URL(fileURLWithPath: job.input).lastPathComponent): " : ""
-            let rate = Double(bytes) / max(Date().timeIntervalSince(start), 1e-9) / 1e9
-            console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
-                        + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
-        } : nil
+        let bar = TerminalProgress.make(console, quiet: options.quiet)
+        defer { bar?.finish() }
+        let progress = bar.map { bar in { (step: CheckpointProgress) in bar.update(checkpoint: step, plan: plan) } }
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, compress: options.compress,
                                              overwrite: options.force,
                                              threads: options.threads,
@@ -238,7 +237,7 @@ enum QuantizeCommand: Command {
                                                                activation: options.activation,
                                                                model: options.transformerCalibration),
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
-        if console.errIsTerminal { console.err("\r\u{1B}[K") }
+        bar?.finish()
         let json = options.report == .json
         switch (options.report, plan.sharded) {
         case (.none, _): break
