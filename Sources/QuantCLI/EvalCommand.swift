@@ -42,6 +42,7 @@ enum EvalCommand: Command {
             OptionSpec("report", valueName: "FORMAT", help: "How to print the report on stdout.",
                        allowedValues: ["table", "json"], defaultValue: "table"),
             QuantizeCommand.maxMemoryOption,
+            TerminalProgress.quietOption,
         ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions + TransformerEval.options)
 
     /// Every option of an eval run, typed.
@@ -61,6 +62,8 @@ enum EvalCommand: Command {
         var report: ReportFormat
         var maxMemory: MemoryBudget?
         var transformer: TransformerEval.Options
+        /// No progress bar.
+        var quiet = false
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -89,7 +92,8 @@ enum EvalCommand: Command {
                        activation: arguments.choice("activation", as: Activation.self)!,
                        compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
                        report: arguments.choice("report", as: ReportFormat.self)!,
-                       maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments))
+                       maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments),
+                       quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {

@@ -230,12 +230,11 @@ enum QuantizeCommand: Command {
         let bar = TerminalProgress.make(console, quiet: options.quiet)
         defer { bar?.finish() }
         let progress = bar.map { bar in { (step: CheckpointProgress) in bar.update(checkpoint: step, plan: plan) } }
+        var method = MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
+                               activation: options.activation, model: options.transformerCalibration)
+        method.progress = bar?.steps(choice.method.name, unit: options.transformerCalibration == nil ? "layers" : "blocks")
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, compress: options.compress,
-                                             overwrite: options.force,
-                                             threads: options.threads,
-                                             method: MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
-                                                               activation: options.activation,
-                                                               model: options.transformerCalibration),
+                                             overwrite: options.force, threads: options.threads, method: method,
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
         bar?.finish()
         let json = options.report == .json

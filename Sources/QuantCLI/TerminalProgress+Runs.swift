@@ -2,6 +2,11 @@ import Foundation
 import QuantKit
 
 extension TerminalProgress {
+    /// A `StepProgress` drawing this bar: the steps done, counted in `unit` (a plural), after `label`.
+    func steps(_ label: String, unit: String) -> StepProgress {
+        { done, total in self.update(label: label, done: done, total: total, unit: .items(unit)) }
+    }
+
     /// The bar of a `quantize` run, in bytes of tensor data over all shards: the label names
     /// the tensor being read and its place in its file, and for shards the shard, its file and
     /// how far it is, first, so that a narrow terminal keeps them ("shard 2/3 40% b.safetensors: 7/12 w2").

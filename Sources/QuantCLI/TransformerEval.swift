@@ -77,9 +77,12 @@ enum TransformerEval {
         let folder = ShardPlan.isFolder(options.model) ? options.model : (options.model as NSString).deletingLastPathComponent
         let loadedPooling = try SentencePooling.load(folder: folder)
         let pooling = loadedPooling ?? SentencePooling(mode: .mean, normalize: false)
+        let bar = TerminalProgress.make(console, quiet: options.quiet)
+        defer { bar?.finish() }
         let evaluation = try TransformerEvaluation(float: float, quantized: quantized, sequences: sequences.sequences,
                                                    batch: own.batch, compute: options.compute, pooling: pooling,
-                                                   scoring: own.scoring)
+                                                   scoring: own.scoring, progress: bar?.steps("eval", unit: "batches"))
+        bar?.finish()
         let poolingNote = config.family == .bert && loadedPooling == nil
             ? ["No modules.json: each embedding is the mean of the last hidden states, not normalized."] : []
         let report = TransformerEvaluationReport(
