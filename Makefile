@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/quantize
 EXAMPLE_OUT := .build/example/mlp.int8.npz
 
-.PHONY: deps build release man install uninstall install-check completion-check test style faults interop-hf interop-gguf example pictures eval eval-methods bench bench-gguf fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
+.PHONY: deps build release man install uninstall install-check completion-check progress-check test style faults interop-hf interop-gguf example pictures eval eval-methods bench bench-gguf fixtures clean fuzz-build fuzz fuzz-smoke tsan asan
 
 # The one system dependency: zlib's headers (Debian: zlib1g-dev), installed when missing.
 deps:
@@ -81,6 +81,11 @@ install-check: release
 # Completion of real prefixes by the generated bash, zsh and fish scripts of the debug binary.
 completion-check: build
 	Tests/shell/completion_test.sh $(BIN_DEBUG)
+
+# The progress bar on a pseudo-terminal (util-linux script), and none on files or with --quiet
+# (also run by `make test`, through QuantCLITests).
+progress-check: build
+	Tests/shell/progress_test.sh $(BIN_DEBUG)
 
 # The CLI tests run the built binary, so build it first.
 test: build

@@ -131,13 +131,13 @@ enum BashCompletion {
 
     /// The command adding a value's candidates, ending in `;` (`:;` when there are none).
     private static func completion(_ allowedValues: [String]?, _ hint: ValueHint, _ function: String) -> String {
-        if let allowedValues {
+        if let allowedValues = allowedValues ?? hint.offeredWords {
             return "\(function)_words \"$cur\" \(allowedValues.map(\.quotedForPOSIXShell).joined(separator: " "));"
         }
         switch hint {
         case .file(let extensions):
             return (["\(function)_files \"$cur\""] + extensions.map(\.quotedForPOSIXShell)).joined(separator: " ") + ";"
-        case .text:
+        case .text, .words:
             return ":;"
         }
     }

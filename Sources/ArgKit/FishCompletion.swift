@@ -75,13 +75,13 @@ enum FishCompletion {
 
     /// `-a 'a b c' ` for allowed values, `-a '(__quantize_files npz)' ` for paths, empty for text.
     private static func values(_ allowedValues: [String]?, _ hint: ValueHint, prefix: String) -> String {
-        if let allowedValues {
+        if let allowedValues = allowedValues ?? hint.offeredWords {
             return "-a " + allowedValues.map(\.quotedForFish).joined(separator: " ").quotedForFish + " "
         }
         switch hint {
         case .file(let extensions):
             return "-a " + "(\(([prefix + "_files"] + extensions.map(\.quotedForFish)).joined(separator: " ")))".quotedForFish + " "
-        case .text:
+        case .text, .words:
             return ""
         }
     }

@@ -8,7 +8,15 @@ public enum ValueHint: Equatable, Sendable {
     case file(extensions: [String])
     /// Free text (a number, a regular expression, a name): nothing is offered.
     case text
+    /// These words are offered, but the parser accepts others too (a choice read in any case,
+    /// unlike `allowedValues`, which the parser checks word for word).
+    case words([String])
 
     /// Any file or directory.
     public static let anyFile = ValueHint.file(extensions: [])
+
+    /// The words the completion offers: those of `.words`, nil for the other hints.
+    var offeredWords: [String]? {
+        if case .words(let words) = self { words } else { nil }
+    }
 }

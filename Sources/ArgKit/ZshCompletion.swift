@@ -78,16 +78,21 @@ enum ZshCompletion {
         return specs
     }
 
-    /// The `_arguments` action: `(a b c)` for allowed values, `_files -g "*.(npz|npy)"` for paths.
+    /// The `_arguments` action: `(a b c)` for allowed values, `_files -g "*.(npz|npy)"` for paths
+    /// (`"*.npy"` for one extension).
     private static func action(_ allowedValues: [String]?, _ hint: ValueHint) -> String {
-        if let allowedValues {
+        if let allowedValues = allowedValues ?? hint.offeredWords {
             return "(" + allowedValues.map(\.backslashEscapedForZsh).joined(separator: " ") + ")"
         }
         switch hint {
         case .file(let extensions) where extensions.isEmpty: return "_files"
+        case .file(let extensions) where extensions.count == 1:
+            // Not "*.(npy)": a parenthesized group that ends a pattern without a "|" would be
+            // read as glob qualifiers.
+            return "_files -g \"*." + extensions[0].backslashEscapedForZsh + "\""
         case .file(let extensions):
             return "_files -g \"*.(" + extensions.map(\.backslashEscapedForZsh).joined(separator: "|") + ")\""
-        case .text: return " "
+        case .text, .words: return " "
         }
     }
 }

@@ -26,14 +26,18 @@ enum EvalCommand: Command {
             Linear weights are rounded to nearest in memory as 'quantize FOLDER' selects them.
             """,
         arguments: [
-            ArgumentSpec("model", help: "The float model (.npz or .npy), or a transformer checkpoint (a folder with config.json)."),
-            ArgumentSpec("quantized", help: "An archive, file or folder written by 'quantize' from MODEL.", required: false),
+            ArgumentSpec("model", help: "The float model (.npz or .npy), or a transformer checkpoint (a folder with config.json).",
+                         valueHint: .file(extensions: ["npz", "npy", "safetensors"])),
+            ArgumentSpec("quantized", help: "An archive, file or folder written by 'quantize' from MODEL.", required: false,
+                         valueHint: .file(extensions: ["npz", "safetensors"])),
         ],
         options: [
-            OptionSpec("input", valueName: "X.npy", help: "Input rows [N, in], any float dtype."),
-            OptionSpec("labels", valueName: "Y.npy", help: "Integer class labels [N] for the input rows: adds accuracy."),
-            OptionSpec("samples", valueName: "N", help: "Without --input: this many standard-normal rows.", defaultValue: "256"),
-            OptionSpec("seed", valueName: "S", help: "Seed of the standard-normal rows.", defaultValue: "0"),
+            OptionSpec("input", valueName: "X.npy", help: "Input rows [N, in], any float dtype.", valueHint: .file(extensions: ["npy"])),
+            OptionSpec("labels", valueName: "Y.npy", help: "Integer class labels [N] for the input rows: adds accuracy.",
+                       valueHint: .file(extensions: ["npy"])),
+            OptionSpec("samples", valueName: "N", help: "Without --input: this many standard-normal rows.", defaultValue: "256",
+                       valueHint: .text),
+            OptionSpec("seed", valueName: "S", help: "Seed of the standard-normal rows.", defaultValue: "0", valueHint: .text),
             OptionSpec("activation", valueName: "A", help: "Between layers.",
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             OptionSpec("compute", valueName: "C", help: "How quantized layers run.",
@@ -43,6 +47,7 @@ enum EvalCommand: Command {
                        allowedValues: ["table", "json"], defaultValue: "table"),
             QuantizeCommand.maxMemoryOption,
             PlotOption.spec,
+            TerminalProgress.quietOption,
         ] + QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions + TransformerEval.options)
 
     /// Every option of an eval run, typed.
@@ -64,6 +69,8 @@ enum EvalCommand: Command {
         var transformer: TransformerEval.Options
         /// `--plot`: the per-layer SQNR picture (with --compare, the size/quality scatter).
         var plot: String?
+        /// No progress bar.
+        var quiet = false
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -93,7 +100,8 @@ enum EvalCommand: Command {
                        compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
                        report: arguments.choice("report", as: ReportFormat.self)!,
                        maxMemory: try QuantizeCommand.maxMemory(arguments), transformer: try TransformerEval.options(arguments),
-                       plot: try PlotOption.path(arguments))
+                       plot: try PlotOption.path(arguments),
+                       quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {

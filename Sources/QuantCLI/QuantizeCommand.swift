@@ -38,10 +38,11 @@ enum QuantizeCommand: Command {
             tensors that already are (llama-quantize's option of that name).
             """,
         arguments: [ArgumentSpec("input", help: "The weights: a .npy, .npz or .safetensors file, or several shards or a folder of them.",
-                                  variadic: true)],
+                                  variadic: true, valueHint: .file(extensions: ["npy", "npz", "safetensors", "gguf"]))],
         options: [
             OptionSpec("output", short: "o", valueName: "OUTPUT",
-                       help: "The file to write (.npz or .safetensors); for shards, the folder to write them to.", required: true),
+                       help: "The file to write (.npz or .safetensors); for shards, the folder to write them to.", required: true,
+                       valueHint: .file(extensions: ["npz", "safetensors", "gguf"])),
             OptionSpec("format", valueName: "F", help: "Output format (default: from OUTPUT's extension, or the shards' format).",
                        allowedValues: OutputFormat.allCases.map(\.rawValue)),
             OptionSpec("ct-format", valueName: "K",
@@ -52,20 +53,25 @@ enum QuantizeCommand: Command {
                        allowedValues: Activation.allCases.map(\.rawValue), defaultValue: "relu"),
             .flag("compress", help: "Deflate the .npz archive's members (smaller file, slower)."),
             OptionSpec("type", valueName: "TYPE",
-                       help: "GGUF only: llama-quantize's file type (any case): " + LlamaFileType.names.joined(separator: ", ") + "."),
+                       help: "GGUF only: llama-quantize's file type (any case): " + LlamaFileType.names.joined(separator: ", ") + ".",
+                       valueHint: .words(LlamaFileType.names)),
             .flag("pure", help: "With --type: every quantized tensor in the type's one ggml type (llama-quantize --pure)."),
-            OptionSpec("output-tensor-type", valueName: "T", help: "With --type: output.weight's ggml type (e.g. q8_0)."),
-            OptionSpec("token-embedding-type", valueName: "T", help: "With --type: the token embeddings' ggml type."),
+            OptionSpec("output-tensor-type", valueName: "T", help: "With --type: output.weight's ggml type (e.g. q8_0).",
+                       valueHint: .text),
+            OptionSpec("token-embedding-type", valueName: "T", help: "With --type: the token embeddings' ggml type.",
+                       valueHint: .text),
             .flag("leave-output-tensor", help: "With --type: keep output.weight in its input type."),
             OptionSpec("tensor-type", valueName: "REGEX=T",
                        help: "With --type: the ggml type of the tensors whose names match (llama-quantize's rule: REGEX lower-cased, first match wins).",
-                       repeatable: true),
+                       repeatable: true, valueHint: .text),
             OptionSpec("tensor-type-file", valueName: "FILE", help: "With --type: --tensor-type rules, separated by blanks or newlines.",
                        repeatable: true),
             OptionSpec("override-kv", valueName: "KEY=TYPE:VALUE",
-                       help: "With --type: set a metadata entry of the output (TYPE int, float, bool or str).", repeatable: true),
+                       help: "With --type: set a metadata entry of the output (TYPE int, float, bool or str).", repeatable: true,
+                       valueHint: .text),
             OptionSpec("imatrix", valueName: "FILE",
-                       help: "With --type: llama.cpp importance matrix (GGUF or legacy .dat) weighing the scale searches."),
+                       help: "With --type: llama.cpp importance matrix (GGUF or legacy .dat) weighing the scale searches.",
+                       valueHint: .file(extensions: ["gguf", "dat"])),
             .flag("strict", help: "With --type: refuse a type llama-quantize would replace because the rows do not fit its blocks."),
             .flag("allow-requantize", help: "With --type: quantize tensors already of a block type again, dequantized first (their error compounds; listed in the report)."),
             .flag("keep-split", help: "With --type: write a split input (IN-00001-of-0000N.gguf) in the same shards, OUT-0000k-of-0000N.gguf; without it, one file."),
@@ -74,16 +80,17 @@ enum QuantizeCommand: Command {
             .flag("force", help: "Replace OUTPUT if it exists and is a regular file (never the input)."),
             .flag("dry-run", help: "Print what would be written (each tensor's scheme or type, size and bits per weight; with --type the fallbacks too); write nothing."),
             PlotOption.spec,
+            TerminalProgress.quietOption,
             maxMemoryOption,
             OptionSpec("threads", valueName: "N", help: "Worker threads; the output is identical for any count.",
-                       defaultValue: "\(defaultThreadCount)"),
+                       defaultValue: "\(defaultThreadCount)", valueHint: .text),
         ])
 
     /// `--max-memory` (shared with `dequantize`).
     static let maxMemoryOption = OptionSpec(
         "max-memory", valueName: "SIZE",
         help: "Memory for tensor data (e.g. 512M, 1.5GiB; default 3/4 of the smallest of RAM, cgroup limit and ulimit -v); "
-            + "a tensor needing more is refused before anything is read.")
+            + "a tensor needing more is refused before anything is read.", valueHint: .text)
 
     /// The budget `--max-memory` sets; nil for this machine's default (`MemoryBudget.systemDefault()`,
     /// which reads /proc and /sys, so a run asks for it and the usage check does not).
@@ -106,16 +113,18 @@ enum QuantizeCommand: Command {
     static let selectionOptions = [
         OptionSpec("scheme", valueName: "S", help: "The default scheme.",
                    allowedValues: schemeChoices, defaultValue: "per-channel"),
-        OptionSpec("bits", valueName: "N", help: "Bits per code, 2 to 8.", defaultValue: "8"),
+        OptionSpec("bits", valueName: "N", help: "Bits per code, 2 to 8.", defaultValue: "8", valueHint: .text),
         OptionSpec("axis", valueName: "A", help: "The channel axis of per-channel schemes (negative counts from the end).",
-                   defaultValue: "0"),
+                   defaultValue: "0", valueHint: .text),
         OptionSpec("group-size", valueName: "G",
-                   help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise."),
+                   help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise.",
+                   valueHint: .text),
         OptionSpec("block", valueName: "RxC",
-                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (C must divide the rows' length; default 128x128)."),
+                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (C must divide the rows' length; default 128x128).",
+                   valueHint: .text),
         OptionSpec("clip", valueName: "C",
                    help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",
-                   defaultValue: "minmax"),
+                   defaultValue: "minmax", valueHint: .text),
         OptionSpec("scale-rule", valueName: "R",
                    help: "How scales and codes follow from each range: reference (max|x| / (2^(b-1) - 1), round then add the zero point) or compressed-tensors (the library's own rounding, for codes identical to its compressor's).",
                    allowedValues: ScaleRule.allCases.map(\.rawValue), defaultValue: ScaleRule.reference.rawValue),
@@ -125,10 +134,12 @@ enum QuantizeCommand: Command {
         OptionSpec("scale-dtype", valueName: "T",
                    help: "The type scales are stored in, and rounded to before codes are computed (default: float32 in .npz, the weight's type in compressed-tensors, which accepts only that).",
                    allowedValues: QuantScheme.scaleDTypes.map(\.rawValue)),
-        OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true),
-        OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true),
+        OptionSpec("include", valueName: "REGEX", help: "Quantize the floating tensors whose names match.", repeatable: true,
+                   valueHint: .text),
+        OptionSpec("exclude", valueName: "REGEX", help: "Never quantize tensors whose names match.", repeatable: true,
+                   valueHint: .text),
         OptionSpec("layer", valueName: "REGEX=SCHEME[:BITS]", help: "Scheme and bits for the selected tensors that match; first match wins.",
-                   repeatable: true),
+                   repeatable: true, valueHint: .text),
     ]
 
     /// The options of the whole-network methods (shared with `eval`).
@@ -136,11 +147,14 @@ enum QuantizeCommand: Command {
         OptionSpec("method", valueName: "M",
                    help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration).",
                    allowedValues: QuantizationMethods.names, defaultValue: "rtn"),
-        OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq."),
-        OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01"),
+        OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq.",
+                   valueHint: .file(extensions: ["npy"])),
+        OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01",
+                   valueHint: .text),
         .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
         OptionSpec("keep-outliers", valueName: "T",
-                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only)."),
+                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only).",
+                   valueHint: .text),
     ]
 
     /// The selection rules `selectionOptions` describe.
@@ -181,6 +195,8 @@ enum QuantizeCommand: Command {
         var gguf: GGUFTypeOptions?
         /// `--scheme nvfp4 | mxfp4 | mxfp8`: a microscaling run, which ignores the fields above but these three.
         var microscaling: MicroscalingOptions?
+        /// No progress bar.
+        var quiet = false
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
@@ -202,7 +218,8 @@ enum QuantizeCommand: Command {
                 method: try MethodChoice(arguments, calibratedThroughTransformer: transformer != nil),
                 transformerCalibration: transformer, activation: arguments.choice("activation", as: Activation.self)!,
                 force: arguments.flag("force"), report: arguments.choice("report", as: ReportFormat.self)!,
-                dryRun: arguments.flag("dry-run"), plot: plot, gguf: gguf, microscaling: microscaling)
+                dryRun: arguments.flag("dry-run"), plot: plot, gguf: gguf, microscaling: microscaling,
+                quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options, console: Console) throws -> Bool {
@@ -236,21 +253,16 @@ enum QuantizeCommand: Command {
         }
         let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: options.inputs) }
         let start = Date()
-        let progress: ((Int, QuantizeProgress, Int) -> Void)? = console.errIsTerminal ? { index, step, bytes in
-            let job = plan.jobs[index]
-            let shard = plan.sharded ? "shard \(index + 1)/\(plan.jobs.count) \(URL(fileURLWithPath: job.input).lastPathComponent): " : ""
-            let rate = Double(bytes) / max(Date().timeIntervalSince(start), 1e-9) / 1e9
-            console.err("\r\u{1B}[K\(shard)[\(step.index + 1)/\(step.count)] \(step.tensor)  "
-                        + "\(formatBytes(bytes)) done, " + String(format: "%.2f GB/s", rate))
-        } : nil
+        let bar = TerminalProgress.make(console, quiet: options.quiet)
+        defer { bar?.finish() }
+        let progress = bar.map { bar in { (step: CheckpointProgress) in bar.update(checkpoint: step, plan: plan) } }
+        var method = MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
+                               activation: options.activation, model: options.transformerCalibration)
+        method.progress = bar?.steps(choice.method.name, unit: options.transformerCalibration == nil ? "layers" : "blocks")
         let reports = try quantizeCheckpoint(plan: plan, rules: rules, layout: layout, compress: options.compress,
-                                             overwrite: options.force,
-                                             threads: options.threads,
-                                             method: MethodRun(method: choice.quantizationMethod, calibrationPath: choice.calibration,
-                                                               activation: options.activation,
-                                                               model: options.transformerCalibration),
+                                             overwrite: options.force, threads: options.threads, method: method,
                                              memoryBudget: options.maxMemory ?? .systemDefault(), progress: progress)
-        if console.errIsTerminal { console.err("\r\u{1B}[K") }
+        bar?.finish()
         let json = options.report == .json
         let combined = ShardedReport(shards: reports, elapsedSeconds: Date().timeIntervalSince(start))
         try plotFile?.write(plan.sharded ? combined.picture() : reports[0].picture())

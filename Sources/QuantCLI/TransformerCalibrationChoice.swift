@@ -9,9 +9,11 @@ import QuantKit
 enum TransformerCalibrationChoice {
     static let options = [
         OptionSpec("calibration-text", valueName: "FILE",
-                   help: "gptq on a transformer model folder: calibration texts, one per line, tokenized with its tokenizer.json (truncated to max_position_embeddings)."),
+                   help: "gptq on a transformer model folder: calibration texts, one per line, tokenized with its tokenizer.json (truncated to max_position_embeddings).",
+                   valueHint: .anyFile),
         OptionSpec("calibration-tokens", valueName: "X.npy",
-                   help: "gptq on a transformer model folder: calibration token ids [sequences, length] (int32 or int64; negative ids are padding)."),
+                   help: "gptq on a transformer model folder: calibration token ids [sequences, length] (int32 or int64; negative ids are padding).",
+                   valueHint: .file(extensions: ["npy"])),
     ]
 
     /// The sequences the options name, nil when neither is given.

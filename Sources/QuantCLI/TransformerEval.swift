@@ -9,11 +9,14 @@ import QuantKit
 enum TransformerEval {
     /// The options only this path reads.
     static let options = [
-        OptionSpec("text", valueName: "FILE", help: "Transformers: UTF-8 text, one input per line, tokenized with the folder's tokenizer.json."),
-        OptionSpec("tokens", valueName: "X.npy", help: "Transformers: token ids [N, L] (negative ids are padding) or [L], int32 or int64."),
-        OptionSpec("max-length", valueName: "N", help: "Transformers: at most N tokens per input (default: the model's max_position_embeddings)."),
+        OptionSpec("text", valueName: "FILE", help: "Transformers: UTF-8 text, one input per line, tokenized with the folder's tokenizer.json.",
+                   valueHint: .anyFile),
+        OptionSpec("tokens", valueName: "X.npy", help: "Transformers: token ids [N, L] (negative ids are padding) or [L], int32 or int64.",
+                   valueHint: .file(extensions: ["npy"])),
+        OptionSpec("max-length", valueName: "N", help: "Transformers: at most N tokens per input (default: the model's max_position_embeddings).",
+                   valueHint: .text),
         .flag("no-truncate", help: "Transformers: refuse an input longer than the maximum length instead of truncating it."),
-        OptionSpec("batch", valueName: "N", help: "Transformers: inputs per forward pass.", defaultValue: "32"),
+        OptionSpec("batch", valueName: "N", help: "Transformers: inputs per forward pass.", defaultValue: "32", valueHint: .text),
         OptionSpec("kl-positions", valueName: "P", help: "Decoders: the positions scored (second-half: llama-perplexity's rule per sequence).",
                    allowedValues: ScoredPositions.allCases.map(\.rawValue), defaultValue: ScoredPositions.all.rawValue),
     ]
@@ -78,9 +81,12 @@ enum TransformerEval {
         let folder = ShardPlan.isFolder(options.model) ? options.model : (options.model as NSString).deletingLastPathComponent
         let loadedPooling = try SentencePooling.load(folder: folder)
         let pooling = loadedPooling ?? SentencePooling(mode: .mean, normalize: false)
+        let bar = TerminalProgress.make(console, quiet: options.quiet)
+        defer { bar?.finish() }
         let evaluation = try TransformerEvaluation(float: float, quantized: quantized, sequences: sequences.sequences,
                                                    batch: own.batch, compute: options.compute, pooling: pooling,
-                                                   scoring: own.scoring)
+                                                   scoring: own.scoring, progress: bar?.steps("eval", unit: "batches"))
+        bar?.finish()
         let poolingNote = config.family == .bert && loadedPooling == nil
             ? ["No modules.json: each embedding is the mean of the last hidden states, not normalized."] : []
         let report = TransformerEvaluationReport(

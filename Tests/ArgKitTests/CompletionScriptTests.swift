@@ -109,3 +109,26 @@ private func run(_ executable: String, _ arguments: [String]) throws -> (status:
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// A program with a `.words` hint (offered, not enforced) and a one-extension file hint.
+private let hinted = Program(
+    name: "tool", version: "tool 1", abstract: "A tool.",
+    commands: [CommandSpec(name: "run", abstract: "Run it.", options: [
+        OptionSpec("type", valueName: "T", help: "A type, any case.", valueHint: .words(["Q4_0", "Q4_K_M"])),
+        OptionSpec("rows", valueName: "X.npy", help: "Rows.", valueHint: .file(extensions: ["npy"])),
+    ])],
+    defaultCommand: "run")
+
+@Test func offeredWordsAndOneExtensionFileHintsReachEveryShell() throws {
+    #expect(BashCompletion.script(for: hinted).contains("'--type') _tool_words \"$cur\" 'Q4_0' 'Q4_K_M';"))
+    #expect(FishCompletion.script(for: hinted).contains("-l 'type' -x -a " + ["Q4_0", "Q4_K_M"].map(\.quotedForFish)
+        .joined(separator: " ").quotedForFish + " "))
+    let zsh = ZshCompletion.script(for: hinted)
+    #expect(zsh.contains(":T:(Q4_0 Q4_K_M)"))
+    // "*.(npy)" would end in glob qualifiers in zsh; one extension is written without the group.
+    #expect(zsh.contains(":X.npy:_files -g \"*.npy\""))
+    // The parser still takes any word: the hint only offers.
+    let parsed = try hinted.resolve(["--type", "q4_k_m"])
+    guard case .run(let arguments) = parsed else { Issue.record("not a run: \(parsed)"); return }
+    #expect(arguments.string("type") == "q4_k_m")
+}

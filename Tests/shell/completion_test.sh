@@ -29,6 +29,11 @@ cd "$work" && mkdir -p files/models && touch files/a.npz files/b.npz files/c.npy
 per_channel=$("$quantize" help quantize | tr -s ' \n' ' ' | sed -n 's/.*--scheme <S>[^(]*(values: \([^)]*\)).*/\1/p' \
     | tr -d ',' | tr ' ' '\n' | grep '^per-' | sort | tr '\n' ' ')
 [ -n "$per_channel" ] || { echo "FAIL: no per-channel scheme found in 'quantize help quantize'"; exit 1; }
+# The Q4 file types, as --help lists --type's (a choice read in any case, so offered, not enforced).
+q4_types=$("$quantize" help quantize | tr -s ' \n' ' ' \
+    | sed -n 's/.*--type <TYPE> GGUF only: llama-quantize.s file type (any case): \([^.]*\)\..*/\1/p' \
+    | tr -d ',' | tr ' ' '\n' | grep '^Q4_' | sort | tr '\n' ' ')
+[ -n "$q4_types" ] || { echo "FAIL: no Q4 type found in 'quantize help quantize'"; exit 1; }
 
 expect() {  # expect SHELL LINE EXPECTED ACTUAL: the sorted words must match
     local want got
@@ -50,6 +55,12 @@ expect bash "quantize inspect " "a.npz b.npz c.npy models" "$(bash_complete quan
 expect bash "quantize dequantize a.npz -o " "a.npz b.npz models" "$(bash_complete quantize dequantize a.npz -o '')"
 expect bash "quantize completion " "bash zsh fish" "$(bash_complete quantize completion '')"
 expect bash "quantize help i" "inspect imatrix" "$(bash_complete quantize help i)"
+expect bash "quantize --calibration " "c.npy models" "$(bash_complete quantize --calibration '')"
+expect bash "quantize --type Q4_" "$q4_types" "$(bash_complete quantize --type Q4_)"
+expect bash "quantize --bits " "" "$(bash_complete quantize --bits '')"
+expect bash "quantize --layer " "" "$(bash_complete quantize --layer '')"
+expect bash "quantize a.npz " "a.npz b.npz c.npy models" "$(bash_complete quantize a.npz '')"
+expect bash "quantize eval a.npz --tokens " "c.npy models" "$(bash_complete quantize eval a.npz --tokens '')"
 
 if command -v fish >/dev/null; then
     fish_complete() { fish --no-config -c 'source $argv[1]; complete -C"$argv[2]"' "$fish_script" "$1" | cut -f1 | tr '\n' ' '; }
@@ -59,6 +70,8 @@ if command -v fish >/dev/null; then
     expect fish "quantize help i" "inspect imatrix" "$(fish_complete 'quantize help i')"
     expect fish "quantize inspect " "a.npz b.npz c.npy models/" "$(fish_complete 'quantize inspect ')"
     expect fish "quantize dequantize a.npz -o " "a.npz b.npz models/" "$(fish_complete 'quantize dequantize a.npz -o ')"
+    expect fish "quantize --calibration " "c.npy models/" "$(fish_complete 'quantize --calibration ')"
+    expect fish "quantize --type Q4_" "$q4_types" "$(fish_complete 'quantize --type Q4_')"
 else
     echo "skip fish: not installed (Debian: apt-get install fish)"
 fi
@@ -73,8 +86,13 @@ zpty z zsh -f -i
 zpty -w z "PS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
 zpty -w z 'compadd() { builtin compadd "$@"; local -a w; builtin compadd -O w "$@"; print -lr -- "<c""and>"${^w}; }'
 zpty -w z "$2"$'\t'
-sleep 1
-while zpty -r -t z line; do print -r -- "$line"; done
+# Then clear the line and run a command printing an end marker: keys are read in order, so its
+# output comes after every word the Tab offered, however slowly the machine completes.
+zpty -w z $'\C-e\C-u'"print -r -- __e''nd__"
+while zpty -r z line; do
+    [[ $line == *__end__* && $line != *"''"* ]] && break
+    print -r -- "$line"
+done
 zpty -d z
 ZSH
     zsh_complete() {
@@ -87,6 +105,8 @@ ZSH
     expect zsh "quantize help i" "inspect imatrix" "$(zsh_complete 'quantize help i')"
     expect zsh "quantize inspect " "a.npz b.npz c.npy models" "$(zsh_complete 'quantize inspect ')"
     expect zsh "quantize dequantize a.npz -o " "a.npz b.npz models" "$(zsh_complete 'quantize dequantize a.npz -o ')"
+    expect zsh "quantize --calibration " "c.npy models" "$(zsh_complete 'quantize --calibration ')"
+    expect zsh "quantize --type Q4_" "$q4_types" "$(zsh_complete 'quantize --type Q4_')"
 else
     echo "skip zsh: not installed (Debian: apt-get install zsh)"
 fi

@@ -29,8 +29,10 @@ public struct AWQ: QuantizationMethod {
         guard let calibration = layers.calibration else { throw QuantizationMethodError.needsCalibration(method: name) }
         var folded = MethodResult(unchanged: layers)
         for index in layers.layers.indices {
+            layers.progress?(index, layers.layers.count)
             try fold(layer: index, of: layers, rows: calibration.rows, into: &folded)
         }
+        layers.progress?(layers.layers.count, layers.layers.count)
         let unchanged = MethodResult(unchanged: layers)
         if try outputError(folded, layers, calibration.rows) >= outputError(unchanged, layers, calibration.rows) {
             folded.floatWeights = unchanged.floatWeights

@@ -9,6 +9,8 @@ public struct LayersToQuantize: Sendable {
     public let schemes: [QuantScheme?]
     public let activation: Activation
     public let calibration: CalibrationCapture?
+    /// Told the layers done, by a method that goes through them one by one.
+    public var progress: StepProgress?
 
     public init(names: [String], layers: [Linear], schemes: [QuantScheme?], activation: Activation,
                 calibration: CalibrationCapture?) {
@@ -21,7 +23,8 @@ public struct LayersToQuantize: Sendable {
     }
 
     /// These layers with float weights `weights` and biases `biases` instead (same shapes),
-    /// the schemes, activation and calibration capture unchanged.
+    /// the schemes, activation and calibration capture unchanged, and no `progress` (a method
+    /// running another on its result has reported its own).
     func replacing(weights: [[Float]], biases: [[Float]?]) -> LayersToQuantize {
         let layers = zip(self.layers, zip(weights, biases)).map { layer, values in
             Linear(weight: values.0, bias: values.1, outFeatures: layer.outFeatures, inFeatures: layer.inFeatures)

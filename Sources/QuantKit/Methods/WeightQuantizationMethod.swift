@@ -13,11 +13,14 @@ public protocol WeightQuantizationMethod: QuantizationMethod {
 
 extension WeightQuantizationMethod {
     /// Each layer with a scheme through `quantize(weight:shape:scheme:inputs:)`, fed that layer's
-    /// captured inputs; float weights and biases are returned unchanged.
+    /// captured inputs; float weights and biases are returned unchanged. `layers.progress` is
+    /// told the layers done.
     public func quantize(_ layers: LayersToQuantize) throws -> MethodResult {
         if needsCalibration, layers.calibration == nil { throw QuantizationMethodError.needsCalibration(method: name) }
         var result = MethodResult(unchanged: layers)
+        defer { layers.progress?(layers.layers.count, layers.layers.count) }
         for (index, layer) in layers.layers.enumerated() {
+            layers.progress?(index, layers.layers.count)
             guard let scheme = layers.schemes[index] else {
                 result.notes.append("\(layers.names[index]): kept in float")
                 continue

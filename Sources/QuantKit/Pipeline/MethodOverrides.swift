@@ -8,6 +8,8 @@ public struct MethodRun: Sendable {
     /// A run that reads the whole model itself (calibration through a transformer's blocks)
     /// instead of rows run through an MLP.
     public var model: (any ModelCalibratedRun)?
+    /// Told the layers (or a transformer's blocks) the method has done.
+    public var progress: StepProgress?
 
     public init(method: any QuantizationMethod = RoundToNearest(), calibrationPath: String? = nil, activation: Activation = .relu,
                 model: (any ModelCalibratedRun)? = nil) {
@@ -22,8 +24,10 @@ public struct MethodRun: Sendable {
 /// (`TransformerCalibration`: GPTQ through a transformer's blocks), rather than the tensors
 /// of the input files.
 public protocol ModelCalibratedRun: Sendable {
-    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type.
-    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?) throws -> MethodOutput
+    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage
+    /// type; `progress` is told the steps (blocks) done.
+    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?,
+                   progress: StepProgress?) throws -> MethodOutput
 }
 
 /// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
@@ -59,7 +63,7 @@ public struct MethodOutput: Sendable {
 func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
                      layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
     let method = run.method
-    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout) }
+    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout, progress: run.progress) }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
@@ -76,7 +80,7 @@ func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run
         try EvaluationData(inputPath: path, labelsPath: nil, width: float.layout.inFeatures, classes: float.layout.outFeatures)
     }
     let overrides = try NetworkQuantization(float: float, schemes: plans[0].schemes, method: method, calibration: rows,
-                                            activation: run.activation).tensors
+                                            activation: run.activation, progress: run.progress).tensors
     return MethodOutput(overrides: overrides, originals: float.values(of: Set(overrides.keys)))
 }
 

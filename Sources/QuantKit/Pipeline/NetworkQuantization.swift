@@ -27,13 +27,15 @@ public struct NetworkQuantization: Sendable {
     }
 
     /// Captures `calibration` through the float network with `activation` between layers, and
-    /// runs `method` on the layers of `float` under `schemes` (a plan's scheme per tensor name).
+    /// runs `method` on the layers of `float` under `schemes` (a plan's scheme per tensor name),
+    /// telling `progress` the layers done.
     public init(float: FloatNetwork, schemes: [String: QuantScheme?], method: any QuantizationMethod,
-                calibration: EvaluationData?, activation: Activation) throws {
-        let layers = LayersToQuantize(
+                calibration: EvaluationData?, activation: Activation, progress: StepProgress? = nil) throws {
+        var layers = LayersToQuantize(
             names: float.layout.layers.map(\.prefix), layers: float.layers,
             schemes: float.layout.layers.map { schemes[$0.weightName] ?? nil }, activation: activation,
             calibration: calibration.map { CalibrationCapture(layers: float.layers, rows: $0, activation: activation) })
+        layers.progress = progress
         let result = try method.quantize(layers)
         self.schemes = schemes
         self.tensors = try Self.tensors(of: result, float: float, schemes: schemes, method: method.name)

@@ -13,13 +13,13 @@ import Foundation
 /// - Parameters:
 ///   - method: the method choosing the codes (`methodOverrides`), run on the inputs as opened
 ///     and planned here; round to nearest by default, which streams.
-///   - progress: called before each tensor with the shard's index and the bytes of tensor data
-///     done in all shards so far.
+///   - progress: called before each tensor of each shard and after its last (`quantizeFile`),
+///     with the shard's place and the bytes of tensor data of all shards done so far.
 public func quantizeCheckpoint(
     plan: ShardPlan, rules: SelectionRules, layout: any QuantizedLayout, compress: Bool = false, overwrite: Bool,
     threads: Int = defaultThreadCount,
     method: MethodRun = MethodRun(), memoryBudget: MemoryBudget = .unlimited,
-    progress: ((_ shard: Int, _ step: QuantizeProgress, _ bytesDone: Int) -> Void)? = nil
+    progress: ((CheckpointProgress) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let (sources, plans) = try openAndPlan(plan, rules: rules, layout: layout, threads: threads)
     let output = try methodOverrides(sources: sources, plans: plans, run: method, layout: layout)
@@ -32,12 +32,16 @@ public func quantizeCheckpoint(
             try run.createFolder(OutputRun.parentFolder(of: first.output))
         }
         var reports: [QuantizationReport] = []
+        let bytesTotal = plans.reduce(0) { $0 + $1.tensorBytes }
         for (index, (job, source)) in zip(plan.jobs, sources).enumerated() {
-            let before = reports.reduce(0) { $0 + $1.bytesBefore }
+            let before = plans[..<index].reduce(0) { $0 + $1.tensorBytes }
             reports.append(try quantizePlanned(
                 plans[index], source: source, outputPath: job.output, roles: rules.moduleRoles, layout: layout,
                 compress: compress, overwrite: overwrite, threads: threads, method: output, memoryBudget: memoryBudget,
-                run: run, progress: progress.map { report in { report(index, $0, before + $0.bytesDone) } }))
+                run: run, progress: progress.map { report in { step in
+                    report(CheckpointProgress(shard: index, shardCount: plan.jobs.count, file: step,
+                                              bytesDone: before + step.bytesDone, bytesTotal: bytesTotal))
+                } }))
         }
         try writeCompanions(of: plan, plans: plans, layout: layout, roles: rules.moduleRoles, overwrite: overwrite, run: run)
         run.keep()
@@ -134,4 +138,14 @@ private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool,
     if close(descriptor) != 0, failure == 0 { failure = errno }
     guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
     try output.commit()
+}
+
+/// Where a `quantizeCheckpoint` run is: in shard `shard` (from 0) of `shardCount`, at `file`,
+/// after `bytesDone` of the `bytesTotal` bytes of tensor data of all shards.
+public struct CheckpointProgress: Sendable {
+    public let shard: Int
+    public let shardCount: Int
+    public let file: QuantizeProgress
+    public let bytesDone: Int
+    public let bytesTotal: Int
 }

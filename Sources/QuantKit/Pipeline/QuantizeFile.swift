@@ -15,7 +15,7 @@ import Foundation
 ///     nearest by default, which streams.
 ///   - run: where the committed output is recorded (see `OutputRun`), for a caller that writes
 ///     several files and removes them all if one fails.
-///   - progress: called before each tensor (for a terminal's progress line).
+///   - progress: called before each tensor and once after the last (for a terminal's progress bar).
 public func quantizeFile(
     source: any TensorSource, outputPath: String, rules: SelectionRules, layout: any QuantizedLayout,
     compress: Bool = false, overwrite: Bool, threads: Int = defaultThreadCount, method: MethodRun = MethodRun(),
@@ -48,11 +48,15 @@ func quantizePlanned(
                                                     threads: threads, memoryBudget: memoryBudget))
     var lines: [QuantizationReport.TensorLine] = []
     var bytesDone = 0
+    let bytesTotal = plan.tensorBytes
     for (position, step) in plan.steps.enumerated() {
-        progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count, bytesDone: bytesDone))
+        progress?(QuantizeProgress(tensor: step.tensor.name, index: position, count: plan.steps.count, bytesDone: bytesDone,
+                                   bytesTotal: bytesTotal))
         bytesDone += step.tensor.storedByteCount
         lines.append(try steps.write(step))
     }
+    progress?(QuantizeProgress(tensor: nil, index: plan.steps.count, count: plan.steps.count, bytesDone: bytesDone,
+                               bytesTotal: bytesTotal))
     try writer.finish()
     try output.commit()
     return QuantizationReport(input: source.path, output: outputPath, tensors: lines,
@@ -148,13 +152,20 @@ func copyKept(_ step: QuantizationPlan.Step, from source: any TensorSource, layo
                  mse: nil, maxAbsError: nil, sqnrDB: nil, keptBecause: step.keptRole?.description)
 }
 
-/// Where a `quantizeFile` run is: about to read tensor `index` of `count`, after `bytesDone`
-/// bytes of tensor data.
+/// Where a `quantizeFile` run is: about to read tensor `index` (named `tensor`) of `count`,
+/// after `bytesDone` of the file's `bytesTotal` bytes of tensor data; `tensor` is nil and
+/// `index == count` once every tensor is written.
 public struct QuantizeProgress: Sendable {
-    public let tensor: String
+    public let tensor: String?
     public let index: Int
     public let count: Int
     public let bytesDone: Int
+    public let bytesTotal: Int
+}
+
+extension QuantizationPlan {
+    /// The bytes of tensor data of every step, as stored in the input.
+    var tensorBytes: Int { steps.reduce(0) { $0 + $1.tensor.storedByteCount } }
 }
 
 /// Quantizes the floating tensor `info` whose C-order little-endian data is `bytes` and writes

@@ -7,7 +7,8 @@ import Foundation
 /// thread exists, and threads inherit the mask), and one dedicated thread waits for them with
 /// `sigwait`. That thread is an ordinary thread, not a signal handler, so it may take the
 /// registry's lock: it removes every registered file, then every registered folder (deepest
-/// first, `rmdir`, so a folder that somehow holds other files stays), writes one line and ends
+/// first, `rmdir`, so a folder that somehow holds other files stays), writes one line (on a
+/// terminal, first erasing the line a progress bar may hold) and ends
 /// the process with `128 + signal` (130, 143, 129). Whoever changes the file system in a way the
 /// registry records (a commit renaming a temporary file) does it under the same lock, so the
 /// cleanup never sees a half-done step.
@@ -93,7 +94,9 @@ public final class InterruptCleanup: @unchecked Sendable {
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
             shared.removeEverything()
-            let line = Array("quantize: interrupted; nothing written\n".utf8)
+            // On a terminal the line first erases whatever progress bar is drawn.
+            let erase = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
+            let line = Array((erase + "quantize: interrupted; nothing written\n").utf8)
             _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
             _exit(128 + received)
         }

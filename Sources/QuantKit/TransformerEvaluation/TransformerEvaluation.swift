@@ -26,8 +26,10 @@ public struct TransformerEvaluation: Sendable {
     /// - Throws: `TransformerError` for a batch the model refuses (ids outside the vocabulary,
     ///   sequences longer than its positions), `TransformerEvaluationError` for models that do
     ///   not match, `EmbeddingAgreementError` for too many texts.
+    /// `progress` is told the batches done.
     public init(float: any TransformerModel, quantized: any TransformerModel, sequences: [[Int]], batch: Int,
-                compute: ComputePath, pooling: SentencePooling, scoring: ScoredPositions = .all) throws {
+                compute: ComputePath, pooling: SentencePooling, scoring: ScoredPositions = .all,
+                progress: StepProgress? = nil) throws {
         precondition(batch >= 1, "batch must be positive")
         guard float.config == quantized.config, float.blockCount == quantized.blockCount else {
             throw TransformerEvaluationError.modelsDiffer
@@ -38,7 +40,9 @@ public struct TransformerEvaluation: Sendable {
         }
         var run = LockstepRun(float: float, quantized: quantized, compute: compute, scoring: scoring)
         var floatEmbeddings: [Float] = [], quantizedEmbeddings: [Float] = []
+        let batches = (sequences.count + batch - 1) / batch
         for start in stride(from: 0, to: sequences.count, by: batch) {
+            progress?(start / batch, batches)
             let tokens = TokenBatch(Array(sequences[start ..< min(start + batch, sequences.count)]))
             let (floatHidden, quantizedHidden) = try run.blocks(tokens)
             if isEncoder {
@@ -48,6 +52,7 @@ public struct TransformerEvaluation: Sendable {
                 try run.decoderHead(floatHidden, quantizedHidden, tokens: tokens)
             }
         }
+        progress?(batches, batches)
         if isEncoder {
             comparison = .encoder(try EmbeddingAgreement(float: floatEmbeddings, quantized: quantizedEmbeddings,
                                                          texts: sequences.count, dimension: float.config.hiddenSize))

@@ -21,18 +21,22 @@
 /// one batch's activations inside the block, and `gptqQuantize`'s working memory for one
 /// Linear; never the inputs of the whole model.
 ///
+/// `progress` is told the blocks done (before each block and after the last).
+///
 /// - Throws: `TransformerError` for calibration the model cannot take (`embed`),
 ///   `TransformerQuantizationError` for a selected Linear already quantized or refused by GPTQ.
 /// - Complexity: two forward passes of each block over the calibration tokens, plus
 ///   `O(tokens · in²)` per Hessian and `gptqQuantize`'s cost per Linear.
 public func gptqThroughBlocks<Model: TransformerModel>(
     _ model: Model, calibration: TokenBatch, schemes: [String: QuantScheme], options: GPTQOptions = GPTQOptions(),
-    sequencesPerBatch: Int = 32, threads: Int = defaultThreadCount
+    sequencesPerBatch: Int = 32, threads: Int = defaultThreadCount, progress: StepProgress? = nil
 ) throws -> [String: QuantizedTensor] {
     var model = model
     var hidden = try model.embed(calibration)
     var quantized: [String: QuantizedTensor] = [:]
+    defer { progress?(model.blocks.count, model.blocks.count) }
     for index in model.blocks.indices {
+        progress?(index, model.blocks.count)
         let block = model.blocks[index]
         let selected = block.linears.filter { schemes[$0.prefix + ".weight"] != nil }
         guard !selected.isEmpty else {

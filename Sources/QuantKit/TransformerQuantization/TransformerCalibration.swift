@@ -37,8 +37,9 @@ extension TransformerCalibration: ModelCalibratedRun {
     ///
     /// Throws `MethodOverridesError.notThroughTransformer` for a method other than GPTQ, and what
     /// loading the model and the sequences and `gptqThroughBlocks` throw, naming the folder or file.
+    /// `progress` is told the blocks done.
     public func overrides(plans: [QuantizationPlan], method: any QuantizationMethod,
-                          layout: (any QuantizedLayout)?) throws -> MethodOutput {
+                          layout: (any QuantizedLayout)?, progress: StepProgress?) throws -> MethodOutput {
         guard let gptq = method as? GPTQ else { throw MethodOverridesError.notThroughTransformer(method: method.name) }
         let model = try loadTransformer(folder: folder)
         let sequences = try load(maxPositions: model.config.maxPositions)
@@ -51,7 +52,8 @@ extension TransformerCalibration: ModelCalibratedRun {
         }
         let quantized: [String: QuantizedTensor]
         do {
-            quantized = try gptqThroughBlocks(model, calibration: sequences.batch, schemes: schemes, options: gptq.options)
+            quantized = try gptqThroughBlocks(model, calibration: sequences.batch, schemes: schemes, options: gptq.options,
+                                          progress: progress)
         } catch let error as TransformerError {
             throw FileError(path: folder, error)
         }
