@@ -11,7 +11,7 @@ enum EvalCommand: Command {
             ([out, in]) with an optional PREFIX.bias, in natural order of the prefixes (fc2
             before fc10), with the activation between layers and none after the last. Without
             QUANTIZED, MODEL is quantized in memory with the scheme options, as 'quantize' would.
-            --compare evaluates every scheme at 8, 4, 3 and 2 bits (best first in each width),
+            On an MLP, --compare evaluates every scheme at 8, 4, 3 and 2 bits (best first in each width),
             round to nearest with min-max and with MSE clipping, and with --calibration also
             GPTQ and AWQ.
             --compute int8 quantizes each input row to int8 and multiplies integers with int32
@@ -23,7 +23,16 @@ enum EvalCommand: Command {
             nearest-neighbour agreement, Spearman), decoders their next-token distributions (KL
             divergence, same top token, perplexity, as llama-perplexity --kl-divergence), and
             every Linear's output SQNR alone and cumulative, worst first. Without QUANTIZED, the
-            Linear weights are rounded to nearest in memory as 'quantize FOLDER' selects them.
+            Linear weights are rounded to nearest in memory as 'quantize FOLDER' selects them, or
+            with --method gptq and --calibration-text (or --calibration-tokens) quantized by GPTQ
+            block by block through the transformer, as 'quantize FOLDER --method gptq' does.
+            On a transformer, --compare evaluates round to nearest (and GPTQ, given
+            --calibration-text or --calibration-tokens) at 8, 4, 3 and 2 bits with the schemes
+            per-channel, per-channel-asymmetric, group-128 (--scheme group --group-size 128),
+            group-asymmetric-128 and group-32; each row is what 'quantize' with those options
+            and 'quantize eval FOLDER OUT' give, best first in each width (encoders: higher mean
+            cosine; decoders: lower mean KL divergence), with the size of the quantized weights
+            and their bits per weight, scales counted.
             """,
         arguments: [
             ArgumentSpec("model", help: "The float model (.npz or .npy), or a transformer checkpoint (a folder with config.json).",
@@ -77,7 +86,7 @@ enum EvalCommand: Command {
         let quantized = arguments.argument("quantized")
         if quantized != nil {
             if arguments.flag("compare") { throw .conflicting("--compare", "<quantized>") }
-            for option in (QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions).map(\.name)
+            for option in (QuantizeCommand.selectionOptions + QuantizeCommand.methodOptions + TransformerCalibrationChoice.options).map(\.name)
                 where arguments.contains(option) {
                 throw .conflicting("--" + option, "<quantized>")
             }
@@ -95,7 +104,8 @@ enum EvalCommand: Command {
                        labels: arguments.string("labels"), samples: try arguments.int("samples", in: 1 ... 10_000_000)!,
                        seed: try arguments.int("seed", in: 0 ... Int.max)!, rules: try QuantizeCommand.selectionRules(arguments),
                        axis: try arguments.int("axis", in: -64 ... 63)!,
-                       method: try MethodChoice(arguments, comparing: arguments.flag("compare")),
+                       method: try MethodChoice(arguments, comparing: arguments.flag("compare"), calibratedThroughTransformer:
+                           arguments.contains("calibration-text") || arguments.contains("calibration-tokens")),
                        activation: arguments.choice("activation", as: Activation.self)!,
                        compute: arguments.choice("compute", as: ComputePath.self)!, compare: arguments.flag("compare"),
                        report: arguments.choice("report", as: ReportFormat.self)!,

@@ -9,10 +9,10 @@ import QuantKit
 enum TransformerCalibrationChoice {
     static let options = [
         OptionSpec("calibration-text", valueName: "FILE",
-                   help: "gptq on a transformer model folder: calibration texts, one per line, tokenized with its tokenizer.json (truncated to max_position_embeddings).",
+                   help: "gptq on a transformer model folder (and eval --compare's gptq rows): calibration texts, one per line, tokenized with its tokenizer.json (truncated to max_position_embeddings).",
                    valueHint: .anyFile),
         OptionSpec("calibration-tokens", valueName: "X.npy",
-                   help: "gptq on a transformer model folder: calibration token ids [sequences, length] (int32 or int64; negative ids are padding).",
+                   help: "gptq on a transformer model folder (and eval --compare's gptq rows): calibration token ids [sequences, length] (int32 or int64; negative ids are padding).",
                    valueHint: .file(extensions: ["npy"])),
     ]
 
@@ -26,13 +26,14 @@ enum TransformerCalibrationChoice {
         }
     }
 
-    /// The calibration through the transformer folder `inputs` names, after the refusals above.
+    /// The calibration through the transformer folder `inputs` names, after the refusals above;
+    /// when `comparing` (`eval --compare`, which runs every method) any `--method` is taken.
     static func calibration(_ sequences: TransformerCalibration.Sequences, arguments: ParsedArguments,
-                            inputs: [String]) throws(UsageError) -> TransformerCalibration {
+                            inputs: [String], comparing: Bool = false) throws(UsageError) -> TransformerCalibration {
         let option = if case .textFile = sequences { "--calibration-text" } else { "--calibration-tokens" }
         if arguments.string("calibration") != nil { throw .conflicting(option, "--calibration (rows run through an MLP)") }
         let method = arguments.string("method")!
-        guard method == "gptq" else { throw .requires(option, "--method gptq (\(method) does not run through a transformer's blocks)") }
+        guard method == "gptq" || comparing else { throw .requires(option, "--method gptq (\(method) does not run through a transformer's blocks)") }
         if arguments.string("keep-outliers") != nil { throw .conflicting(option, "--keep-outliers") }
         var isFolder: ObjCBool = false
         guard inputs.count == 1, FileManager.default.fileExists(atPath: inputs[0], isDirectory: &isFolder), isFolder.boolValue,

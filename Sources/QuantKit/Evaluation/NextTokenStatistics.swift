@@ -16,7 +16,8 @@ import Foundation
 ///   `± perplexity · uncertainty of its mean`;
 /// - `logPerplexityRatio = mean nll_q - mean nll_p`, `± sqrt(u_q² + u_p² - 2 c)` with the
 ///   covariance `c = (Σ nll_q nll_p / N - mean nll_q · mean nll_p) / (N - 1)`, taken as 0 when
-///   `N < 10`; `perplexityRatio = exp(logPerplexityRatio)`, `± perplexityRatio · that uncertainty`.
+///   `N < 10`, and the radicand clamped at 0 (rounding makes it slightly negative when the models
+///   agree; llama-perplexity prints NaN there); `perplexityRatio = exp(logPerplexityRatio)`, `± perplexityRatio · that uncertainty`.
 /// llama-perplexity prints nothing of this below 100 positions; it is given here from 1 (with
 /// the uncertainties as the rules above make them), and the report says how many there were.
 public struct NextTokenStatistics: Sendable, Equatable {
@@ -50,7 +51,10 @@ extension NextTokenDivergence {
         let n = Double(s.count)
         let covariance = s.count < 10 ? 0 : (s.nllProduct / n - (s.quantizedNLL / n) * (s.floatNLL / n)) / (n - 1)
         let logRatio = quantized.mean - float.mean
-        let logRatioUncertainty = (quantized.uncertainty * quantized.uncertainty + float.uncertainty * float.uncertainty
+        // u_q² + u_p² - 2c is the variance of the mean of nll_q - nll_p, so never negative in exact
+        // arithmetic; when the two models agree (nll_q = nll_p) its terms cancel and rounding can
+        // leave it slightly negative, whose square root would be NaN: it is clamped at 0.
+        let logRatioUncertainty = max(0, quantized.uncertainty * quantized.uncertainty + float.uncertainty * float.uncertainty
             - 2 * covariance).squareRoot()
         let kl = meanAndUncertainty(s.divergence, s.divergence2, count: s.count)
         let sorted = divergences.sorted()

@@ -110,10 +110,10 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         try root.encode(notes, forKey: .notes)
         switch comparison {
         case .encoder(let agreement):
-            try encodeEncoder(agreement, into: root.nestedContainer(keyedBy: Key.self, forKey: .encoder))
+            try Self.encodeEncoder(agreement, into: root.nestedContainer(keyedBy: Key.self, forKey: .encoder))
             try root.encodeNil(forKey: .decoder)
         case .decoder(let statistics, let scoring):
-            try encodeDecoder(statistics, scoring: scoring, into: root.nestedContainer(keyedBy: Key.self, forKey: .decoder))
+            try Self.encodeDecoder(statistics, scoring: scoring, into: root.nestedContainer(keyedBy: Key.self, forKey: .decoder))
             try root.encodeNil(forKey: .encoder)
         }
         var lines = root.nestedUnkeyedContainer(forKey: .linears)
@@ -128,7 +128,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         }
     }
 
-    private func encodeEncoder(_ a: EmbeddingAgreement, into container: KeyedEncodingContainer<Key>) throws {
+    /// The `encoder` object's fields (also a comparison row's).
+    static func encodeEncoder(_ a: EmbeddingAgreement, into container: KeyedEncodingContainer<Key>) throws {
         var container = container
         try container.encode(a.texts, forKey: .texts)
         // Non-finite embeddings (a broken forward) make NaN cosines, which JSON cannot hold.
@@ -138,7 +139,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         try container.encode(a.similaritySpearman.flatMap(finiteOrNil), forKey: .similaritySpearman)
     }
 
-    private func encodeDecoder(_ s: NextTokenStatistics, scoring: ScoredPositions, into container: KeyedEncodingContainer<Key>) throws {
+    /// The `decoder` object's fields (also a comparison row's).
+    static func encodeDecoder(_ s: NextTokenStatistics, scoring: ScoredPositions, into container: KeyedEncodingContainer<Key>) throws {
         var container = container
         try container.encode(scoring, forKey: .scoring)
         try container.encode(s.positions, forKey: .positions)

@@ -1,42 +1,42 @@
 import Foundation
 import SVGPlot
 
-/// One evaluated quantization choice, as the size/quality scatter draws it: what `eval
-/// --compare` produces for an MLP (`SchemeComparison.points`) and for a transformer.
-public struct ComparisonPoint: Sendable, Equatable {
-    /// The method's label (`rtn`, `rtn+mse`, `gptq`, `awq`).
-    public let method: String
-    public let scheme: String
-    public let bits: Int
-    /// The quantized model's stored bytes.
-    public let bytes: Int
-    /// The quality measure, higher better (accuracy, top-1 agreement or cosine similarity).
-    public let quality: Double
-
-    public init(method: String, scheme: String, bits: Int, bytes: Int, quality: Double) {
-        self.method = method
-        self.scheme = scheme
-        self.bits = bits
-        self.bytes = bytes
-        self.quality = quality
-    }
-
-    /// `scheme, b-bit, method`: how the chart names the point.
-    public var label: String { "\(scheme), \(bits)-bit, \(method)" }
-}
-
 /// The size/quality scatter of a comparison: one point per choice (size on x, quality on y),
 /// coloured and shaped by method, the Pareto front (smallest size for its quality) marked, and
 /// every point named in the key. Sizes are drawn in the binary unit of the largest (B, KiB,
 /// MiB or GiB); `percent` draws a quality in [0, 1] as a percentage.
 public struct ComparisonPicture: Sendable {
+    /// One evaluated quantization choice, as the size/quality scatter draws it: what `eval
+    /// --compare` produces for an MLP (`SchemeComparison.points`) and for a transformer.
+    public struct Point: Sendable, Equatable {
+        /// The method's label (`rtn`, `rtn+mse`, `gptq`, `awq`).
+        public let method: String
+        public let scheme: String
+        public let bits: Int
+        /// The quantized model's stored bytes.
+        public let bytes: Int
+        /// The quality measure, higher better (accuracy, top-1 agreement or cosine similarity).
+        public let quality: Double
+
+        public init(method: String, scheme: String, bits: Int, bytes: Int, quality: Double) {
+            self.method = method
+            self.scheme = scheme
+            self.bits = bits
+            self.bytes = bytes
+            self.quality = quality
+        }
+
+        /// `scheme, b-bit, method`: how the chart names the point.
+        public var label: String { "\(scheme), \(bits)-bit, \(method)" }
+    }
+
     public let title: String
-    public let points: [ComparisonPoint]
+    public let points: [Point]
     /// The quality axis's title without its unit, e.g. `top-1 agreement with the float model`.
     public let quality: String
     public let percent: Bool
 
-    public init(title: String, points: [ComparisonPoint], quality: String, percent: Bool) {
+    public init(title: String, points: [Point], quality: String, percent: Bool) {
         self.title = title
         self.points = points
         self.quality = quality
@@ -72,9 +72,9 @@ public struct ComparisonPicture: Sendable {
 
 extension SchemeComparison {
     /// Each row as a point: its accuracy when the data has labels, else its top-1 agreement.
-    public var points: [ComparisonPoint] {
+    public var points: [ComparisonPicture.Point] {
         rows.map { row in
-            ComparisonPoint(method: row.method, scheme: row.scheme, bits: row.bits, bytes: row.bytes,
+            ComparisonPicture.Point(method: row.method, scheme: row.scheme, bits: row.bits, bytes: row.bytes,
                             quality: row.accuracy ?? row.agreement)
         }
     }

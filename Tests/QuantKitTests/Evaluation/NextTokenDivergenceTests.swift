@@ -96,6 +96,37 @@ import Testing
         #expect(statistics.klMeanUncertainty == 0 && statistics.perplexityRatioUncertainty == 0 && statistics.sameTopUncertainty == 0)
     }
 
+    /// The variance of `ln PPL(Q) - ln PPL(float)`'s mean, `u_q² + u_p² - 2c`, before the
+    /// statistics clamp it (`NextTokenStatistics`).
+    static func ratioRadicand(_ s: DivergenceSums) -> Double {
+        let quantized = meanAndUncertainty(s.quantizedNLL, s.quantizedNLL2, count: s.count)
+        let float = meanAndUncertainty(s.floatNLL, s.floatNLL2, count: s.count)
+        let n = Double(s.count)
+        let covariance = (s.nllProduct / n - (s.quantizedNLL / n) * (s.floatNLL / n)) / (n - 1)
+        return quantized.uncertainty * quantized.uncertainty + float.uncertainty * float.uncertainty - 2 * covariance
+    }
+
+    @Test func agreeingModelsHaveAZeroNotANaNRatioUncertainty() {
+        // A model against itself on uniform logits: every position's two log-likelihoods are
+        // about log V, their variances 0 and their covariance a rounding residue of either sign,
+        // so the variance of the ratio comes out slightly negative for some (V, positions).
+        var negative = 0
+        for vocabulary in 2 ... 40 {
+            for length in [12, 17, 30] {
+                let logits = [Float](repeating: 0.75, count: length * vocabulary)
+                let tokens = (0 ..< length).map { ($0 * 7) % vocabulary }
+                var divergence = NextTokenDivergence()
+                divergence.add(floatLogits: logits, quantizedLogits: logits, tokens: tokens, vocabularySize: vocabulary)
+                if Self.ratioRadicand(divergence.sums) < 0 { negative += 1 }
+                let statistics = divergence.statistics!
+                #expect(statistics.logPerplexityRatioUncertainty >= 0 && statistics.perplexityRatioUncertainty >= 0,
+                        "V \(vocabulary), \(length) tokens: \(statistics.logPerplexityRatioUncertainty)")
+            }
+        }
+        // The clamp is exercised: without it these would be NaN.
+        #expect(negative > 0)
+    }
+
     @Test func shortSequencesScoreNothingAndSecondHalfStartsAtTheMiddle() {
         var divergence = NextTokenDivergence(scoring: .secondHalf)
         divergence.add(floatLogits: [1, 2], quantizedLogits: [1, 2], tokens: [0], vocabularySize: 2)
