@@ -85,6 +85,12 @@ zmodload zsh/zpty
 zpty z zsh -f -i
 zpty -w z "PS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
 zpty -w z 'compadd() { builtin compadd "$@"; local -a w; builtin compadd -O w "$@"; print -lr -- "<c""and>"${^w}; }'
+# Wait until the setup has run before typing the line: on a loaded machine, keys typed while
+# compinit still runs can reach the line editor before it is ready.
+zpty -w z "print -r -- __rea''dy__"
+while zpty -r z line; do
+    [[ $line == *__ready__* && $line != *"''"* ]] && break
+done
 zpty -w z "$2"$'\t'
 # Then clear the line and run a command printing an end marker: keys are read in order, so its
 # output comes after every word the Tab offered, however slowly the machine completes.
