@@ -123,7 +123,7 @@ enum EvalCommand: Command {
         let json = options.report == .json
         let modelPath = options.model
         let plotFile = try options.plot.map { try PlotFile(path: $0, inputs: [modelPath] + (options.quantized.map { [$0] } ?? [])) }
-        let source = try openFloatTensorSource(path: modelPath)
+        let source = try openTensorSource(path: modelPath)
         try (options.maxMemory ?? .systemDefault()).checkEvaluation(of: source.tensors, path: modelPath)
         let float = try FloatNetwork(source: source)
         let data = try options.input.map { input in

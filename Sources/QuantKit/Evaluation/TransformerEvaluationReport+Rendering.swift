@@ -34,9 +34,16 @@ extension TransformerEvaluationReport {
         [
             ("texts", "\(a.texts)"),
             ("embedding cosine", String(format: "mean %.6f, min %.6f", a.cosineMean, a.cosineMin)),
-            ("nearest-neighbour agreement", a.neighbourAgreement.map(percent) ?? "- (fewer than 2 texts)"),
+            ("nearest-neighbour agreement", a.neighbourAgreement.map(percent).map { $0 + reach(a) } ?? "- (fewer than 2 texts)"),
             ("similarity Spearman", a.similaritySpearman.map { String(format: "%.6f", $0) } ?? "- (undefined)"),
         ]
+    }
+
+    /// Which texts the similarity change could move (`EmbeddingAgreement.neighboursWithinReach`).
+    private func reach(_ a: EmbeddingAgreement) -> String {
+        guard a.texts >= 3 else { return "" }
+        return String(format: " (largest similarity change %.5f; %d of %d texts lead their runner-up by less than twice it, "
+                      + "and only those can change neighbour)", a.largestSimilarityChange, a.neighboursWithinReach, a.texts)
     }
 
     private func decoderSummary(_ s: NextTokenStatistics, scoring: ScoredPositions) -> [(String, String)] {

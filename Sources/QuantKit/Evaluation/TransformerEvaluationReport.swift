@@ -86,6 +86,7 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         case floatBytes = "float_bytes", quantizedBytes = "quantized_bytes"
         // Encoder fields.
         case texts, cosineMean = "cosine_mean", cosineMin = "cosine_min", neighbourAgreement = "neighbour_agreement"
+        case largestSimilarityChange = "largest_similarity_change", neighboursWithinReach = "neighbours_within_reach"
         case similaritySpearman = "similarity_spearman"
         // Decoder fields.
         case scoring, positions, klMean = "kl_mean", klMeanUncertainty = "kl_mean_uncertainty", klMedian = "kl_median"
@@ -136,6 +137,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         try container.encode(finiteOrNil(a.cosineMean), forKey: .cosineMean)
         try container.encode(finiteOrNil(a.cosineMin), forKey: .cosineMin)
         try container.encode(a.neighbourAgreement, forKey: .neighbourAgreement)
+        try container.encode(finiteOrNil(a.largestSimilarityChange), forKey: .largestSimilarityChange)
+        try container.encode(a.neighboursWithinReach, forKey: .neighboursWithinReach)
         try container.encode(a.similaritySpearman.flatMap(finiteOrNil), forKey: .similaritySpearman)
     }
 

@@ -44,6 +44,8 @@ import QuantKit
         #expect(readsBack(encoder["cosine_mean"], as: agreement.cosineMean))
         #expect(readsBack(encoder["neighbour_agreement"], as: agreement.neighbourAgreement))
         #expect(readsBack(encoder["similarity_spearman"], as: agreement.similaritySpearman))
+        #expect(readsBack(encoder["largest_similarity_change"], as: agreement.largestSimilarityChange))
+        #expect(encoder["neighbours_within_reach"] as? Int == agreement.neighboursWithinReach)
         #expect(object["compression"] as? Double == 4)
         let linears = try #require(object["linears"] as? [[String: Any]])
         #expect(linears.map { $0["name"] as? String } == ["a", "b"])
@@ -55,7 +57,9 @@ import QuantKit
         let table = report.renderedTable()
         let expectedSummary = String(format: "embedding cosine             mean %.6f, min %.6f\n", agreement.cosineMean, agreement.cosineMin)
         #expect(table.contains(expectedSummary))
-        #expect(table.contains("nearest-neighbour agreement  60.00%\n"))
+        #expect(table.contains(String(format: "nearest-neighbour agreement  60.00%% (largest similarity change %.5f; %d of 40 texts lead "
+                                      + "their runner-up by less than twice it, and only those can change neighbour)\n",
+                                      agreement.largestSimilarityChange, agreement.neighboursWithinReach)))
         #expect(table.contains("size                         3.9 KiB -> 1000 B (4.00x)\n"))
         #expect(table.hasSuffix("\nnote: 2 texts truncated to 512 tokens.\n"))
         let rows = table.split(separator: "\n").filter { $0.hasPrefix("a ") || $0.hasPrefix("b ") }
