@@ -92,7 +92,7 @@ public enum MethodOverridesError: Error, Equatable, Sendable, CustomStringConver
         case .severalInputs(let method):
             "the \(method) method reads the whole network from one file, not from several shards or a folder"
         case .notThroughTransformer(let method):
-            "the \(method) method does not run through a transformer's blocks (gptq does)"
+            "the \(method) method does not run through a transformer's blocks (gptq, awq, and rtn with outlier columns do)"
         }
     }
 }
