@@ -133,13 +133,13 @@ enum QuantizeCommand: Command {
     /// The options of the whole-network methods (shared with `eval`).
     static let methodOptions = [
         OptionSpec("method", valueName: "M",
-                   help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration).",
+                   help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration, or --calibration-text/--calibration-tokens on a model folder).",
                    allowedValues: QuantizationMethods.names, defaultValue: "rtn"),
         OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq."),
         OptionSpec("damp", valueName: "F", help: "GPTQ dampening, a fraction of the Hessian's mean diagonal.", defaultValue: "0.01"),
         .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
         OptionSpec("keep-outliers", valueName: "T",
-                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only)."),
+                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration, or --calibration-text/--calibration-tokens on a model folder; .npz only)."),
     ]
 
     /// The selection rules `selectionOptions` describe.
