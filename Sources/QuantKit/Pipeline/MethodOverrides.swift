@@ -22,8 +22,10 @@ public struct MethodRun: Sendable {
 /// (`TransformerCalibration`: GPTQ through a transformer's blocks), rather than the tensors
 /// of the input files.
 public protocol ModelCalibratedRun: Sendable {
-    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type.
-    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?) throws -> MethodOutput
+    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type,
+    /// refused before reading weights when it would need more than `memoryBudget`.
+    func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?,
+                   memoryBudget: MemoryBudget) throws -> MethodOutput
 }
 
 /// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
@@ -57,9 +59,11 @@ public struct MethodOutput: Sendable {
 /// files, and what reading the network and calibration rows and the method throw. A network's
 /// float values come back as the output's `originals`.
 func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
-                     layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
+                     layout: (any QuantizedLayout)? = nil, memoryBudget: MemoryBudget = .unlimited) throws -> MethodOutput {
     let method = run.method
-    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout) }
+    if let model = run.model {
+        return try model.overrides(plans: plans, method: method, layout: layout, memoryBudget: memoryBudget)
+    }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calibrated method run through a transformer's blocks (`gptqThroughBlocks`): the model
 /// folder (`config.json`, weights, `tokenizer.json`) and where its calibration sequences come from.
 public struct TransformerCalibration: Sendable, Equatable {
@@ -41,15 +43,21 @@ extension TransformerCalibration: ModelCalibratedRun {
     /// notes say the calibration's size, the texts truncated, and the selected tensors outside
     /// the blocks, which stay round to nearest (streamed by `quantizeFile`).
     ///
-    /// Throws `MethodOverridesError.notThroughTransformer` for any other method, and what loading
+    /// Throws `MethodOverridesError.notThroughTransformer` for any other method, a `FileError`
+    /// around `MemoryBudgetError.calibrationOverBudget` when `TransformerCalibrationCost` is over
+    /// `memoryBudget` (before any weight is read), and what loading
     /// the model and the sequences and the method throw, naming the folder or file.
-    public func overrides(plans: [QuantizationPlan], method: any QuantizationMethod,
-                          layout: (any QuantizedLayout)?) throws -> MethodOutput {
+    public func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?,
+                          memoryBudget: MemoryBudget) throws -> MethodOutput {
         let runsThrough = method is GPTQ || method is AWQ || (method as? OutlierColumnsKept)?.base is RoundToNearest
         guard runsThrough else { throw MethodOverridesError.notThroughTransformer(method: method.name) }
-        let model = try loadTransformer(folder: folder)
-        let sequences = try load(maxPositions: model.config.maxPositions)
+        let config = try TransformerConfig.load(path: (folder as NSString).appendingPathComponent("config.json"))
+        let sequences = try load(maxPositions: config.maxPositions)
         let steps = plans.flatMap(\.steps)
+        let elements = steps.reduce(0) { $0 + $1.tensor.shape.reduce(1, *) }
+        try memoryBudget.checkCalibration(TransformerCalibrationCost(config: config, weightElements: elements, lengths: sequences.batch.lengths,
+                                                                     sequencesPerBatch: 32, hessians: method is GPTQ), path: folder)
+        let model = try loadTransformer(folder: folder)
         let schemes: [String: QuantScheme] = steps.reduce(into: [:]) { schemes, step in
             guard var scheme = step.scheme else { return }
             // The methods choose their scales as the layout stores them (compressed-tensors: the

@@ -97,6 +97,27 @@ import Testing
         #expect(read == memory)
     }
 
+    @Test func calibrationOverTheMemoryBudgetIsRefusedInOneLineBeforeReadingWeights() throws {
+        let folder = try TemporaryFolder()
+        let (model, tokens, sequences) = try prepare(folder)
+        let out = folder.path("out")
+        let config = try TransformerConfig.load(path: model + "/config.json")
+        let elements = try openTensorSource(path: model + "/model.safetensors").tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        let cost = TransformerCalibrationCost(config: config, weightElements: elements, lengths: sequences.map(\.count),
+                                              sequencesPerBatch: 32, hessians: false)
+        #expect(cost.bytes > 4 * elements)
+        for budget in ["\(cost.bytes - 1)", "64K"] {
+            let result = cli([model, "-o", out, "--method", "awq", "--calibration-tokens", tokens, "--max-memory", budget])
+            #expect(result.status == .failure)
+            #expect(result.err.hasPrefix("quantize: \(model): calibrating through this transformer") && result.err.hasSuffix(
+                "(raise it with --max-memory SIZE, or calibrate on fewer or shorter texts)\n"), "\(result.err)")
+            #expect(result.err.split(separator: "\n").count == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let fits = cli([model, "-o", out, "--method", "awq", "--calibration-tokens", tokens, "--max-memory", "\(cost.bytes)"])
+        #expect(fits.status == .success, "\(fits.err)")
+    }
+
     @Test func optionsThatDoNotFitAWQThroughTheTransformerAreRefusedByName() throws {
         let folder = try TemporaryFolder()
         let (model, tokens, _) = try prepare(folder)
