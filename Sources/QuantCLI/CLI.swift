@@ -70,6 +70,8 @@ public enum CLI {
             return " (raise it with --max-memory SIZE, or keep the tensor in float with --exclude)"
         case .overBudget, .modelOverBudget:
             return " (raise it with --max-memory SIZE)"
+        case .calibrationOverBudget:
+            return " (raise it with --max-memory SIZE, or calibrate on fewer or shorter texts)"
         }
     }
 }

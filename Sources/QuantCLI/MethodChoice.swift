@@ -28,7 +28,9 @@ struct MethodChoice {
             guard let threshold = Float(text), threshold.isFinite, threshold >= 0 else {
                 throw .invalidValue(option: "--keep-outliers", value: text, expected: "a non-negative activation magnitude")
             }
-            guard calibration != nil else { throw .requires("--keep-outliers", "--calibration (calibration input rows)") }
+            guard calibration != nil || calibratedThroughTransformer else {
+                throw .requires("--keep-outliers", "--calibration (calibration input rows) or --calibration-text/--calibration-tokens")
+            }
             keepOutliers = threshold
         }
         if arguments.choice("scale-rule", as: ScaleRule.self) != .reference, method.needsCalibration || (comparing && calibration != nil) {

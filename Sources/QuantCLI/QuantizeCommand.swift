@@ -145,7 +145,7 @@ enum QuantizeCommand: Command {
     /// The options of the whole-network methods (shared with `eval`).
     static let methodOptions = [
         OptionSpec("method", valueName: "M",
-                   help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration).",
+                   help: "How codes are chosen: rtn (round to nearest), gptq or awq (both need --calibration, or --calibration-text/--calibration-tokens on a model folder).",
                    allowedValues: QuantizationMethods.names, defaultValue: "rtn"),
         OptionSpec("calibration", valueName: "X.npy", help: "Calibration input rows [N, in] for gptq and awq.",
                    valueHint: .file(extensions: ["npy"])),
@@ -153,7 +153,7 @@ enum QuantizeCommand: Command {
                    valueHint: .text),
         .flag("act-order", help: "GPTQ: quantize columns in order of decreasing Hessian diagonal."),
         OptionSpec("keep-outliers", valueName: "T",
-                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration; .npz only).",
+                   help: "Keep in float16 the weight columns whose calibration inputs exceed |T| (needs --calibration, or --calibration-text/--calibration-tokens on a model folder; .npz only).",
                    valueHint: .text),
     ]
 

@@ -40,9 +40,7 @@ public struct AWQSearch: Sendable {
         var candidates: [Candidate] = []
         for step in 0 ..< grid {
             let ratio = Float(step) / Float(grid)
-            var scales = means.map { Swift.max(pow($0, ratio), 1e-4) }
-            let norm = (scales.max()! * scales.min()!).squareRoot()
-            scales = scales.map { $0 / norm }
+            let scales = AWQSearch.scales(means: means, ratio: ratio)
             let mse = try AWQSearch.outputMSE(weight: weight, scales: scales, outFeatures: outFeatures, inFeatures: inFeatures,
                                               inputs: inputs, samples: samples, scheme: scheme, reference: reference)
             candidates.append(Candidate(ratio: ratio, scales: scales, mse: mse))
@@ -60,6 +58,15 @@ public struct AWQSearch: Sendable {
         let ratio: Float
         let scales: [Float]
         let mse: Double
+    }
+
+    /// The candidate scales of exponent `ratio` for the per-channel mean magnitudes `means`:
+    /// `s_k = max(m_k^ratio, 1e-4) / sqrt(max(s) · min(s))` (AutoAWQ's `_compute_best_scale`
+    /// without `duo_scaling`, as the AWQ paper's search); all ones for `ratio = 0`.
+    public static func scales(means: [Float], ratio: Float) -> [Float] {
+        let scales = means.map { Swift.max(pow($0, ratio), 1e-4) }
+        let norm = (scales.max()! * scales.min()!).squareRoot()
+        return scales.map { $0 / norm }
     }
 
     /// `W · diag(s)`: column `k` of the weight times `scales[k]`.

@@ -24,10 +24,11 @@ public struct MethodRun: Sendable {
 /// (`TransformerCalibration`: GPTQ through a transformer's blocks), rather than the tensors
 /// of the input files.
 public protocol ModelCalibratedRun: Sendable {
-    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage
-    /// type; `progress` is told the steps (blocks) done.
+    /// What `method` makes of the tensors `plans` select, scales chosen in `layout`'s storage type,
+    /// refused before reading weights when it would need more than `memoryBudget`; `progress` is
+    /// told the steps (blocks) done.
     func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?,
-                   progress: StepProgress?) throws -> MethodOutput
+                   memoryBudget: MemoryBudget, progress: StepProgress?) throws -> MethodOutput
 }
 
 /// What a method made of a checkpoint's tensors, for `quantizeFile` to write instead of
@@ -61,9 +62,11 @@ public struct MethodOutput: Sendable {
 /// files, and what reading the network and calibration rows and the method throw. A network's
 /// float values come back as the output's `originals`.
 func methodOverrides(sources: [any TensorSource], plans: [QuantizationPlan], run: MethodRun,
-                     layout: (any QuantizedLayout)? = nil) throws -> MethodOutput {
+                     layout: (any QuantizedLayout)? = nil, memoryBudget: MemoryBudget = .unlimited) throws -> MethodOutput {
     let method = run.method
-    if let model = run.model { return try model.overrides(plans: plans, method: method, layout: layout, progress: run.progress) }
+    if let model = run.model {
+        return try model.overrides(plans: plans, method: method, layout: layout, memoryBudget: memoryBudget, progress: run.progress)
+    }
     if run.calibrationPath == nil, !method.needsCalibration {
         if method is RoundToNearest { return .streamed }
         if let weightMethod = method as? any WeightQuantizationMethod {
@@ -96,7 +99,7 @@ public enum MethodOverridesError: Error, Equatable, Sendable, CustomStringConver
         case .severalInputs(let method):
             "the \(method) method reads the whole network from one file, not from several shards or a folder"
         case .notThroughTransformer(let method):
-            "the \(method) method does not run through a transformer's blocks (gptq does)"
+            "the \(method) method does not run through a transformer's blocks (gptq, awq, and rtn with outlier columns do)"
         }
     }
 }

@@ -22,7 +22,7 @@ public func quantizeCheckpoint(
     progress: ((CheckpointProgress) -> Void)? = nil
 ) throws -> [QuantizationReport] {
     let (sources, plans) = try openAndPlan(plan, rules: rules, layout: layout, threads: threads)
-    let output = try methodOverrides(sources: sources, plans: plans, run: method, layout: layout)
+    let output = try methodOverrides(sources: sources, plans: plans, run: method, layout: layout, memoryBudget: memoryBudget)
     for (source, sourcePlan) in zip(sources, plans) {
         try memoryBudget.check(sourcePlan, path: source.path, overridden: { output.overrides[$0] != nil })
     }

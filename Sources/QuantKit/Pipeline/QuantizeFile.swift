@@ -22,7 +22,7 @@ public func quantizeFile(
     memoryBudget: MemoryBudget = .unlimited, run: OutputRun? = nil, progress: ((QuantizeProgress) -> Void)? = nil
 ) throws -> QuantizationReport {
     let plan = try QuantizationPlan(of: source, rules: rules, layout: layout)
-    let output = try methodOverrides(sources: [source], plans: [plan], run: method, layout: layout)
+    let output = try methodOverrides(sources: [source], plans: [plan], run: method, layout: layout, memoryBudget: memoryBudget)
     try memoryBudget.check(plan, path: source.path, overridden: { output.overrides[$0] != nil })
     return try quantizePlanned(plan, source: source, outputPath: outputPath, roles: rules.moduleRoles, layout: layout,
                                compress: compress, overwrite: overwrite, threads: threads, method: output,

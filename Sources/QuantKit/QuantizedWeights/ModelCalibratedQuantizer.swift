@@ -19,7 +19,8 @@ public struct ModelCalibratedQuantizer: CheckpointQuantizer {
     ///   for a tensor the run replaces by anything but a quantized tensor (new float values).
     public func quantize(path: String, rules: SelectionRules) throws -> QuantizedCheckpoint {
         let plans = try checkpointPlans(path: path, rules: rules)
-        let output = try run.overrides(plans: plans.map(\.plan), method: method, layout: NPZLayout(), progress: nil)
+        let output = try run.overrides(plans: plans.map(\.plan), method: method, layout: NPZLayout(), memoryBudget: .systemDefault(),
+                                        progress: nil)
         var tensors: [String: QuantizedTensor] = [:]
         for (name, override) in output.overrides {
             guard case .quantized(let tensor, _) = override else {

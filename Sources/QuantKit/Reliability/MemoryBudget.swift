@@ -86,6 +86,8 @@ public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertib
     case overBudget(operation: Operation, needed: Int, tensorBytes: Int, budget: MemoryBudget)
     /// Evaluating a model of `modelBytes` would take `needed` bytes.
     case modelOverBudget(needed: Int, modelBytes: Int, budget: MemoryBudget)
+    /// Calibrating through a transformer's blocks would take `needed` bytes (`TransformerCalibrationCost`).
+    case calibrationOverBudget(needed: Int, budget: MemoryBudget)
 
     public var description: String {
         switch self {
@@ -95,6 +97,9 @@ public enum MemoryBudgetError: Error, Equatable, Sendable, CustomStringConvertib
         case .modelOverBudget(let needed, let modelBytes, let budget):
             "evaluating this model (\(formatBytes(modelBytes)) of tensors) needs \(formatBytes(needed)) of memory, "
                 + "over the memory budget of \(budget)"
+        case .calibrationOverBudget(let needed, let budget):
+            "calibrating through this transformer (its float weights, every calibration token's hidden states, one block's "
+                + "activations) needs \(formatBytes(needed)) of memory, over the memory budget of \(budget)"
         }
     }
 }

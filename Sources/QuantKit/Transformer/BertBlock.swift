@@ -4,8 +4,8 @@
 public struct BertBlock: TransformerBlock {
     /// query, key, value, attention output, intermediate, output (see `forward`).
     public var linears: [TransformerLinear]
-    let attentionNorm: NormWeights
-    let outputNorm: NormWeights
+    var attentionNorm: NormWeights
+    var outputNorm: NormWeights
     let config: TransformerConfig
 
     /// Reads layer `prefix` (`encoder.layer.3`, or `bert.encoder.layer.3`) of `weights`.
@@ -39,6 +39,22 @@ public struct BertBlock: TransformerBlock {
         addInPlace(&output, attended)
         layerNorm(&output, width: config.hiddenSize, weight: outputNorm.weight, bias: outputNorm.bias!, epsilon: config.normEpsilon)
         return HiddenStates(values: output, width: config.hiddenSize, lengths: hidden.lengths)
+    }
+}
+
+extension BertBlock {
+    /// attention.output.LayerNorm, output.LayerNorm.
+    public var norms: [NormWeights] {
+        get { [attentionNorm, outputNorm] }
+        set { (attentionNorm, outputNorm) = (newValue[0], newValue[1]) }
+    }
+
+    /// One: value's rows → attention.output.dense. BERT is post-norm: each LayerNorm's output
+    /// also feeds the residual, so scales folded into it would change the block (query, key,
+    /// value, intermediate have no exact fold); GELU between intermediate and output does not
+    /// commute with scaling.
+    public var scaleFolds: [ScaleFold] {
+        [ScaleFold(source: .linearRows(linears[2].prefix), consumers: [linears[3].prefix], sourceWidth: config.hiddenSize)]
     }
 }
 

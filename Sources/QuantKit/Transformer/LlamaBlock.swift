@@ -6,8 +6,8 @@
 public struct LlamaBlock: TransformerBlock {
     /// q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj (see `forward`).
     public var linears: [TransformerLinear]
-    let inputNorm: [Float]
-    let postAttentionNorm: [Float]
+    var inputNorm: NormWeights
+    var postAttentionNorm: NormWeights
     let inverseFrequencies: [Float]
     /// The attention window of this layer (`TransformerConfig.slidingWindows`).
     let window: Int?
@@ -29,8 +29,8 @@ public struct LlamaBlock: TransformerBlock {
             try linear("mlp.up_proj", hidden, inner, bias: config.mlpBias),
             try linear("mlp.down_proj", inner, hidden, bias: config.mlpBias),
         ]
-        inputNorm = try weights.floatTensor(prefix + ".input_layernorm.weight", shape: [hidden])
-        postAttentionNorm = try weights.floatTensor(prefix + ".post_attention_layernorm.weight", shape: [hidden])
+        inputNorm = try NormWeights(weights, prefix: prefix + ".input_layernorm", width: hidden, hasBias: false)
+        postAttentionNorm = try NormWeights(weights, prefix: prefix + ".post_attention_layernorm", width: hidden, hasBias: false)
         inverseFrequencies = config.rotary!.inverseFrequencies
         window = config.slidingWindows[index]
         self.config = config
@@ -40,7 +40,7 @@ public struct LlamaBlock: TransformerBlock {
         let rows = hidden.tokenCount, width = config.hiddenSize
         func run(_ index: Int, _ input: [Float]) -> [Float] { linears[index](input, rows: rows, compute: compute, observer: observer) }
         var normed = hidden.values
-        rmsNorm(&normed, width: width, weight: inputNorm, epsilon: config.normEpsilon)
+        rmsNorm(&normed, width: width, weight: inputNorm.weight, epsilon: config.normEpsilon)
         var query = run(0, normed), key = run(1, normed)
         let value = run(2, normed)
         let tables = RotaryTables(inverseFrequencies: inverseFrequencies, positions: hidden.lengths.max() ?? 0)
@@ -53,11 +53,35 @@ public struct LlamaBlock: TransformerBlock {
         var attended = run(3, context)
         addInPlace(&attended, hidden.values)
         normed = attended
-        rmsNorm(&normed, width: width, weight: postAttentionNorm, epsilon: config.normEpsilon)
+        rmsNorm(&normed, width: width, weight: postAttentionNorm.weight, epsilon: config.normEpsilon)
         var gate = run(4, normed)
         config.activation.applyGated(&gate, up: run(5, normed))
         var output = run(6, gate)
         addInPlace(&output, attended)
         return HiddenStates(values: output, width: width, lengths: hidden.lengths)
+    }
+}
+
+extension LlamaBlock {
+    /// input_layernorm, post_attention_layernorm.
+    public var norms: [NormWeights] {
+        get { [inputNorm, postAttentionNorm] }
+        set { (inputNorm, postAttentionNorm) = (newValue[0], newValue[1]) }
+    }
+
+    /// Every Linear has one, as AutoAWQ's Llama scaling: v_proj's rows → o_proj (each of the
+    /// `keyValueHeadCount` value heads read by `headCount / keyValueHeadCount` query heads'
+    /// columns of o_proj; AutoAWQ skips this fold when the shapes differ), up_proj's rows →
+    /// down_proj, input_layernorm → q/k/v, post_attention_layernorm → gate/up. The row folds
+    /// come first, so that v_proj and up_proj are searched as they will be quantized.
+    public var scaleFolds: [ScaleFold] {
+        let names = linears.map(\.prefix), hidden = config.hiddenSize
+        return [
+            ScaleFold(source: .linearRows(names[2]), consumers: [names[3]], sourceWidth: config.keyValueHeadCount * config.headDim,
+                      headRepeat: config.headCount / config.keyValueHeadCount, headDim: config.headDim),
+            ScaleFold(source: .linearRows(names[5]), consumers: [names[6]], sourceWidth: config.intermediateSize),
+            ScaleFold(source: .norm(inputNorm.prefix), consumers: Array(names[0 ... 2]), sourceWidth: hidden),
+            ScaleFold(source: .norm(postAttentionNorm.prefix), consumers: [names[4], names[5]], sourceWidth: hidden),
+        ]
     }
 }

@@ -3,6 +3,12 @@ public protocol TransformerBlock: Sendable {
     /// The block's Linear modules, in the order its forward pass calls them; settable so that
     /// a caller (GPTQ, evaluation) can run the block with some of them substituted.
     var linears: [TransformerLinear] { get set }
+    /// The block's norms, in the order its forward pass applies them; settable so that scales
+    /// can be folded into them (`ScaleFold`).
+    var norms: [NormWeights] { get set }
+    /// Where scales on the inputs of the block's Linears fold exactly (`ScaleFold`), in the
+    /// order AWQ searches them; a Linear in no fold's consumers has no exact fold.
+    var scaleFolds: [ScaleFold] { get }
     /// The block's output for `hidden`; every Linear call goes to `observer`.
     func forward(_ hidden: HiddenStates, compute: ComputePath, observer: LinearObserver?) -> HiddenStates
 }

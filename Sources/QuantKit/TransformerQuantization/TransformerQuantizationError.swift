@@ -4,6 +4,8 @@ public enum TransformerQuantizationError: Error, Equatable, Sendable, CustomStri
     case notFloat(tensor: String)
     /// GPTQ refused a Linear's weight.
     case gptq(tensor: String, GPTQError)
+    /// The weight method (round to nearest, outlier columns) refused a Linear's weight.
+    case method(tensor: String, String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum TransformerQuantizationError: Error, Equatable, Sendable, CustomStri
             "'\(tensor)': is already quantized; calibrated methods start from float weights"
         case .gptq(let tensor, let error):
             "'\(tensor)': \(error)"
+        case .method(let tensor, let message):
+            "'\(tensor)': \(message)"
         }
     }
 }

@@ -63,7 +63,6 @@ import Testing
         _ = try writeTokens(folder.path("tokens.npy"))
         let tokens = folder.path("tokens.npy"), out = folder.path("out")
         let cases: [([String], String)] = [
-            ([model, "-o", out, "--method", "awq", "--calibration-tokens", tokens], "'--calibration-tokens' requires '--method gptq"),
             ([model, "-o", out, "--method", "gptq", "--calibration-tokens", tokens, "--calibration-text", tokens],
              "'--calibration-text'"),
             ([model, "-o", out, "--method", "gptq", "--calibration-tokens", tokens, "--keep-outliers", "3"], "'--keep-outliers'"),
