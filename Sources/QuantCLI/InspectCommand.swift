@@ -2,7 +2,8 @@ import Foundation
 import ArgKit
 import QuantKit
 
-/// `quantize inspect FILE [--json] [--tensor NAME --plot FILE.svg [--scheme S] [--bits N]]`.
+/// `quantize inspect FILE [--json] [--tensor NAME --plot FILE.svg [--scheme S] [--bits N]]`, or
+/// `quantize inspect QUANTIZED --original FLOAT --plot FILE.svg`.
 enum InspectCommand: Command {
     static let spec = CommandSpec(
         name: "inspect",
@@ -20,6 +21,9 @@ enum InspectCommand: Command {
             --tensor NAME --plot FILE.svg draws the float tensor NAME's values on a per-tensor
             quantization grid (--scheme, --bits: symmetric 8-bit by default), with the grid's
             levels and clipping range, and the histogram of its rounding error.
+            --original FLOAT --plot FILE.svg measures each quantized tensor of the file (or
+            folder) against the float tensor of its name in FLOAT (the file or folder it was
+            quantized from) and draws their SQNR, worst first, with the bytes each saves.
             """,
         arguments: [ArgumentSpec("file", help: "The file or model folder to describe.",
                                  valueHint: .file(extensions: ["npy", "npz", "safetensors", "gguf"]))],
@@ -27,7 +31,11 @@ enum InspectCommand: Command {
                   OptionSpec("tensor", valueName: "NAME", help: "With --plot: the float tensor whose distribution to draw."),
                   OptionSpec("scheme", valueName: "S", help: "With --tensor: the per-tensor grid to draw.",
                              allowedValues: ["symmetric", "asymmetric"], defaultValue: "symmetric"),
-                  OptionSpec("bits", valueName: "N", help: "With --tensor: the grid's code width.", defaultValue: "8"),
+                  OptionSpec("bits", valueName: "N", help: "With --tensor: the grid's code width.", defaultValue: "8",
+                             valueHint: .text),
+                  OptionSpec("original", valueName: "FLOAT",
+                             help: "With --plot: the float file or folder the inspected one was quantized from, to draw each tensor's SQNR.",
+                             valueHint: .file(extensions: ["npy", "npz", "safetensors", "gguf"])),
                   PlotOption.spec])
 
     /// Every option of an inspect run, typed.
@@ -36,18 +44,23 @@ enum InspectCommand: Command {
         var json: Bool
         /// `--tensor`, `--scheme`, `--bits` and `--plot`: the tensor's distribution picture.
         var distribution: (tensor: String, scheme: QuantScheme, plot: String)?
+        /// `--original` and `--plot`: the per-tensor SQNR picture against the float original.
+        var errors: (original: String, plot: String)?
     }
 
     static func options(_ arguments: ParsedArguments) throws(UsageError) -> Options {
         let plot = try PlotOption.path(arguments)
         let tensor = arguments.string("tensor")
         if tensor != nil, plot == nil { throw .requires("--tensor", "--plot") }
-        if tensor == nil, plot != nil { throw .requires("--plot", "--tensor") }
+        let original = arguments.string("original")
+        if original != nil, plot == nil { throw .requires("--original", "--plot") }
+        if original != nil, tensor != nil { throw .conflicting("--original", "--tensor") }
+        if tensor == nil, original == nil, plot != nil { throw .requires("--plot", "--tensor NAME or --original FLOAT") }
         for option in ["scheme", "bits"] where tensor == nil && arguments.contains(option) { throw .requires("--" + option, "--tensor") }
         let scheme = QuantScheme(symmetric: arguments.string("scheme") == "symmetric", granularity: .perTensor,
                                  bits: try arguments.int("bits", in: QuantScheme.bitRange)!)
         return Options(path: arguments.argument("file")!, json: arguments.flag("json"),
-                       distribution: tensor.map { ($0, scheme, plot!) })
+                       distribution: tensor.map { ($0, scheme, plot!) }, errors: original.map { ($0, plot!) })
     }
 
     /// Returns false when the file has problems.
@@ -61,6 +74,12 @@ enum InspectCommand: Command {
         if let distribution = options.distribution {
             let plotFile = try PlotFile(path: distribution.plot, inputs: files)
             try plotFile.write(TensorDistributionPicture(named: distribution.tensor, in: files, scheme: distribution.scheme).picture())
+        }
+        if let errors = options.errors {
+            let originals = ShardPlan.isFolder(errors.original) ? try ShardPlan.shards(inFolder: errors.original).shards : [errors.original]
+            let report = try QuantizationReport(archives: files.map { try QuantizedArchive(source: openTensorSource(path: $0)) },
+                                                originals: originals.map { try openFloatTensorSource(path: $0) })
+            try PlotFile(path: errors.plot, inputs: files + originals).write(report.picture())
         }
         if options.json {
             console.out(inspections.count == 1 ? inspections[0].renderedJSON()

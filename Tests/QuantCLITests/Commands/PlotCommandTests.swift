@@ -136,7 +136,9 @@ import Testing
     @Test(arguments: [
         (["quantize", "IN.npz", "-o", "OUT.npz", "--plot", "p.png"], "invalid value 'p.png' for '--plot'"),
         (["inspect", "IN.npz", "--tensor", "w"], "'--tensor' requires '--plot'"),
-        (["inspect", "IN.npz", "--plot", "p.svg"], "'--plot' requires '--tensor'"),
+        (["inspect", "IN.npz", "--plot", "p.svg"], "'--plot' requires '--tensor NAME or --original FLOAT'"),
+        (["inspect", "IN.npz", "--original", "F.npz"], "'--original' requires '--plot'"),
+        (["inspect", "IN.npz", "--original", "F.npz", "--tensor", "w", "--plot", "p.svg"], "'--original' cannot be used with '--tensor'"),
         (["quantize", "IN.gguf", "-o", "OUT.gguf", "--type", "q8_0", "--plot", "p.svg"], "'--plot' cannot be used with '--type"),
         (["quantize", "IN.npz", "-o", "OUT.npz", "--dry-run", "--plot", "p.svg"], "'--plot' cannot be used with '--dry-run"),
     ])
@@ -145,6 +147,38 @@ import Testing
         #expect(result.status == .usage)
         #expect(result.err.contains(message), "\(result.err)")
         #expect(result.err.split(separator: "\n").count == 1)
+    }
+
+    /// `inspect QUANTIZED --original FLOAT --plot`: the SQNR the quantizing run reported, measured
+    /// again from the written file (.npz and compressed-tensors safetensors) and drawn per tensor.
+    @Test(arguments: ["npz", "safetensors"])
+    func inspectAgainstTheOriginalDrawsTheRunsSQNR(format: String) throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("q." + format)
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(try run([example, "-o", output, "--bits", "4", "--report", "json"]).out.utf8)) as? [String: Any])
+        let quantized = try #require(report["tensors"] as? [[String: Any]]).filter { $0["scheme"] as? String != "none" }
+        let inspected = try run(["inspect", output, "--original", example, "--plot", folder.path("q.svg")])
+        #expect(inspected.out == cli(["inspect", output]).out)
+        let words = try texts(folder.path("q.svg"))
+        #expect(!quantized.isEmpty)
+        for tensor in quantized {
+            let name = try #require(tensor["name"] as? String)
+            let sqnr = try #require(tensor["sqnr_db"] as? Double)
+            #expect(words.contains(name) && words.contains(String(format: "%.1f dB", sqnr)), "\(name)")
+        }
+    }
+
+    @Test func inspectAgainstAnOriginalWithoutTheTensorIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("q.npz")
+        _ = try run([example, "-o", output, "--report", "none"])
+        let result = cli(["inspect", output, "--original", digits, "--plot", folder.path("q.svg")])
+        #expect(result.status == .failure)
+        // The digits MLP's fc1.weight is 64x64; the example's, quantized, 128x64.
+        #expect(result.err.contains("'fc1.weight': is (64, 64) in the float tensors given, but (128, 64) quantized"), "\(result.err)")
+        #expect(result.err.split(separator: "\n").count == 1)
+        #expect(try folder.contents() == ["q.npz"])
     }
 
     @Test func failedRunsLeaveNoPlot() throws {

@@ -116,7 +116,6 @@ import Testing
             ([model, output, "--tokens", ids, "--calibration-tokens", calibration], "'--calibration-tokens' cannot be used with '<quantized>'"),
             ([model, "--compare", "--bits", "4", "--tokens", ids], "'--compare' cannot be used with '--bits"),
             ([model, "--compare", "--method", "gptq", "--tokens", ids, "--calibration-tokens", calibration], "'--compare' cannot be used with '--method"),
-            ([model, "--method", "awq", "--tokens", ids, "--calibration-tokens", calibration], "'--calibration-tokens' requires '--method gptq"),
             ([fixture("digits/mlp.npz"), "--compare", "--calibration-tokens", calibration], "not one model folder with a config.json"),
         ]
         for (arguments, words) in cases {
@@ -124,5 +123,10 @@ import Testing
             #expect(result.status == .usage && result.err.contains(words), "\(arguments): \(result.err)")
             #expect(result.err.filter { $0 == "\n" }.count == 1, "\(result.err)")
         }
+        // AWQ folds its scales into norms: an in-memory evaluation cannot hold those yet.
+        let awq = cli(["eval", model, "--method", "awq", "--tokens", ids, "--calibration-tokens", calibration])
+        #expect(awq.status == .failure && awq.err.contains("awq gives it new float values, which an in-memory evaluation does not hold yet"),
+                "\(awq.err)")
+        #expect(awq.err.filter { $0 == "\n" }.count == 1, "\(awq.err)")
     }
 }
