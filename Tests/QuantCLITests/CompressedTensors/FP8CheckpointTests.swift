@@ -20,12 +20,6 @@ import Testing
         return ["--scheme", kind.hasSuffix("tensor") ? "fp8" : "fp8-per-channel"]
     }
 
-    /// Every tensor as stored (F8_E4M3 codes as their bytes), by name.
-    static func stored(_ path: String) throws -> [String: Tensor] {
-        let source = try SafetensorsSource(path: path)
-        return try Dictionary(uniqueKeysWithValues: source.tensors.map { ($0.name, try source.load($0.name)) })
-    }
-
     /// Our float-quantized file is the library's, tensor for tensor and byte for byte.
     @Test(arguments: kinds)
     func safetensorsOutputIsTheLibrarysBytes(kind: String) throws {
@@ -33,8 +27,8 @@ import Testing
         let output = folder.path("ours.safetensors")
         let result = cli([Self.input(kind), "-o", output, "--report", "none"] + Self.options(kind))
         #expect(result.status == .success, "\(result.err)")
-        let ours = try Self.stored(output)
-        let library = try Self.stored(fixture("fp8/library/\(kind)/model.safetensors"))
+        let ours = try storedTensors(output)
+        let library = try storedTensors(fixture("fp8/library/\(kind)/model.safetensors"))
         #expect(Set(ours.keys) == Set(library.keys))
         for (name, tensor) in library {
             #expect(ours[name] == tensor, "\(kind): \(name)")
@@ -94,7 +88,7 @@ import Testing
         let result = cli([Self.input("edge-fp8-channel"), "-o", output, "--report", "none", "--scheme", "fp8-per-channel"])
         #expect(result.status == .success, "\(result.err)")
         let tensors = try loadAll(output)
-        let library = try Self.stored(fixture("fp8/library/edge-fp8-channel/model.safetensors"))
+        let library = try storedTensors(fixture("fp8/library/edge-fp8-channel/model.safetensors"))
         #expect(tensors["fc1.weight"]?.dtype == .uint8 && tensors["fc1.weight"]?.bytes == library["fc1.weight"]?.bytes)
         #expect(tensors["fc1.weight_scale"]?.shape == [8, 1] && tensors["fc1.weight_scale"]?.bytes == library["fc1.weight_scale"]?.bytes)
         let entry = try #require(try metadata(of: output)?.tensors.first { $0.name == "fc1.weight" })

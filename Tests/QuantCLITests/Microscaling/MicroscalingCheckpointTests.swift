@@ -14,12 +14,6 @@ import Testing
         kind.hasPrefix("digits") ? fixture("compressed_tensors/digits-float.safetensors") : fixture("mx/edge-mx-float.safetensors")
     }
 
-    /// Every tensor as stored (F8_E4M3 as its bytes), by name.
-    static func stored(_ path: String) throws -> [String: Tensor] {
-        let source = try SafetensorsSource(path: path)
-        return try Dictionary(uniqueKeysWithValues: source.tensors.map { ($0.name, try source.load($0.name)) })
-    }
-
     /// Our file is the library's, tensor for tensor and byte for byte (codes, scales, global scales, biases).
     @Test(arguments: kinds)
     func safetensorsOutputIsTheLibrarysBytes(kind: String) throws {
@@ -28,8 +22,8 @@ import Testing
         let format = String(kind.split(separator: "-").last!)
         let result = cli([Self.input(kind), "-o", output, "--scheme", format, "--report", "json"])
         #expect(result.status == .success, "\(result.err)")
-        let ours = try Self.stored(output)
-        let library = try Self.stored(fixture("mx/library/\(kind)/model.safetensors"))
+        let ours = try storedTensors(output)
+        let library = try storedTensors(fixture("mx/library/\(kind)/model.safetensors"))
         #expect(Set(ours.keys) == Set(library.keys))
         for (name, tensor) in library {
             #expect(ours[name] == tensor, "\(kind): \(name)")

@@ -22,6 +22,13 @@ func loadAllInOrder(_ path: String) throws -> [(String, Tensor)] {
     return try source.tensors.map { ($0.name, try source.load($0.name)) }
 }
 
+/// Every tensor of the safetensors file at `path` as stored (F8_E4M3 and packed codes as
+/// their bytes), by name.
+func storedTensors(_ path: String) throws -> [String: Tensor] {
+    let source = try SafetensorsSource(path: path)
+    return try Dictionary(uniqueKeysWithValues: source.tensors.map { ($0.name, try source.load($0.name)) })
+}
+
 /// `count` seeded values: normal samples times `scale`, plus `offset` (an offset makes the
 /// asymmetric schemes' zero points move away from the middle of the grid).
 func seededValues(_ count: Int, seed: UInt64, scale: Float = 1, offset: Float = 0) -> [Float] {
