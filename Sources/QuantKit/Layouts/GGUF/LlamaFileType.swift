@@ -53,6 +53,8 @@ public struct LlamaFileType: Sendable, Equatable {
         self.tensorType = tensorType
     }
 
-    /// The names `init(named:)` accepts, upper case.
-    public static var names: [String] { all.map(\.name) + aliases.keys.sorted() }
+    /// The names `init(named:)` accepts, upper case. Stored once: the CLI's completion hint
+    /// keeps them in an enum payload whose spare bits carry the case, which LeakSanitizer cannot
+    /// follow, so the array must also stay reachable from here.
+    public static let names: [String] = all.map(\.name) + aliases.keys.sorted()
 }
