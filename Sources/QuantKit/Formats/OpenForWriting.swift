@@ -34,3 +34,14 @@ func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     }
     return 0
 }
+
+/// Writes all of `bytes` to `output`'s temporary file and commits it to its destination, a
+/// failure to create, write or close named as `OutputError.cannotCreate(path, reason)`.
+func writeAndCommit(_ bytes: [UInt8], to output: AtomicOutput, path: String) throws {
+    let descriptor = openForWriting(output.temporaryPath)
+    guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
+    var failure = bytes.withUnsafeBytes { writeFully(descriptor, $0) }
+    if close(descriptor) != 0, failure == 0 { failure = errno }
+    guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
+    try output.commit()
+}

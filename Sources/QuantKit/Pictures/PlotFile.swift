@@ -29,12 +29,7 @@ public final class PlotFile {
     /// Writes `page` as this file's kind and moves it into place.
     public func write(_ page: PlotPage) throws {
         let bytes = Array(page.rendered(as: kind).utf8)
-        let descriptor = openForWriting(output.temporaryPath)
-        guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
-        var failure = bytes.withUnsafeBytes { writeFully(descriptor, $0) }
-        if close(descriptor) != 0, failure == 0 { failure = errno }
-        guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
-        try output.commit()
+        try writeAndCommit(bytes, to: output, path: path)
     }
 }
 

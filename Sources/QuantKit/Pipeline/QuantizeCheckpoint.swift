@@ -132,12 +132,7 @@ private func writeAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool,
     try run.createFolder(OutputRun.parentFolder(of: path))
     let output = try AtomicOutput(destination: path, overwrite: overwrite, inputs: [input], run: run)
     defer { output.discard() }
-    let descriptor = openForWriting(output.temporaryPath)
-    guard descriptor >= 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(errno))) }
-    var failure = bytes.withUnsafeBytes { writeFully(descriptor, $0) }
-    if close(descriptor) != 0, failure == 0 { failure = errno }
-    guard failure == 0 else { throw OutputError.cannotCreate(path, String(cString: strerror(failure))) }
-    try output.commit()
+    try writeAndCommit(bytes, to: output, path: path)
 }
 
 /// Where a `quantizeCheckpoint` run is: in shard `shard` (from 0) of `shardCount`, at `file`,

@@ -43,11 +43,6 @@ public func tokenizeFile(tokenizer: Tokenizer, tokenizerPath: String, textPath: 
     }
     let output = try AtomicOutput(destination: outputPath, overwrite: overwrite, inputs: [textPath, tokenizerPath])
     defer { output.discard() }
-    let descriptor = openForWriting(output.temporaryPath)
-    guard descriptor >= 0 else { throw OutputError.cannotCreate(outputPath, String(cString: strerror(errno))) }
-    var failure = bytes.withUnsafeBytes { writeFully(descriptor, $0) }
-    if close(descriptor) != 0, failure == 0 { failure = errno }
-    guard failure == 0 else { throw OutputError.cannotCreate(outputPath, String(cString: strerror(failure))) }
-    try output.commit()
+    try writeAndCommit(bytes, to: output, path: outputPath)
     return TokenizedFile(lines: rows.count, tokens: rows.reduce(0) { $0 + $1.count }, longest: longest)
 }
