@@ -168,7 +168,8 @@ interop-gguf: release
 		llama_quantize=$$(echo "$$binaries" | sed -n 1p) && llama_embedding=$$(echo "$$binaries" | sed -n 2p) && \
 		model=$$($(PYTHON) Fixtures/minilm/fetch.py) && work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
 		$(PYTHON) Tests/interop/gguf_interop.py .build/release/quantize --model "$$model" --workdir "$$work" \
-			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" --mixes --imatrix $(GGUF_INTEROP_FLAGS)
+			--llama-quantize "$$llama_quantize" --llama-embedding "$$llama_embedding" --mixes --imatrix $(GGUF_INTEROP_FLAGS) && \
+		$(PYTHON) Tests/interop/mxfp4_conventions.py --quantize .build/release/quantize --model "$$model"
 
 # Quantize the shipped example model (per-channel int8) and print the report.
 example: build

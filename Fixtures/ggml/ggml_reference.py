@@ -49,7 +49,7 @@ def dequantize(type_id, blocks):
     if not os.path.exists(BINARY):
         _build()
     blocks = bytes(blocks)
-    size = {2: 18, 3: 20, 6: 22, 7: 24, 8: 34, 10: 84, 11: 110, 12: 144, 13: 176, 14: 210, 0: 4, 1: 2, 30: 2}[type_id]
+    size = {2: 18, 3: 20, 6: 22, 7: 24, 8: 34, 10: 84, 11: 110, 12: 144, 13: 176, 14: 210, 39: 17, 40: 36, 0: 4, 1: 2, 30: 2}[type_id]
     assert len(blocks) % size == 0, (type_id, len(blocks))
     output = subprocess.run([BINARY, "dequantize", str(type_id), str(len(blocks) // size)], input=blocks,
                             capture_output=True, check=True).stdout

@@ -6,6 +6,10 @@ ggml_reference.py's dequantize mode: the type's `to_float` in the static ggml li
 Members (np.savez_compressed), for each type in q4_0, q4_1, q5_0, q5_1, q8_0, q2_K ... q6_K:
 - <type>: uint8 [blocks, block bytes], the hostile blocks;
 - <type>_ggml: float32 [blocks, block size], ggml's values for them;
+for the FP4 types mxfp4 and nvfp4 the same two members, whose blocks carry every scale byte
+(MXFP4: the E8M0 exponents 0 ... 255, among them 0xFF, which ggml's row validation refuses and
+whose largest codes overflow to infinity; NVFP4: the unsigned E4M3 bytes 0 ... 255, 0x7F and those
+with bit 7 set among them) with random codes, then codes all zero and all ones;
 and for the float types:
 - f16: uint16, binary16 bit patterns (every NaN, every subnormal, zeros, infinities and a sample of
   the normals: the rest convert exactly, with no choice to get wrong); f16_ggml: float32, ggml's
@@ -109,6 +113,19 @@ def float_members(rng):
             "bf16": brains, "bf16_ggml": ggml_reference.dequantize(30, brains.astype("<u2").tobytes())}
 
 
+def fp4_members(rng):
+    """The FP4 types' blocks with every scale byte, and ggml's values for them."""
+    members = {}
+    for name, (number, size, elements, scale_bytes) in {"mxfp4": (39, 17, 32, 1), "nvfp4": (40, 36, 64, 4)}.items():
+        blocks = rng.integers(0, 256, (256 // scale_bytes + 2, size), dtype=np.uint8)
+        blocks[:-2, :scale_bytes] = np.arange(256, dtype=np.uint8).reshape(-1, scale_bytes)
+        blocks[-2:, :scale_bytes] = 0x7E
+        blocks[-2, scale_bytes:], blocks[-1, scale_bytes:] = 0, 0xFF
+        members[name] = blocks
+        members[name + "_ggml"] = ggml_reference.dequantize(number, blocks.tobytes()).reshape(len(blocks), elements)
+    return members
+
+
 def main():
     check_quantizer_fixtures()
     rng = np.random.default_rng(SEED)
@@ -117,6 +134,7 @@ def main():
         blocks = hostile_blocks(rng, size, scales)
         members[name] = blocks
         members[name + "_ggml"] = ggml_reference.dequantize(number, blocks.tobytes()).reshape(len(blocks), elements)
+    members.update(fp4_members(rng))
     np.savez_compressed(os.path.join(HERE, "dequantize.npz"), **members)
 
 

@@ -63,7 +63,7 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
 import make_interop_imatrix  # noqa: E402  (its GGUF imatrix writer)
 
 MIX_TYPES = ["Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K",
-             "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "F16", "BF16", "F32"]
+             "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "F16", "BF16", "F32", "MXFP4_MOE"]
 OPTION_RUNS = [
     ("Q4_K_M", ["--output-tensor-type", "q8_0"]),
     ("Q4_K_M", ["--token-embedding-type", "q5_k"]),
@@ -72,6 +72,9 @@ OPTION_RUNS = [
     ("Q5_K_M", ["--tensor-type", "attn_v=q8_0", "--tensor-type", "ffn_down=q4_k"]),
     ("Q4_K_M", ["--tensor-type", r"blk\.[01]\.=q6_k", "--tensor-type", "FFN=q5_0"]),
     ("F16", ["--tensor-type", "attn=q8_0", "--output-tensor-type", "q4_0"]),
+    ("MXFP4_MOE", ["--output-tensor-type", "nvfp4", "--tensor-type", "attn_q=mxfp4"]),
+    # nvfp4's 64-blocks have no fallback: llama2's 96-wide blk.1.ffn_down makes llama-quantize refuse.
+    ("Q4_0", ["--tensor-type", "ffn_down=nvfp4"]),
     ("Q4_0", ["--override-kv", "general.name=str:renamed", "--override-kv", "tiny.count=int:-7",
               "--override-kv", "tiny.scale=float:0.1", "--override-kv", "tiny.flag=bool:true",
               "--override-kv", "general.file_type=int:99"]),
@@ -88,6 +91,7 @@ BYTE_RUNS = [
     ("Q4_K_M", []), ("Q3_K_L", []), ("Q5_K_M", []), ("Q2_K", []), ("Q4_0", []),
     ("Q4_K_S", ["--output-tensor-type", "q8_0", "--tensor-type", "attn_v=q6_k"]),
     ("Q3_K_M", ["--token-embedding-type", "q8_0", "--leave-output-tensor", "--override-kv", "tiny.note=str:mixed"]),
+    ("MXFP4_MOE", []), ("Q8_0", ["--tensor-type", "attn_[qv]=nvfp4", "--tensor-type", "ffn_up=mxfp4"]),
 ]
 F16 = gguf.GGMLQuantizationType.F16
 F32 = gguf.GGMLQuantizationType.F32

@@ -30,7 +30,7 @@ import llama_quantize
 from llama_quantize import tensor_hashes
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pure")
-TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"]
+TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K", "MXFP4_MOE"]
 
 
 def bf16_bits(values):

@@ -15,6 +15,13 @@ the scales from its `calculate_qparams` over each group's min/max (NVFP4: with t
 
     library/{digits,edge}-{nvfp4,mxfp4,mxfp8}/model.safetensors + config.json
 
+- headed (a folder, written here as headed-float/): digits' fc1 and fc2 and its fc3 as `lm_head`, with a config.json
+  (untied head) and a tokenizer_config.json companion; quantized with the presets and `ignore: ["lm_head"]`, as
+  llm-compressor's recipes ignore the head; only the library's config.json is kept (its `quantization_config` is
+  what `quantize FOLDER -o OUT --scheme F` must write):
+
+    library/headed-{nvfp4,mxfp4,mxfp8}/config.json
+
 `library-decompressed/NAME.npz` holds what compressed-tensors' own decompression gives back (bfloat16 for the FP4
 formats, as its unpack_fp4_from_uint8 defaults to, stored here widened to float32).
 
@@ -78,6 +85,18 @@ def group_min_max(w, group_size):
     return g.amin(dim=-1), g.amax(dim=-1)
 
 
+def set_qparams(modules, args):
+    """The library's scales (and NVFP4 global scales) of each module's weight, set on the module."""
+    for module in modules:
+        w = module.weight.data
+        global_scale = None
+        if hasattr(module, "weight_global_scale"):
+            global_scale = generate_gparam(w.amin().reshape(1), w.amax().reshape(1))
+            module.weight_global_scale.data = global_scale
+        scale, _ = calculate_qparams(*group_min_max(w, args.group_size), args, global_scale=global_scale)
+        module.weight_scale.data = scale.to(module.weight_scale.dtype).reshape(module.weight_scale.shape)
+
+
 def write(model_name, weights, scheme_name):
     preset, fmt = FORMATS[scheme_name]
     name = f"{model_name}-{scheme_name}"
@@ -87,14 +106,7 @@ def write(model_name, weights, scheme_name):
     args = PRESET_SCHEMES[preset]["weights"]
     apply_quantization_config(model, QuantizationConfig(
         config_groups={"group_0": QuantizationScheme(targets=["Linear"], weights=args)}, ignore=[]))
-    for module in (model.fc1, model.fc2, model.fc3):
-        w = module.weight.data
-        global_scale = None
-        if hasattr(module, "weight_global_scale"):
-            global_scale = generate_gparam(w.amin().reshape(1), w.amax().reshape(1))
-            module.weight_global_scale.data = global_scale
-        scale, _ = calculate_qparams(*group_min_max(w, args.group_size), args, global_scale=global_scale)
-        module.weight_scale.data = scale.to(module.weight_scale.dtype).reshape(module.weight_scale.shape)
+    set_qparams((model.fc1, model.fc2, model.fc3), args)
     compressor = ModelCompressor.from_pretrained_model(model, quantization_format=fmt)
     compressor.compress_model(model)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
@@ -109,6 +121,49 @@ def write(model_name, weights, scheme_name):
     return name
 
 
+class HeadedMLP(torch.nn.Module):
+    def __init__(self, weights):
+        super().__init__()
+        for name, source in (("fc1", "fc1"), ("fc2", "fc2"), ("lm_head", "fc3")):
+            w = torch.from_numpy(weights[source + ".weight"])
+            layer = torch.nn.Linear(w.shape[1], w.shape[0], bias=False)
+            layer.weight.data = w.clone()
+            setattr(self, name, layer)
+
+
+HEADED_CONFIG = {"architectures": ["HeadedMLP"], "model_type": "mlp", "tie_word_embeddings": False}
+
+
+def write_headed_input(digits):
+    folder = os.path.join(HERE, "headed-float")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    save_file({k: v.contiguous() for k, v in HeadedMLP(digits).state_dict().items()},
+              os.path.join(folder, "model.safetensors"), metadata={"format": "pt"})
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(HEADED_CONFIG, f, indent=2)
+    with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
+        json.dump({"model_max_length": 64}, f)
+
+
+def write_headed_config(digits, scheme_name):
+    """The library's config.json for the headed MLP under `scheme_name`, the head ignored."""
+    preset, fmt = FORMATS[scheme_name]
+    folder = os.path.join(OUT, f"headed-{scheme_name}")
+    os.makedirs(folder)
+    model = HeadedMLP(digits)
+    args = PRESET_SCHEMES[preset]["weights"]
+    apply_quantization_config(model, QuantizationConfig(
+        config_groups={"group_0": QuantizationScheme(targets=["Linear"], weights=args)}, ignore=["lm_head"]))
+    set_qparams((model.fc1, model.fc2), args)
+    compressor = ModelCompressor.from_pretrained_model(model, quantization_format=fmt)
+    compressor.compress_model(model)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(HEADED_CONFIG, f)
+    compressor.update_config(folder)
+    return f"headed-{scheme_name}"
+
+
 def main():
     digits = load_file(os.path.join(ROOT, "Fixtures", "compressed_tensors", "digits-float.safetensors"))
     edge = edge_weights()
@@ -119,6 +174,8 @@ def main():
     os.makedirs(DECOMPRESSED)
     names = [write(model, weights, scheme) for model, weights in (("digits", digits), ("edge", edge))
              for scheme in FORMATS]
+    write_headed_input(digits)
+    names += [write_headed_config(digits, scheme) for scheme in FORMATS]
     print("\n".join(names))
 
 

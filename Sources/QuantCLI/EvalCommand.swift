@@ -26,6 +26,8 @@ enum EvalCommand: Command {
             Linear weights are rounded to nearest in memory as 'quantize FOLDER' selects them, or
             with --method gptq and --calibration-text (or --calibration-tokens) quantized by GPTQ
             block by block through the transformer, as 'quantize FOLDER --method gptq' does.
+            --scheme nvfp4, mxfp4 or mxfp8 quantizes the Linear weights to that microscaling
+            format as 'quantize FOLDER --scheme F' writes it and runs them dequantized.
             On a transformer, --compare evaluates round to nearest (and GPTQ, given
             --calibration-text or --calibration-tokens) at 8, 4, 3 and 2 bits with the schemes
             per-channel, per-channel-asymmetric, group-128 (--scheme group --group-size 128),
@@ -68,6 +70,8 @@ enum EvalCommand: Command {
         var samples: Int
         var seed: Int
         var rules: SelectionRules
+        /// `--scheme nvfp4 | mxfp4 | mxfp8` (a transformer's Linear weights, in memory); `rules` then selects nothing.
+        var microscaling: MicroscalingFormat?
         var axis: Int
         var method: MethodChoice
         var activation: Activation
@@ -100,9 +104,12 @@ enum EvalCommand: Command {
         }
         if arguments.contains("labels"), !arguments.contains("input") { throw .requires("--labels", "--input") }
         if arguments.contains("input"), arguments.contains("samples") { throw .conflicting("--input", "--samples") }
+        let microscaling = try MicroscalingEvalChoice.format(arguments)
         return Options(model: arguments.argument("model")!, quantized: quantized, input: arguments.string("input"),
                        labels: arguments.string("labels"), samples: try arguments.int("samples", in: 1 ... 10_000_000)!,
-                       seed: try arguments.int("seed", in: 0 ... Int.max)!, rules: try QuantizeCommand.selectionRules(arguments),
+                       seed: try arguments.int("seed", in: 0 ... Int.max)!,
+                       rules: microscaling == nil ? try QuantizeCommand.selectionRules(arguments) : SelectionRules(defaultScheme: nil),
+                       microscaling: microscaling,
                        axis: try arguments.int("axis", in: -64 ... 63)!,
                        method: try MethodChoice(arguments, comparing: arguments.flag("compare"), calibratedThroughTransformer:
                            arguments.contains("calibration-text") || arguments.contains("calibration-tokens")),
@@ -116,6 +123,10 @@ enum EvalCommand: Command {
 
     static func run(_ options: Options, console: Console) throws -> Bool {
         if TransformerEval.isCheckpoint(options.model) { return try TransformerEval.run(options, console: console) }
+        if let format = options.microscaling {
+            throw UsageError.conflicting("--scheme \(format.rawValue)", "a model that is not a transformer checkpoint (the microscaling "
+                                         + "formats quantize a checkpoint's Linear weights; an MLP's evaluation takes the other schemes)")
+        }
         if let option = options.transformer.givenOwn.first {
             throw UsageError.conflicting("--" + option, "a model that is not a transformer checkpoint (a folder with config.json)")
         }

@@ -193,7 +193,7 @@ enum QuantizeCommand: Command {
         var plot: String?
         /// `--type` and its options: a GGUF run, which ignores the fields above but these three.
         var gguf: GGUFTypeOptions?
-        /// `--scheme nvfp4 | mxfp4 | mxfp8`: a microscaling run, which ignores the fields above but these three.
+        /// `--scheme nvfp4 | mxfp4 | mxfp8`: a microscaling run, which ignores the fields above but these.
         var microscaling: MicroscalingOptions?
         /// No progress bar.
         var quiet = false
@@ -289,12 +289,18 @@ enum QuantizeCommand: Command {
         return true
     }
 
-    /// A microscaling run: the file `MicroscalingQuantization` writes, and its report.
+    /// A microscaling run: the file or folder `quantizeMicroscaledCheckpoint` writes (nothing with
+    /// `--dry-run`: its plan), and its report.
     static func runMicroscaling(_ run: MicroscalingOptions, options: Options, console: Console) throws -> Bool {
-        let plan = try ShardPlan(inputs: [run.input], output: run.output, format: .safetensors)
-        let source = try openTensorSource(path: run.input)
-        let report = try MicroscalingQuantization.quantizeFile(source, outputPath: run.output, format: run.format,
-                                                               roles: try plan.moduleRoles() ?? ModuleRoles(), overwrite: options.force)
+        let plan = try ShardPlan(inputs: run.inputs, output: run.output, format: run.file)
+        if options.compress, plan.format != .npz {
+            throw UsageError.conflicting("--compress", "safetensors output (--compress deflates .npz members)")
+        }
+        let roles = try plan.moduleRoles() ?? ModuleRoles()
+        let report: any LayoutReport = run.dryRun
+            ? try planMicroscaledCheckpoint(plan: plan, format: run.format, roles: roles)
+            : try quantizeMicroscaledCheckpoint(plan: plan, format: run.format, roles: roles, overwrite: options.force,
+                                                compressed: options.compress)
         switch options.report {
         case .none: break
         case .table: console.out(report.renderedTable())

@@ -67,8 +67,8 @@ extension SchemeOptions {
     func scheme(_ name: String, bits: Int, given: String, orThrow error: UsageError) throws(UsageError) -> QuantScheme? {
         if name == "none" { return nil }
         if MicroscalingFormat(rawValue: name) != nil {
-            throw .conflicting(given, "this use (the microscaling formats are written only by 'quantize IN.safetensors -o OUT.safetensors "
-                               + "--scheme \(name)', whose checkpoints every command reads)")
+            throw .conflicting(given, "this use (the microscaling formats quantize a whole file or checkpoint folder: 'quantize IN -o OUT "
+                               + "--scheme \(name)', or 'quantize eval FOLDER --scheme \(name)', whose checkpoints every command reads)")
         }
         if QuantScheme.floatNames.contains(name) || name.hasSuffix("-group") && name.hasPrefix("fp8"), bits != 8 {
             throw .conflicting("--bits \(bits)", "\(given) (FP8 codes are 8 bits)")

@@ -42,14 +42,15 @@ final class TerminalProgress: @unchecked Sendable {
             line!.estimate.record(done: done, at: now)
             if let lastDrawn, now - lastDrawn < interval { return }
             lastDrawn = now
-            console.err("\r" + line!.rendered(columns: console.errColumns()) + TerminalProgress.eraseToEndOfLine)
+            let frame = "\r" + line!.rendered(columns: console.errColumns()) + TerminalProgress.eraseToEndOfLine
+            InterruptCleanup.terminalLock.withLock { console.err(frame) }
         }
     }
 
     /// Erases the bar, if one was drawn; the next update draws a new one.
     func finish() {
         lock.withLock {
-            if lastDrawn != nil { console.err("\r" + TerminalProgress.eraseToEndOfLine) }
+            if lastDrawn != nil { InterruptCleanup.terminalLock.withLock { console.err("\r" + TerminalProgress.eraseToEndOfLine) } }
             (line, lastDrawn) = (nil, nil)
         }
     }

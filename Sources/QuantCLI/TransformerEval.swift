@@ -96,7 +96,8 @@ enum TransformerEval {
         let report = TransformerEvaluationReport(
             model: options.model, quantized: origin, data: float.sequences.origin, compute: options.compute,
             comparison: evaluation.comparison, sqnr: evaluation.sqnr, layers: evaluation.layers,
-            floatBytes: float.weights.tensors.reduce(0) { $0 + $1.storedByteCount }, quantizedBytes: quantizedBytes,
+            dequantizedFormats: (quantizedWeights as? MicroscaledWeights)?.dequantizedFormats
+                ?? (quantizedWeights as? QuantizedTransformerWeights)?.dequantizedFormats ?? [:], floatBytes: float.weights.tensors.reduce(0) { $0 + $1.storedByteCount }, quantizedBytes: quantizedBytes,
             notes: float.sequences.notes + notes + float.notes)
         try plotFile?.write(report.picture())
         console.out(options.report == .json ? report.renderedJSON() : report.renderedTable())
@@ -172,12 +173,21 @@ enum TransformerEval {
                 + dequantized.joined(separator: ", ") + "."]
             return (weights, path, weights.storedByteCount, notes)
         }
+        if let format = options.microscaling {
+            let roles = ModuleRoles(config: try ModelConfig.load(path: configPath(of: options.model)))
+            let weights = try MicroscaledWeights(float: float, format: format, roles: roles)
+            let sharing = weights.fusedWith.values.count { !$0.isEmpty }
+            let fused = format.hasGlobalScale ? ["NVFP4: \(sharing) of \(weights.quantized.count) weights share a global scale with "
+                + "their fused q/k/v or gate/up partners (llm-compressor's fusing); the others have their own."] : []
+            return (weights, "in memory (\(format.rawValue), \(weights.quantized.count) Linear weights, round to nearest, dequantized)",
+                    weights.storedByteCount(model: float.tensors), fused)
+        }
         let rules = options.rules
         let quantizer: any CheckpointQuantizer = options.transformer.calibration.map { calibration in
             ModelCalibratedQuantizer(method: options.method.method, run: calibration)
         } ?? RoundToNearestQuantizer()
         let quantized = try quantizer.quantize(path: options.model, rules: rules)
-        let weights = InMemoryQuantizedWeights(float: float, replaced: quantized.tensors)
+        let weights = InMemoryQuantizedWeights(float: float, replaced: quantized.tensors, floats: quantized.floats)
         let method = quantizer is RoundToNearestQuantizer ? "round to nearest" : quantizer.name + " through the blocks"
         let origin = "in memory (" + (rules.defaultScheme.map { "\($0.label), \($0.bits) bits" } ?? "none")
             + (rules.layers.isEmpty ? "" : ", with --layer rules") + ", \(method))"

@@ -110,7 +110,7 @@ from gguf import GGUFReader, GGMLQuantizationType, GGML_QUANT_SIZES  # noqa: E40
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LLAMA_CPP = os.path.join(ROOT, ".cache", "llama-cpp-python-0.3.36", "vendor", "llama.cpp")
-TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_S", "Q5_K_S", "Q6_K"]
+TYPES = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K_S", "Q5_K_S", "Q6_K", "MXFP4_MOE"]
 # Names that exist only as mixes (Q2_K_S and the IQ types need an importance matrix).
 MIXES = ["Q3_K_M", "Q3_K_L", "Q4_K_M", "Q5_K_M"]
 # Option combinations run with --mixes, each under a short label for the table.

@@ -110,6 +110,11 @@ For scale, W4 group 32 measured 0.9579 to 0.9761, W8 pack 0.99963 to 0.99991 and
                 .to(torch.float8_e4m3fn)` with `s = amax / 448` (per tensor, row, block), and every
                 `weight_scale` equals `s`: the count of differing elements must be 0 (printed in
                 the table's "codes != lib" column, of 10,764,288 for MiniLM).
+5. Calibrated through the transformer: `--bits 4 --method gptq` and `--method awq` with
+   `--calibration-text` (the first 32 lines of Fixtures/eval_text/calibration.txt), W4 per-channel
+   pack-quantized: load (plain; AWQ's folded LayerNorm weights and biases are ordinary float
+   tensors of the checkpoint), cosine (the W4 per-channel threshold), and the mean cosine equal,
+   within 1e-4, to what `quantize eval MODEL OUT --text SENTENCES` computes for the same output.
 
 Output: one table (a row per combination plus the default run), one line per failed check
 (`FAIL <what>: <why>`), the elapsed time, and last `N passed, M failed` (N and M count checks).
@@ -693,6 +698,43 @@ def run_full_range(quantize, model_dir, work, fmt, batch, reference, neighbours,
     return row
 
 
+def run_calibrated(quantize, model_dir, work, method, sentences_path, batch, reference, neighbours, checks):
+    """`quantize MODEL -o OUT --bits 4 --method gptq|awq --calibration-text FIRST32` (W4 per-channel
+    pack-quantized, calibrated through the transformer on the first 32 lines of
+    Fixtures/eval_text/calibration.txt): the real client loads it (AWQ's folded LayerNorm weights
+    and biases included) and its mean cosine to the float model is our own evaluation's of the same
+    output (`quantize eval MODEL OUT --text SENTENCES`) within 1e-4: transformers runs the weights
+    our evaluation runs, and reaches at least the W4 per-channel threshold."""
+    what = f"pack/sym/W4/channel/{method}"
+    minimum, _ = threshold("pack", 4, "channel")
+    row = Row("pack", f"per-channel, {method}", 4, "channel", "plain", minimum)
+    ours_dir, calibration = os.path.join(work, method), os.path.join(work, f"{method}-calibration.txt")
+    with open(os.path.join(ROOT, "Fixtures", "eval_text", "calibration.txt"), encoding="utf-8") as file:
+        lines = [line for line in file if line.strip()][:32]
+    with open(calibration, "w", encoding="utf-8") as file:
+        file.writelines(lines)
+    status, _, why = Call([quantize, model_dir, "-o", ours_dir, "--bits", "4", "--method", method,
+                           "--calibration-text", calibration, "--report", "none", "--quiet"]).result()
+    try:
+        if status != 0:
+            for check in ("load", "cosine", "equals our eval"):
+                checks.record(f"{what} {check}", False, f"quantize failed: {why}")
+            return row
+        ours_eval = Call([quantize, "eval", model_dir, ours_dir, "--text", sentences_path, "--report", "json", "--quiet"])
+        loaded = evaluate(ours_dir, False, batch, reference, neighbours, what, checks, row, minimum)
+        status, stdout, why = ours_eval.result()
+        problem = why if status != 0 else ""
+        if not problem and loaded and row.cells["mean cos"] != "-":
+            ours = json.loads(stdout)["encoder"]["cosine_mean"]
+            theirs = float(row.cells["mean cos"])
+            if abs(ours - theirs) > 1e-4 + 5e-6:  # the table's cell is rounded to 5 digits
+                problem = f"our eval's mean cosine {ours:.6f}, transformers' {theirs:.5f}"
+        checks.record(f"{what} equals our eval", not problem and loaded, problem or "the model did not load")
+    finally:
+        shutil.rmtree(ours_dir, ignore_errors=True)
+    return row
+
+
 def torch_fp8_difference(output, float_model, strategy):
     """Elements of all Linear weights whose code differs from torch's own cast, and the modules
     whose scale differs from amax / 448 (float32; a zero amax gives float32's epsilon)."""
@@ -802,6 +844,9 @@ def main():
         jobs += [(f"float/FP8 E4M3/{strategy}", (lambda strategy=strategy: run_fp8(
             quantize, model_dir, work, strategy, float_model, batch, reference, neighbours, checks)), 3)
             for strategy in ("tensor", "channel", "block")]
+        jobs += [(f"pack/sym/W4/channel/{method}", (lambda method=method: run_calibrated(
+            quantize, model_dir, work, method, arguments.sentences, batch, reference, neighbours, checks)), 3)
+            for method in ("gptq", "awq")]
         if arguments.only is not None:
             jobs = [job for job in jobs if arguments.only in job[0]]
         for index, (name, job, count) in enumerate(jobs, 1):

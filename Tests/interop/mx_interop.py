@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """MXFP4, NVFP4 and MXFP8 on MiniLM against the real clients (make interop-mx).
 
-For each format (`quantize model.safetensors -o OUT --scheme nvfp4 | mxfp4 | mxfp8`):
+For each format (`quantize MODEL_FOLDER -o OUT_FOLDER --scheme nvfp4 | mxfp4 | mxfp8`):
 1. codes:  compressed-tensors 0.20.1 quantizes the same float MiniLM itself (its presets NVFP4A16, MXFP4A16,
            MXFP8A16 on every nn.Linear; `generate_gparam` and `calculate_qparams`, then `ModelCompressor` with the
            format); every element of every Linear weight's codes (FP4 nibbles unpacked), every group scale and
            every global scale of ours is compared with the library's: the count of differing ones must be 0.
-2. load:   a folder with MiniLM's config.json (its quantization_config written by the library's
-           `update_config`), tokenizer and our model.safetensors is loaded by transformers with
-           `CompressedTensorsConfig(dequantize=True)`; if it does not load, the exception's class and first line
-           are printed. Loaded, the mean and min cosine of its sentence embeddings to the float model's on the
-           sentences file are printed (informational: the 4-bit formats lose more than int8).
-3. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
+2. config: our folder's `quantization_config` must equal the one the library's `update_config` writes for its
+           compressor on the same model (a copy of MiniLM's config.json updated by it).
+3. load:   our output folder as written (model.safetensors, config.json with our quantization_config, tokenizer
+           and the other companions) is loaded by transformers with `CompressedTensorsConfig(dequantize=True)`;
+           if it does not load, the exception's class and first line are printed (and the run fails). Loaded,
+           the mean and min cosine of its sentence embeddings to the float model's on the sentences file are
+           printed (informational: the 4-bit formats lose more than int8).
+4. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
            format and, for comparison, int8 / int4 per channel and group 32 (with the embedding cosine of the float
            model holding our dequantized weights) (`--scheme per-channel` / `symmetric --group-size 32`,
            `.npz`), the README's table.
@@ -117,8 +119,8 @@ def sqnr_summary(report):
     return bits, sum(sqnr) / len(sqnr), min(sqnr), len(tensors)
 
 
-def ours(quantize, model, output, options):
-    run = subprocess.run([quantize, os.path.join(model, "model.safetensors"), "-o", output, "--report", "json", "--force"]
+def ours(quantize, source, output, options):
+    run = subprocess.run([quantize, source, "-o", output, "--report", "json", "--force"]
                          + options, capture_output=True, text=True)
     if run.returncode != 0:
         raise RuntimeError(run.stderr.strip())
@@ -148,10 +150,21 @@ def integer_baselines(quantize, model, float_model, reference, batch):
                               ("int4 per-channel", ["--scheme", "per-channel", "--bits", "4"]),
                               ("int4 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "4"])):
             path = os.path.join(folder, "int.npz")
-            bits, mean, low, count = sqnr_summary(ours(quantize, model, path, options + ["--include", LINEAR_WEIGHTS]))
+            bits, mean, low, count = sqnr_summary(ours(quantize, os.path.join(model, "model.safetensors"), path,
+                                                       options + ["--include", LINEAR_WEIGHTS]))
             cosine, lowest = dequantized_cosine(quantize, path, float_model, reference, batch)
             print(f"{name}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
                   f"dequantized weights in the float model: cosine mean {cosine:.5f} min {lowest:.5f}")
+
+
+def config_matches_library(model, output, compressor, folder):
+    """Whether our folder's quantization_config is the one the library's update_config writes on MiniLM's config.json."""
+    library_folder = os.path.join(folder, "library")
+    os.makedirs(library_folder)
+    shutil.copy(os.path.join(model, "config.json"), library_folder)
+    compressor.update_config(library_folder)
+    with open(os.path.join(library_folder, "config.json")) as theirs, open(os.path.join(output, "config.json")) as mine:
+        return json.load(theirs)["quantization_config"] == json.load(mine)["quantization_config"]
 
 
 def main():
@@ -171,9 +184,9 @@ def main():
     failures = 0
     for fmt in FORMATS:
         with tempfile.TemporaryDirectory() as folder:
-            ours_path = os.path.join(folder, "model.safetensors")
+            output = os.path.join(folder, "ours")
             try:
-                report = ours(arguments.quantize, arguments.model, ours_path, ["--scheme", fmt])
+                report = ours(arguments.quantize, arguments.model, output, ["--scheme", fmt])
             except RuntimeError as error:
                 print(f"{fmt}: quantize failed: {error}")
                 failures += 1
@@ -181,21 +194,20 @@ def main():
             bits, mean, low, count = sqnr_summary(report)
             with quiet():
                 library, compressor = library_checkpoint(float_model, fmt)
-            bad, total = differing(load_file(ours_path), library, fmt)
-            failures += bad != 0
-            for name in os.listdir(arguments.model):
-                if name != "model.safetensors" and os.path.isfile(os.path.join(arguments.model, name)):
-                    shutil.copy(os.path.join(arguments.model, name), folder)
-            compressor.update_config(folder)
+            bad, total = differing(load_file(os.path.join(output, "model.safetensors")), library, fmt)
+            same_config = config_matches_library(arguments.model, output, compressor, folder)
             try:
                 with quiet():
-                    model = AutoModel.from_pretrained(folder, quantization_config=CompressedTensorsConfig(dequantize=True))
+                    model = AutoModel.from_pretrained(output, quantization_config=CompressedTensorsConfig(dequantize=True))
                 cosines = (reference * embed(model, batch)).sum(dim=1)
                 loaded = f"loads; cosine mean {cosines.mean().item():.5f} min {cosines.min().item():.5f}"
             except Exception as error:  # noqa: BLE001 - the client's refusal is the finding
                 loaded = f"does not load: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+                failures += 1
+            failures += bad != 0 or not same_config
             print(f"{fmt}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
-                  f"{bad} of {total} stored elements differ from compressed-tensors; transformers {loaded}")
+                  f"{bad} of {total} stored elements differ from compressed-tensors; quantization_config "
+                  f"{'equal to' if same_config else 'DIFFERS from'} the library's; transformers on our folder: {loaded}")
     integer_baselines(arguments.quantize, arguments.model, float_model, reference, batch)
     sys.exit(1 if failures else 0)
 

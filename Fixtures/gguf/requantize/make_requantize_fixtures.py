@@ -7,7 +7,8 @@ Needs gguf-py (gguf==0.19.0). Starts from Fixtures/gguf/pure/tiny_llama.gguf (wr
 make_pure_fixtures.py: f32, f16 and bf16 weights, rows 256, 96 and 48 wide) and, with the real
 llama-quantize (default: .cache/llama-cpp-python-0.3.36/build/bin/llama-quantize):
 
-1. quantizes it to each FIRST type (`llama-quantize tiny_llama.gguf FIRST.gguf FIRST`, its mix),
+1. quantizes it to each FIRST type (`llama-quantize tiny_llama.gguf FIRST.gguf FIRST`, its mix;
+   a `+pure` suffix adds --pure: MXFP4_MOE+pure makes every tensor that fits mxfp4),
    recording the file's size and SHA-256 (the tests make it with our quantizer and check these
    first, so no quantized input is committed);
 2. requantizes each with `llama-quantize --allow-requantize FIRST.gguf OUT TYPE` for each TYPE
@@ -31,6 +32,7 @@ INPUT = os.path.join(llama_quantize.ROOT, "Fixtures", "gguf", "pure", "tiny_llam
 RUNS = {
     "Q8_0": ["Q4_K_M", "Q4_0+pure", "Q6_K", "Q8_0"],
     "Q4_K_M": ["Q8_0", "Q5_K_M", "Q2_K+pure", "Q4_K_M"],
+    "MXFP4_MOE+pure": ["Q8_0", "Q4_K_M"],
 }
 
 
@@ -46,7 +48,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for first, runs in RUNS.items():
             source = os.path.join(scratch, first + ".gguf")
-            llama_quantize.run(tool, [], INPUT, source, first)
+            quantize(tool, INPUT, source, first, allow=False).check_returncode()
             entry = {**llama_quantize.digest(source), "outputs": {}}
             refused = quantize(tool, source, os.path.join(scratch, "refused.gguf"), runs[0], allow=False)
             assert refused.returncode != 0, "llama-quantize requantized without --allow-requantize"

@@ -3,7 +3,8 @@ import QuantKit
 
 /// The zip reader: central directory (ZIP64 included), every member opened and read in full
 /// (stored and inflated, CRC-checked), then the same file as an `.npz` (member `.npy` headers
-/// checked against declared sizes, tensors loaded and mapped) and as a quantized archive.
+/// checked against declared sizes, tensors loaded and mapped), as a quantized archive, and with
+/// a microscaling record (`MicroscaledSource.readingRecorded`).
 ///
 /// A mutation inside a member's data almost always breaks its CRC-32, which stops the reader
 /// before the member's content is used. So when a member's CRC is the only thing wrong, the
@@ -25,6 +26,10 @@ func fuzzZip(_ input: UnsafeRawBufferPointer) {
     }
     if let source = try? NPZSource(path: path, threads: 2) {
         FuzzSupport.exercise(source)
+        // A `__microscaling__` record: the weights it lists read dequantized.
+        if let microscaled = try? MicroscaledSource.readingRecorded(source) {
+            FuzzSupport.exercise(microscaled)
+        }
     }
     if changed {
         let repairedPath = repaired.withUnsafeBytes { FuzzSupport.file(with: $0, suffix: "-repaired.npz") }

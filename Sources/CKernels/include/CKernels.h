@@ -5,6 +5,7 @@
 
 #include "crc32_fold.h"
 #include "ggml_fp16.h"
+#include "ggml_fp4_kernels.h"
 #include "ggml_kquants.h"
 #include "ggml_kquants_weighted.h"
 #include "ggml_legacy_kernels.h"

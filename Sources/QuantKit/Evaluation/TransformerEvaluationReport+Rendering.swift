@@ -10,8 +10,8 @@ extension TransformerEvaluationReport {
         var table = TextTable(columns: [("layer", .left), ("shape", .left), ("scheme", .left), ("bits", .right),
                                         ("SQNR alone dB", .right), ("SQNR cumulative dB", .right)])
         for line in linears {
-            table.append([line.prefix, formatShape([line.outFeatures, line.inFeatures]), line.scheme?.label ?? "none",
-                          line.scheme.map { String($0.bits) } ?? "-", decibels(line.sqnrAloneDB), decibels(line.sqnrCumulativeDB)])
+            table.append([line.prefix, formatShape([line.outFeatures, line.inFeatures]), line.schemeLabel,
+                          line.schemeBits.map { String($0) } ?? "-", decibels(line.sqnrAloneDB), decibels(line.sqnrCumulativeDB)])
         }
         text += table.rendered() + "\n"
         var summary: [(String, String)]

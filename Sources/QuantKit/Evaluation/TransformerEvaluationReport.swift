@@ -31,10 +31,22 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
         public let prefix: String
         public let outFeatures: Int
         public let inFeatures: Int
-        /// nil: the weight is kept in float.
+        /// nil: the weight is kept in float, or runs dequantized from `dequantizedFormat`.
         public let scheme: QuantScheme?
+        /// The stored format of a weight that runs dequantized in float: a microscaling format
+        /// (`nvfp4 (E2M1, E4M3 scale per 16, global scale)`), or the stored type a reader
+        /// dequantizes (`F8_E4M3 x 128x128 weight_scale_inv`).
+        public var dequantizedFormat: String?
         public let sqnrAloneDB: Double
         public let sqnrCumulativeDB: Double
+
+        /// The scheme's label, the format's name, or `none` for a float weight.
+        public var schemeLabel: String { scheme?.label ?? dequantizedFormat ?? "none" }
+        /// Bits per code: the scheme's, or a microscaling format's elements' (4 or 8, from the
+        /// format's name that leads its description); nil otherwise.
+        public var schemeBits: Int? {
+            scheme?.bits ?? dequantizedFormat?.split(separator: " ").first.flatMap { MicroscalingFormat(rawValue: String($0)) }?.elementBits
+        }
     }
 
     public let model: String
@@ -51,10 +63,11 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
 
     /// The report of `comparison`, with the lines of `sqnr` worst first, each described by the
     /// quantized model's layer of that prefix in `layers` (shape and scheme). A prefix `layers`
-    /// does not have is described as a float layer of shape 0 x 0.
+    /// does not have is described as a float layer of shape 0 x 0. `dequantizedFormats` names, by
+    /// prefix, the microscaling format of the float layers that run a dequantized weight.
     public init(model: String, quantized: String, data: String, compute: ComputePath, comparison: Comparison,
-                sqnr: LinearSQNRAccumulator, layers: [ExactName: NetworkLayer], floatBytes: Int? = nil,
-                quantizedBytes: Int? = nil, notes: [String] = []) {
+                sqnr: LinearSQNRAccumulator, layers: [ExactName: NetworkLayer], dequantizedFormats: [String: String] = [:],
+                floatBytes: Int? = nil, quantizedBytes: Int? = nil, notes: [String] = []) {
         self.model = model
         self.quantized = quantized
         self.data = data
@@ -71,7 +84,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
             case nil: (0, 0, nil)
             }
             return LinearLine(prefix: line.prefix, outFeatures: outFeatures, inFeatures: inFeatures, scheme: scheme,
-                              sqnrAloneDB: line.aloneDB, sqnrCumulativeDB: line.cumulativeDB)
+                              dequantizedFormat: dequantizedFormats[line.prefix], sqnrAloneDB: line.aloneDB,
+                              sqnrCumulativeDB: line.cumulativeDB)
         }
     }
 
@@ -122,8 +136,8 @@ public struct TransformerEvaluationReport: Sendable, Encodable {
             var entry = lines.nestedContainer(keyedBy: Key.self)
             try entry.encode(line.prefix, forKey: .name)
             try entry.encode([line.outFeatures, line.inFeatures], forKey: .shape)
-            try entry.encode(line.scheme?.label ?? "none", forKey: .scheme)
-            try entry.encode(line.scheme?.bits, forKey: .bits)
+            try entry.encode(line.schemeLabel, forKey: .scheme)
+            try entry.encode(line.schemeBits, forKey: .bits)
             try entry.encode(finiteOrNil(line.sqnrAloneDB), forKey: .sqnrAlone)
             try entry.encode(finiteOrNil(line.sqnrCumulativeDB), forKey: .sqnrCumulative)
         }

@@ -8,7 +8,8 @@
 /// `.npy`'s or GGUF's first 8 bytes make a far larger `N`, or are not followed by `{`).
 /// Anything else is refused, naming what it starts with. A safetensors file's FP8 tensors
 /// without compressed-tensors scales read as float32 (`Float8Source`), and its MXFP4, NVFP4 and MXFP8
-/// weights too (`MicroscaledSource`). Checksums of large `.npz` members are
+/// weights too (`MicroscaledSource`), as are an `.npz`'s weights its `__microscaling__` record
+/// lists. Checksums of large `.npz` members are
 /// verified on up to `threads` threads.
 public func openTensorSource(path: String, threads: Int = 1) throws -> any TensorSource {
     let prefix: [UInt8]
@@ -36,7 +37,12 @@ public func openTensorSource(path: String, threads: Int = 1) throws -> any Tenso
         return try NPYFileSource(path: path)
     }
     if prefix.starts(with: [0x50, 0x4B]) {
-        return try NPZSource(path: path, threads: threads)
+        let source = try NPZSource(path: path, threads: threads)
+        do {
+            return try MicroscaledSource.readingRecorded(source)
+        } catch {
+            throw FileError(path: path, error)
+        }
     }
     throw FileError(path: path, UnknownFormat(prefix: Array(prefix.prefix(4))))
 }

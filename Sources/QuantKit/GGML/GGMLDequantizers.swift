@@ -1,6 +1,7 @@
 /// One entry point to ggml's dequantizers, whichever family the type belongs to: the float types
 /// f32, f16 and bf16 (`widenFloats`), the legacy types (`GGMLLegacyQuantizer`: q4_0, q4_1, q5_0,
-/// q5_1, q8_0) and the K-quants (`GGMLKQuantizer`: q2_K to q6_K). The values are those of ggml's
+/// q5_1, q8_0), the K-quants (`GGMLKQuantizer`: q2_K to q6_K) and the FP4 types
+/// (`GGMLFP4Quantizer`: mxfp4, nvfp4). The values are those of ggml's
 /// `dequantize_row_<type>` (the type's `to_float`, what llama.cpp runs to read a block tensor as
 /// floats) bit for bit: the same float operations in the same order, each rounded on its own (no
 /// fused multiply-adds), and binary16 scales widened exactly (a NaN keeps its payload and becomes
@@ -15,6 +16,7 @@
 ///     q2_K, q4_K, q5_K:         x̂ = (d · s) · q - (dmin · m)   (s, m the group's scale and min)
 ///     q3_K:                     x̂ = (d · (s - 32)) · (q - 4)
 ///     q6_K:                     x̂ = (d · s) · (q - 32)
+///     mxfp4, nvfp4:             x̂ = k[q] · d   (k the doubled E2M1 values, d 2^(e-128) or e4m3/2)
 ///
 /// - SeeAlso: `GGMLQuantizers`, the way in.
 public enum GGMLDequantizers {
@@ -35,6 +37,8 @@ public enum GGMLDequantizers {
             try widenFloats(type, blocks, into: values)
         } else if GGMLKQuantizer.supportedTypes.contains(type) {
             try GGMLKQuantizer(type).dequantize(blocks, into: values, threads: threads)
+        } else if GGMLFP4Quantizer.types.contains(type) {
+            try GGMLFP4Quantizer(type).dequantize(blocks: blocks, into: UnsafeMutableRawBufferPointer(values), threads: threads)
         } else if GGMLLegacyQuantizer.types.contains(type) {
             try GGMLLegacyQuantizer(type).dequantize(blocks: blocks, into: UnsafeMutableRawBufferPointer(values), threads: threads)
         } else {

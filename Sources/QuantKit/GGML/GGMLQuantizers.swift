@@ -1,18 +1,19 @@
 /// One entry point to ggml's quantizers, with or without an importance matrix, whichever family the type
 /// belongs to: the legacy types (`GGMLLegacyQuantizer`: q4_0, q4_1, q5_0, q5_1, q8_0), the
-/// K-quants (`GGMLKQuantizer`: q2_K to q6_K) and the float types f32, f16 and bf16 (stored
+/// K-quants (`GGMLKQuantizer`: q2_K to q6_K), the FP4 types (`GGMLFP4Quantizer`: mxfp4, nvfp4) and the float types f32, f16 and bf16 (stored
 /// element by element, `storeFloats`). The bytes are those of ggml's `ggml_quantize_chunk`,
 /// what `llama-quantize --pure` writes (with `--imatrix` when given an importance matrix).
 public enum GGMLQuantizers {
     /// The types `quantize` writes.
     public static let types: [GGMLType] = [.f32, .f16, .bf16] + GGMLLegacyQuantizer.types + GGMLKQuantizer.supportedTypes
+        + GGMLFP4Quantizer.types
 
     /// Quantizes `rows` (float32, a whole number of rows of `rowLength`) to `type` into
     /// `blocks`, which must hold exactly `rows.count / rowLength · rowLength / blockSize ·
     /// blockBytes` bytes, on up to `threads` threads (the bytes never depend on the count). With
     /// `importance` (`rowLength` values, ggml's importance matrix), the legacy types and the
     /// K-quants search their scales as ggml's `quantize_<type>` with `quant_weights` does; the
-    /// float types and q8_0 ignore it, as ggml does.
+    /// float types, q8_0 and the FP4 types ignore it, as ggml does.
     ///
     /// - Throws: `GGMLQuantizationError.unsupportedType` for a type not in `types`; the
     ///   family's size errors (`GGMLQuantizationError`, `GGMLKQuantError`) otherwise.
@@ -29,6 +30,9 @@ public enum GGMLQuantizers {
             } else {
                 try quantizer.quantize(rows, rowLength: rowLength, into: blocks, threads: threads)
             }
+        } else if GGMLFP4Quantizer.types.contains(type) {
+            try GGMLFP4Quantizer(type).quantize(rows: UnsafeRawBufferPointer(rows), rowLength: rowLength,
+                                                into: blocks, threads: threads)
         } else {
             try GGMLLegacyQuantizer(type).quantize(rows: UnsafeRawBufferPointer(rows), rowLength: rowLength,
                                                    importance: importance, into: blocks, threads: threads)

@@ -38,6 +38,14 @@ public enum MicroscalingFormat: String, Sendable, CaseIterable {
         }
     }
 
+    /// What a weight in this format stores, as `inspect` names it: `nvfp4 (E2M1, E4M3 scale per 16,
+    /// global scale)`, `mxfp4 (E2M1, E8M0 scale per 32)`, `mxfp8 (E4M3, E8M0 scale per 32)`.
+    public var storedDescription: String {
+        let element = elementBits == 4 ? "E2M1" : "E4M3"
+        let scale = hasGlobalScale ? "E4M3" : "E8M0"
+        return "\(rawValue) (\(element), \(scale) scale per \(groupSize)\(hasGlobalScale ? ", global scale" : ""))"
+    }
+
     /// Bits per weight of an `elements`-element tensor, counting every stored bit: the element
     /// code, 8 bits of scale per group (E4M3 per 16: 0.5; E8M0 per 32: 0.25) and NVFP4's 32-bit
     /// global scale once per tensor: 4.5 + 32 / elements (NVFP4), 4.25 (MXFP4), 8.25 (MXFP8).

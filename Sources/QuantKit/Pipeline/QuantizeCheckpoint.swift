@@ -77,10 +77,19 @@ private func openAndPlan(_ plan: ShardPlan, rules: SelectionRules, layout: any Q
 /// for the new tensor names.
 private func writeCompanions(of plan: ShardPlan, plans: [QuantizationPlan], layout: any QuantizedLayout, roles: ModuleRoles?,
                              overwrite: Bool, run: OutputRun) throws {
+    let tensors = plans.flatMap(\.steps).map { (info: $0.tensor, scheme: $0.scheme) }
+    try writeCompanions(of: plan, configUpdate: layout.configUpdate(for: tensors, roles: roles),
+                        outputTensors: plans.map(\.outputTensors), overwrite: overwrite, run: run)
+}
+
+/// Copies the companions of a folder's `plan`, `config.json` changed by `configUpdate` when
+/// there is one, and writes the safetensors index for the shards' new tensors
+/// (`outputTensors`, one list per job of `plan`).
+func writeCompanions(of plan: ShardPlan, configUpdate: (any ConfigUpdate)?, outputTensors: [[TensorInfo]],
+                     overwrite: Bool, run: OutputRun) throws {
     for companion in plan.companions {
         var bytes = try readCompanion(companion.input)
-        let tensors = plans.flatMap(\.steps).map { (info: $0.tensor, scheme: $0.scheme) }
-        if companion == plan.config, let update = layout.configUpdate(for: tensors, roles: roles) {
+        if companion == plan.config, let update = configUpdate {
             do {
                 bytes = try update.merged(into: bytes)
             } catch {
@@ -90,21 +99,22 @@ private func writeCompanions(of plan: ShardPlan, plans: [QuantizationPlan], layo
         try writeAtomically(bytes, to: companion.output, overwrite: overwrite, input: companion.input, run: run)
     }
     if let index = plan.index {
-        try writeAtomically(safetensorsIndex(plan: plan, plans: plans), to: index.output, overwrite: overwrite,
-                            input: index.input, run: run)
+        try writeAtomically(safetensorsIndex(plan: plan, outputTensors: outputTensors), to: index.output,
+                            overwrite: overwrite, input: index.input, run: run)
     }
 }
 
-/// A `model.safetensors.index.json` for the output shards: every output tensor mapped to its
-/// shard's file name, and `metadata.total_size` the bytes of all tensor data.
-func safetensorsIndex(plan: ShardPlan, plans: [QuantizationPlan]) -> [UInt8] {
+/// A `model.safetensors.index.json` for the output shards holding `outputTensors` (one list
+/// per job of `plan`): every output tensor mapped to its shard's file name, and
+/// `metadata.total_size` the bytes of all tensor data.
+func safetensorsIndex(plan: ShardPlan, outputTensors: [[TensorInfo]]) -> [UInt8] {
     // Written by hand rather than through a `[String: String]`: names equal only up to Unicode
     // normalization are different tensors and must stay two keys (see `ExactName`).
     var map: [ExactName: String] = [:]
     var total = 0
-    for (job, shardPlan) in zip(plan.jobs, plans) {
+    for (job, tensors) in zip(plan.jobs, outputTensors) {
         let file = URL(fileURLWithPath: job.output).lastPathComponent
-        for tensor in shardPlan.outputTensors {
+        for tensor in tensors {
             map[ExactName(tensor.name)] = file
             total += tensor.storedByteCount
         }

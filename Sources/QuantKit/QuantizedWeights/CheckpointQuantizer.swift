@@ -18,10 +18,14 @@ public protocol CheckpointQuantizer: Sendable {
 /// transformer").
 public struct QuantizedCheckpoint: Sendable {
     public var tensors: [String: QuantizedTensor]
+    /// Tensors kept in float that the method gave new values (AWQ's folded norms and biases),
+    /// by name, in the float tensor's shape.
+    public var floats: [String: [Float]]
     public var notes: [String]
 
-    public init(tensors: [String: QuantizedTensor], notes: [String] = []) {
+    public init(tensors: [String: QuantizedTensor], floats: [String: [Float]] = [:], notes: [String] = []) {
         self.tensors = tensors
+        self.floats = floats
         self.notes = notes
     }
 }

@@ -31,8 +31,12 @@ public struct QuantizedTransformerWeights: TransformerWeights, @unchecked Sendab
     /// The names of the tensors the output stores quantized.
     public let quantizedTensors: Set<ExactName>
     /// Bytes of tensor data as stored: codes, scales and zero points of quantized tensors, the
-    /// data of the others (headers and metadata not counted).
+    /// stored blocks of those a reader dequantizes (`BlockQuantizedSource`: microscaled, FP8),
+    /// the data of the others (headers and metadata not counted).
     public let storedByteCount: Int
+    /// The stored format of each 2-D weight a reader dequantizes (`BlockQuantizedSource`), by
+    /// prefix: the Linears that run a dequantized weight (`nvfp4`, `F8_E4M3 x 128x128 weight_scale_inv`).
+    public let dequantizedFormats: [String: String]
     private let shards: [QuantizedArchive]
     private let locations: [ExactName: Location]
 
@@ -55,6 +59,7 @@ public struct QuantizedTransformerWeights: TransformerWeights, @unchecked Sendab
         let shards = try files.map { try QuantizedArchive(source: openTensorSource(path: $0)) }
         var locations: [ExactName: Location] = [:]
         var bytes = 0
+        var formats: [String: String] = [:]
         for (index, shard) in shards.enumerated() {
             for (info, entry) in shard.logicalTensors {
                 if let earlier = locations[ExactName(info.name)] {
@@ -62,7 +67,11 @@ public struct QuantizedTransformerWeights: TransformerWeights, @unchecked Sendab
                         firstShard: shards[earlier.shard].source.path, secondShard: shard.source.path))
                 }
                 locations[ExactName(info.name)] = Location(shard: index, info: info, entry: entry)
-                bytes += entry.map { shard.storedByteCount(of: $0) } ?? info.storedByteCount
+                let blocks = entry == nil ? (shard.source as? any BlockQuantizedSource)?.storedBlocks(of: info.name) : nil
+                bytes += entry.map { shard.storedByteCount(of: $0) } ?? blocks?.byteCount ?? info.storedByteCount
+                if let blocks, info.shape.count == 2, info.name.hasSuffix(".weight") {
+                    formats[String(info.name.dropLast(".weight".count))] = blocks.typeName
+                }
             }
         }
         try Self.match(locations.mapValues(\.info), to: model, path: path)
@@ -71,6 +80,7 @@ public struct QuantizedTransformerWeights: TransformerWeights, @unchecked Sendab
         self.locations = locations
         quantizedTensors = Set(locations.filter { $0.value.entry != nil }.keys)
         storedByteCount = bytes
+        dequantizedFormats = formats
     }
 
     /// Refuses an output whose tensors are not exactly `model`'s, with the model's shapes; the

@@ -80,6 +80,10 @@ public final class InterruptCleanup: @unchecked Sendable {
         for (kind, path) in ordered where kind == .folder { rmdir(path) }
     }
 
+    /// Held while a progress frame is written to the terminal; the interrupt line takes it and
+    /// never gives it back (the process ends), so no frame is drawn after that line.
+    public static let terminalLock = NSLock()
+
     /// Blocks SIGINT, SIGTERM and SIGHUP in this thread (and so in every thread started after)
     /// and starts the thread that waits for them. Call first thing in `main`, before any other
     /// thread exists.
@@ -94,7 +98,9 @@ public final class InterruptCleanup: @unchecked Sendable {
             var received: Int32 = 0
             while sigwait(&set, &received) != 0 {}
             shared.removeEverything()
-            // On a terminal the line first erases whatever progress bar is drawn.
+            // On a terminal the line first erases whatever progress bar is drawn, after any frame
+            // being written, and no frame follows it.
+            terminalLock.lock()
             let erase = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
             let line = Array((erase + "quantize: interrupted; nothing written\n").utf8)
             _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

@@ -4,7 +4,9 @@ public struct Inspection: Sendable, Encodable {
     public struct Line: Sendable, Encodable {
         public let name: String
         public let shape: [Int]
-        /// The stored dtype (of the codes, for a quantized tensor).
+        /// The stored dtype (of the codes, for a quantized tensor); for a weight read dequantized
+        /// from blocks (`BlockQuantizedSource`: microscaled, FP8 without scales beside it), what it
+        /// stores (`nvfp4 (E2M1, E4M3 scale per 16, global scale)`, `F8_E4M3`).
         public let dtype: String
         public let scheme: String?
         public let bits: Int?
@@ -15,6 +17,9 @@ public struct Inspection: Sendable, Encodable {
         public let originalDType: String?
         /// Bytes stored: data, or codes + scales + zero points.
         public let bytes: Int
+        /// A weight stored as blocks a reader dequantizes (`dtype` names them): quantized, though
+        /// without a scheme of ours.
+        public var storedAsBlocks = false
 
         enum CodingKeys: String, CodingKey {
             case name, shape, dtype, scheme, bits, axis, bytes
@@ -32,7 +37,8 @@ public struct Inspection: Sendable, Encodable {
     public let notes: [String]
 
     public var totalBytes: Int { tensors.reduce(0) { $0 + $1.bytes } }
-    public var quantizedCount: Int { tensors.filter { $0.scheme != nil }.count }
+    /// Tensors with a quantization scheme, and weights stored as blocks (microscaled, FP8).
+    public var quantizedCount: Int { tensors.filter { $0.scheme != nil || $0.storedAsBlocks }.count }
 
     enum CodingKeys: String, CodingKey {
         case file, tensors, problems, notes
@@ -62,10 +68,14 @@ public struct Inspection: Sendable, Encodable {
         for entry in entries where !present.contains(entry.name) {
             problems.append("metadata lists '\(entry.name)' but the file has no such member")
         }
+        let blocks = source as? any BlockQuantizedSource
         for (info, entry) in logical {
             guard let entry else {
-                lines.append(Line(name: info.name, shape: info.shape, dtype: info.dtype.rawValue, scheme: nil, bits: nil,
-                                  axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil, bytes: info.storedByteCount))
+                // A weight read dequantized (microscaled, FP8 without a record) is named by what it stores.
+                let stored = blocks?.storedBlocks(of: info.name)
+                lines.append(Line(name: info.name, shape: info.shape, dtype: stored?.typeName ?? info.dtype.rawValue, scheme: nil,
+                                  bits: nil, axis: nil, scaleMin: nil, scaleMax: nil, originalDType: nil,
+                                  bytes: stored?.byteCount ?? info.storedByteCount, storedAsBlocks: stored != nil))
                 continue
             }
             do {

@@ -84,7 +84,7 @@ public struct TransformerComparison: Sendable {
     /// replaced, evaluated against `float` on `run`.
     static func point(_ quantized: QuantizedCheckpoint, scheme: String, bits: Int, method: String,
                       float: any TransformerModel, floatWeights: CheckpointWeights, run: Run) throws -> ComparisonPoint {
-        let weights = InMemoryQuantizedWeights(float: floatWeights, replaced: quantized.tensors)
+        let weights = InMemoryQuantizedWeights(float: floatWeights, replaced: quantized.tensors, floats: quantized.floats)
         let model = try loadTransformer(config: float.config, weights: weights)
         let evaluation = try TransformerEvaluation(float: float, quantized: model, sequences: run.sequences, batch: run.batch,
                                                    compute: run.compute, pooling: run.pooling, scoring: run.scoring)

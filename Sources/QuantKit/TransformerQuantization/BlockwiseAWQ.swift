@@ -46,17 +46,20 @@ public struct BlockwiseAWQ<Model: TransformerModel> {
     /// Quantizes the block Linears named (`prefix.weight`) in `schemes`; with
     /// `searchesScales: false`, none is scaled (round to nearest with `weightMethod` on the
     /// captured statistics, `--keep-outliers` alone). `stored` rounds each folded float tensor
-    /// as it will be written (by tensor name).
+    /// as it will be written (by tensor name). `progress` is told the blocks done (before each
+    /// block and after the last).
     /// - Throws: `TransformerError` for calibration the model cannot take,
     ///   `TransformerQuantizationError` for a selected Linear not float or refused by `weightMethod`.
     public init(_ model: Model, calibration: TokenBatch, schemes: [String: QuantScheme],
                 weightMethod: any WeightQuantizationMethod = RoundToNearest(), searchesScales: Bool = true,
-                stored: (String, [Float]) -> [Float] = { $1 }, sequencesPerBatch: Int = 32, grid: Int = 20) throws {
+                stored: (String, [Float]) -> [Float] = { $1 }, sequencesPerBatch: Int = 32, grid: Int = 20,
+                progress: StepProgress? = nil) throws {
         var model = model
         var hidden = try model.embed(calibration)
         let run = AWQBlockRun(schemes: schemes, weightMethod: weightMethod, sequencesPerBatch: sequencesPerBatch, grid: grid)
         var unfolded: [String] = []
         for index in model.blocks.indices {
+            progress?(index, model.blocks.count)
             let block = model.blocks[index]
             let selected = Set(block.linears.map(\.prefix).filter { schemes[$0 + ".weight"] != nil })
             let folds = searchesScales ? block.scaleFolds.filter { $0.consumers.contains(where: selected.contains) } : []
@@ -74,6 +77,7 @@ public struct BlockwiseAWQ<Model: TransformerModel> {
             folded.merge(outcome.folded) { $1 }
             scaled.formUnion(outcome.scaled)
         }
+        progress?(model.blocks.count, model.blocks.count)
         self.model = model
         if searchesScales, !unfolded.isEmpty {
             notes.append((scaled.isEmpty ? "awq folded no scale: " : "")

@@ -47,7 +47,7 @@ extension TransformerCalibration: ModelCalibratedRun {
     /// around `MemoryBudgetError.calibrationOverBudget` when `TransformerCalibrationCost` is over
     /// `memoryBudget` (before any weight is read), and what loading
     /// the model and the sequences and the method throw, naming the folder or file.
-    /// `progress` is told the blocks done (GPTQ).
+    /// `progress` is told the blocks done.
     public func overrides(plans: [QuantizationPlan], method: any QuantizationMethod, layout: (any QuantizedLayout)?,
                           memoryBudget: MemoryBudget, progress: StepProgress?) throws -> MethodOutput {
         let runsThrough = method is GPTQ || method is AWQ || (method as? OutlierColumnsKept)?.base is RoundToNearest
@@ -102,7 +102,7 @@ extension TransformerCalibration: ModelCalibratedRun {
         let awq = method as? AWQ
         let weightMethod = awq?.weightMethod ?? (method as! OutlierColumnsKept)
         let result = try BlockwiseAWQ(model, calibration: calibration, schemes: schemes, weightMethod: weightMethod,
-                                      searchesScales: awq != nil, stored: stored)
+                                      searchesScales: awq != nil, stored: stored, progress: progress)
         var overrides: [String: TensorOverride] = result.folded.mapValues { .float($0) }
         for (name, weight) in result.quantized {
             overrides[name] = .quantized(weight, method: result.scaled.contains(name) ? method.name : weightMethod.name)

@@ -91,7 +91,7 @@ import Testing
         let result = cli(["dequantize", path, "-o", folder.path("out.npz")])
         #expect(result.status == .failure)
         #expect(result.err == "quantize: \(path): 'w': tensor is tq2_0, a ggml type this tool does not read (it reads f32, f16, "
-                + "bf16, f64, the integer types, q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K)\n")
+                + "bf16, f64, the integer types, q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K, mxfp4, nvfp4)\n")
         #expect(try folder.contents() == ["iq.gguf"])
         let inspected = cli(["inspect", path])
         #expect(inspected.status == .success)

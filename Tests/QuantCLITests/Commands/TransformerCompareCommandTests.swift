@@ -123,10 +123,33 @@ import Testing
             #expect(result.status == .usage && result.err.contains(words), "\(arguments): \(result.err)")
             #expect(result.err.filter { $0 == "\n" }.count == 1, "\(result.err)")
         }
-        // AWQ folds its scales into norms: an in-memory evaluation cannot hold those yet.
-        let awq = cli(["eval", model, "--method", "awq", "--tokens", ids, "--calibration-tokens", calibration])
-        #expect(awq.status == .failure && awq.err.contains("awq gives it new float values, which an in-memory evaluation does not hold yet"),
-                "\(awq.err)")
-        #expect(awq.err.filter { $0 == "\n" }.count == 1, "\(awq.err)")
+    }
+
+    /// AWQ folds its scales into the norms (and v into o): the in-memory evaluation holds the
+    /// folded float values beside the quantized weights, so it equals the evaluation of the
+    /// written output number for number.
+    @Test func awqInMemoryEvaluatesExactlyAsItsWrittenOutput() throws {
+        let folder = try TemporaryFolder()
+        let (model, ids, calibration) = try setUp(folder)
+        let output = folder.path("awq")
+        let written = cli([model, "-o", output, "--format", "npz", "--bits", "4", "--method", "awq",
+                           "--calibration-tokens", calibration, "--report", "none"])
+        try #require(written.status == .success, "\(written.err)")
+        let fromFile = try json([model, output, "--tokens", ids])
+        let inMemory = try json([model, "--tokens", ids, "--bits", "4", "--method", "awq", "--calibration-tokens", calibration])
+        let decoders = try [fromFile, inMemory].map { NSDictionary(dictionary: try #require($0["decoder"] as? [String: Any])) }
+        #expect(decoders[0] == decoders[1])
+        // The same SQNRs; the in-memory label adds the scales' type the method chose them in
+        // (float32, the .npz layout's), which the written file's record leaves implicit.
+        let linears = try [fromFile, inMemory].map { report in
+            try #require(report["linears"] as? [[String: Any]]).map { line in NSDictionary(dictionary: line.filter { $0.key != "scheme" }) }
+        }
+        #expect(linears[0] == linears[1] && linears[0].count == 15)
+        // lm_head stays in float (only the blocks' Linears are quantized by default).
+        let labels = try #require(inMemory["linears"] as? [[String: Any]]).map { ($0["name"] as? String, $0["scheme"] as? String) }
+        #expect(labels.allSatisfy { $0.0 == "lm_head" ? $0.1 == "none" : $0.1 == "per-channel (float32 scales)" })
+        // Not the round-to-nearest model: AWQ's scales changed the weights.
+        let rtn = try json([model, "--tokens", ids, "--bits", "4"])
+        #expect(NSDictionary(dictionary: try #require(rtn["decoder"] as? [String: Any])) != decoders[1])
     }
 }

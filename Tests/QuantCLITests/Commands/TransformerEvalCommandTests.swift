@@ -62,6 +62,25 @@ import Testing
         #expect(NSArray(array: try #require(fromFile["linears"] as? [Any])) == NSArray(array: try #require(inMemory["linears"] as? [Any])))
     }
 
+    /// `--scheme nvfp4 | mxfp4 | mxfp8` in memory: the options that would change the format, and
+    /// an MLP, are refused by name; a Linear whose rows are not whole groups (the tiny decoder's
+    /// down_proj, 172 wide) is one line naming it, as `quantize` refuses it.
+    @Test func microscalingSchemesRefuseWhatTheyCannotTake() throws {
+        let folder = try TemporaryFolder()
+        let ids = folder.path("ids.npy")
+        try Self.writeIDs(to: ids)
+        let bits = cli(["eval", llama, "--tokens", ids, "--scheme", "nvfp4", "--bits", "4"])
+        #expect(bits.status == .usage && bits.err.hasPrefix("quantize: '--scheme nvfp4' cannot be used with '--bits (the format fixes"), "\(bits.err)")
+        let int8 = cli(["eval", llama, "--tokens", ids, "--scheme", "mxfp8", "--compute", "int8"])
+        #expect(int8.status == .usage && int8.err.hasPrefix("quantize: '--compute int8' cannot be used with '--scheme mxfp8 (microscaled weights run dequantized"))
+        let mlp = cli(["eval", fixture("digits/mlp.npz"), "--scheme", "mxfp4"])
+        #expect(mlp.status == .usage && mlp.err.contains("a model that is not a transformer checkpoint"), "\(mlp.err)")
+        let rows = cli(["eval", llama, "--tokens", ids, "--scheme", "nvfp4"])
+        #expect(rows.status == .failure)
+        #expect(rows.err.hasPrefix("quantize: \(llama): 'model.layers.0.mlp.down_proj.weight': "), "\(rows.err)")
+        #expect(rows.err.contains("172") && rows.err.split(separator: "\n").count == 1)
+    }
+
     @Test func longInputsAreTruncatedWithANoteOrRefused() throws {
         let folder = try TemporaryFolder()
         let ids = folder.path("ids.npy")

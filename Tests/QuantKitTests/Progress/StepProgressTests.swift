@@ -34,6 +34,18 @@ func layerMethodsReportEveryLayerBeforeItAndTheEnd(method: any QuantizationMetho
     #expect(steps.calls == (0 ... blocks).map { [$0, blocks] })
 }
 
+@Test func awqThroughBlocksReportsEveryBlock() throws {
+    let (model, _) = try tinyDecoder("llama")
+    let calibration = TokenBatch(pseudoRandomSequences(count: 4, length: 8, vocabulary: model.config.vocabularySize, seed: 3))
+    let steps = StepCalls()
+    let schemes = blockLinearSchemes(model, fourBit)
+    let withProgress = try BlockwiseAWQ(model, calibration: calibration, schemes: schemes, progress: steps.progress)
+    #expect(steps.calls == (0 ... model.blocks.count).map { [$0, model.blocks.count] })
+    // Reporting changes nothing.
+    let without = try BlockwiseAWQ(model, calibration: calibration, schemes: schemes)
+    #expect(withProgress.quantized.mapValues(\.codes) == without.quantized.mapValues(\.codes))
+}
+
 @Test func transformerEvaluationReportsEveryBatch() throws {
     let folder = transformerFixtures.appendingPathComponent("llama").path
     let model = try loadTransformer(config: TransformerConfig.load(path: folder + "/config.json"),

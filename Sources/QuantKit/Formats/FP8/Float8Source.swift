@@ -10,7 +10,8 @@
 /// An FP8 tensor with `NAME_scale` beside it (compressed-tensors' `float-quantized`, read
 /// through the `quantization_config` or our record, `FloatQuantizedLayout`) is left as stored,
 /// as is every other tensor. The FP8 tensors read as float32 are `storedBlocks`, so that
-/// `dequantize` counts them and reports name what was stored.
+/// `dequantize` counts them and reports and `inspect` name what was stored (as are the
+/// microscaled weights of a `MicroscaledSource` below it).
 public struct Float8Source: BlockQuantizedSource {
     /// The side of a `weight_scale_inv` block.
     public static let blockSide = 128
@@ -52,7 +53,7 @@ public struct Float8Source: BlockQuantizedSource {
     public var headerMetadata: [String: String] { base.headerMetadata }
 
     public func storedBlocks(of name: String) -> (typeName: String, byteCount: Int)? {
-        guard let (stored, scale) = decoded[name] else { return nil }
+        guard let (stored, scale) = decoded[name] else { return (base as? any BlockQuantizedSource)?.storedBlocks(of: name) }
         let scaleName = scale.map { " x 128x128 " + ($0.name.split(separator: ".").last.map(String.init) ?? $0.name) } ?? ""
         let typeName = stored.dtype.safetensorsCode + scaleName
         return (typeName, stored.storedByteCount + (scale?.storedByteCount ?? 0))

@@ -19,7 +19,7 @@ import Darwin
 /// (q4_0, q4_1, q5_0, q5_1, q8_0, q2_K ... q6_K) are read as float32, dequantized as ggml's
 /// `dequantize_row_<type>` does, bit for bit: `read` into the scratch buffer (the stored blocks
 /// mapped, not copied), `copy` a piece of whole blocks at a time (memory: two float32 pieces and
-/// the blocks of one). Tensors of other types (IQ*, TQ*, MXFP4, ...) are left out of `tensors`
+/// the blocks of one). Tensors of other types (IQ*, TQ*, ...) are left out of `tensors`
 /// and listed by `unreadableTensors`; asking for one refuses it by name and type. `ggmlTensors`
 /// lists every tensor with its ggml type. Every error is a `FileError` naming `path` (and the
 /// tensor, where there is one), wrapping a `FileReadError`, a `GGUFError` or a

@@ -8,6 +8,11 @@
 /// `decode(code) · d` in float32, `d` a power of two or NVFP4's `s / G`). The scale members are
 /// not listed. Members whose shapes do not fit (an odd packed width, a scale of the wrong shape
 /// or type) are refused when the source opens, naming the tensor (`MicroscaledSourceError`).
+///
+/// An `.npz` (whose arrays have no float8 type) holds the same members with every code and
+/// scale as uint8 and a `__microscaling__` record naming each weight's format
+/// (`MicroscalingRecord`): there the record, not the types, says which members are a weight,
+/// and each one it lists must be present and fit (`readingRecorded`).
 public struct MicroscaledSource: BlockQuantizedSource {
     public static let packedSuffix = "_packed"
     public static let scaleSuffix = "_scale"
@@ -36,8 +41,44 @@ public struct MicroscaledSource: BlockQuantizedSource {
             members[member.codes.name.hasSuffix(packedSuffix) ? String(member.codes.name.dropLast(packedSuffix.count))
                 : member.codes.name] = member
         }
-        guard !members.isEmpty else { return base }
-        let stored = Set(members.values.flatMap { [$0.codes.name, $0.scale.name] + ($0.globalScale.map { [$0.name] } ?? []) })
+        return members.isEmpty ? base : source(base, members: members)
+    }
+
+    /// `base` itself when it has no `__microscaling__` record; otherwise the source reading the
+    /// weights the record lists (uint8 members, see the type) as float32.
+    public static func readingRecorded(_ base: any TensorSource) throws -> any TensorSource {
+        guard base.tensors.contains(where: { $0.name == MicroscalingRecord.memberName }) else { return base }
+        let recorded = try MicroscalingRecord.weights(decoding: base.load(MicroscalingRecord.memberName).bytes)
+        let byName = Dictionary(base.tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var members: [String: Member] = [:]
+        for (weight, (format, shape)) in recorded {
+            members[weight] = try recordedMember(weight, format: format, shape: shape, byName)
+        }
+        return source(base, members: members, hiding: [MicroscalingRecord.memberName])
+    }
+
+    /// The recorded weight `weight` of `format` and `shape`: its uint8 members (NVFP4's global
+    /// scale float32), each present and of the shape `shape` implies.
+    static func recordedMember(_ weight: String, format: MicroscalingFormat, shape: [Int],
+                               _ byName: [String: TensorInfo]) throws(MicroscaledSourceError) -> Member {
+        let names = [format.elementBits == 4 ? weight + packedSuffix : weight, weight + scaleSuffix]
+            + (format.hasGlobalScale ? [weight + globalScaleSuffix] : [])
+        let expected = [shape.count == 2 ? [shape[0], format.elementBits == 4 ? shape[1] / 2 : shape[1]] : shape,
+                        shape.count == 2 ? [shape[0], shape[1] / format.groupSize] : shape, [1]]
+        var found: [TensorInfo] = []
+        for (index, name) in names.enumerated() {
+            let dtype: DType = index == 2 ? .float32 : .uint8
+            guard let info = byName[name], info.dtype == dtype, info.shape == expected[index],
+                  shape.count == 2, shape[1] % format.groupSize == 0
+            else { throw .recordedMember(weight: weight, member: name, found: byName[name], expected: (dtype, expected[index])) }
+            found.append(info)
+        }
+        return Member(format: format, codes: found[0], scale: found[1], globalScale: found.count > 2 ? found[2] : nil, shape: shape)
+    }
+
+    /// The source over `base` reading `members` as float32, their stored members and `hiding` not listed.
+    static func source(_ base: any TensorSource, members: [String: Member], hiding: Set<String> = []) -> MicroscaledSource {
+        let stored = hiding.union(members.values.flatMap { [$0.codes.name, $0.scale.name] + ($0.globalScale.map { [$0.name] } ?? []) })
         var tensors: [TensorInfo] = []
         for info in base.tensors {
             if let (name, member) = members.first(where: { $0.value.codes.name == info.name }) {
@@ -77,7 +118,7 @@ public struct MicroscaledSource: BlockQuantizedSource {
 
     public func storedBlocks(of name: String) -> (typeName: String, byteCount: Int)? {
         guard let member = members[name] else { return nil }
-        return (member.format.rawValue, member.codes.storedByteCount + member.scale.storedByteCount
+        return (member.format.storedDescription, member.codes.storedByteCount + member.scale.storedByteCount
             + (member.globalScale?.storedByteCount ?? 0))
     }
 
@@ -97,6 +138,13 @@ public enum MicroscaledSourceError: Error, Equatable, Sendable, CustomStringConv
     case shape(weight: String, member: TensorInfo, expected: [Int]?)
     /// An NVFP4 weight (E4M3 group scales) without a float32 `[1]` global scale.
     case missingGlobalScale(weight: String, found: TensorInfo?)
+    /// A member of a weight an `.npz`'s `__microscaling__` record lists, missing or not of the
+    /// `expected` type and shape.
+    case recordedMember(weight: String, member: String, found: TensorInfo?, expected: (dtype: DType, shape: [Int]))
+    /// A `__microscaling__` record that cannot be read.
+    case invalidRecord(String)
+
+    public static func == (a: Self, b: Self) -> Bool { a.description == b.description }
 
     public var description: String {
         switch self {
@@ -106,6 +154,12 @@ public enum MicroscaledSourceError: Error, Equatable, Sendable, CustomStringConv
         case .missingGlobalScale(let weight, let found):
             "the NVFP4 weight '\(weight)' needs '\(weight)_global_scale', float32 [1]"
                 + (found.map { ", found \($0.dtype.rawValue) \(formatShape($0.shape))" } ?? ", which is missing")
+        case .recordedMember(let weight, let member, let found, let expected):
+            "the \(MicroscalingRecord.memberName) record lists '\(weight)', which needs '\(member)' "
+                + "\(expected.dtype.rawValue) \(formatShape(expected.shape))"
+                + (found.map { ", found \($0.dtype.rawValue) \(formatShape($0.shape))" } ?? ", which is missing")
+        case .invalidRecord(let problem):
+            "invalid \(MicroscalingRecord.memberName) record: \(problem)"
         }
     }
 }

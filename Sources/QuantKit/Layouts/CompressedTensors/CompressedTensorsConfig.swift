@@ -83,10 +83,16 @@ public struct CompressedTensorsConfig: ConfigUpdate, Equatable {
                 "format": format.rawValue,
             ] as [String: Any]
         }
-        return [
+        return Self.entry(format: format.rawValue, configGroups: configGroups, ignore: ignore)
+    }
+
+    /// The `quantization_config` object around `configGroups` (`group_N` to its object), as
+    /// `ModelCompressor.update_config` writes it for a compressed checkpoint in `format`.
+    static func entry(format: String, configGroups: [String: Any], ignore: [String]) -> [String: Any] {
+        [
             "quant_method": "compressed-tensors",
-            "version": Self.layoutVersion,
-            "format": format.rawValue,
+            "version": layoutVersion,
+            "format": format,
             "quantization_status": "compressed",
             "config_groups": configGroups,
             "ignore": ignore,
@@ -105,10 +111,15 @@ public struct CompressedTensorsConfig: ConfigUpdate, Equatable {
         guard ModelConfig.jsonObject(config) != nil else {
             throw .notAnObject
         }
+        return Self.setting(jsonObject, in: config)
+    }
+
+    /// `config` with `quantization_config` set to `entry` (pretty-printed, keys sorted).
+    static func setting(_ entry: [String: Any], in config: [UInt8]) -> [UInt8] {
         // Serializing plain strings, numbers, arrays and objects cannot fail.
-        let entry = [UInt8](try! JSONSerialization.data(withJSONObject: jsonObject,
+        let bytes = [UInt8](try! JSONSerialization.data(withJSONObject: entry,
                                                         options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-        return settingTopLevelMember("quantization_config", to: entry, in: config)
+        return settingTopLevelMember("quantization_config", to: bytes, in: config)
     }
 
     public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,15 +1,18 @@
 /// llama-quantize's mixes: the type its `llama_tensor_get_type_impl` (llama-quant.cpp) gives a
 /// tensor, from the file type, the tensor's category, its place among the tensors of its kind
 /// and the model's hyperparameters, for the file types this tool writes (the branches of the
-/// IQ types and MXFP4_MOE are left out: none fires here).
+/// IQ types are left out: none fires here).
 ///
 /// Called once per tensor in output order (the counters advance as llama-quantize's do), only
 /// for a tensor that is quantized with a block file type, not named by a rule, not `pure`:
 ///
 /// - glm5-next: `attn_q_a`, `attn_q_b` and `nextn.eh_proj` tensors → q8_0.
 /// - `output.weight`, and the token embeddings when the file has no `output.weight` (tied):
-///   the output type if one is given; else q8_0 for falcon or when the rows do not fit the
-///   file type's blocks; else q6_K unless the file type is Q8_0.
+///   the output type if one is given; else q8_0 for MXFP4_MOE, for falcon or when the rows do
+///   not fit the file type's blocks; else q6_K unless the file type is Q8_0.
+/// - MXFP4_MOE, every other tensor: mxfp4 for a stack of experts (a third dimension above 1;
+///   for bailingmoe3 only the `ffn_up`, `ffn_gate` and `ffn_down` ones), q8_0 for the rest, so
+///   a model without experts is all q8_0.
 /// - the value projections (`attn_v`, `attn_qkv`, `attn_kv_b`, counted by `i`, of `n`):
 ///   Q2_K q4_K when `gqa ≥ 4` else q3_K; Q2_K_S q4_K when `gqa ≥ 4`; Q3_K_M q5_K for the first two, then q4_K; Q3_K_L
 ///   q5_K; Q4_K_M and Q5_K_M q6_K where `useMoreBits(i, n)`; Q4_K_S q5_K for the first four;
@@ -60,16 +63,18 @@ struct GGUFMix {
 
     var isFalcon: Bool { model.architecture == "falcon" }
 
-    /// The mix's type for `tensor` (rows of `rowLength`), whose type so far is `type`.
-    mutating func type(for name: String, rowLength: Int, category: GGUFTensorCategory, type: GGMLType)
+    /// The mix's type for the tensor `name` of `dims` (innermost first), whose type so far is `type`.
+    mutating func type(for name: String, dims: [Int], category: GGUFTensorCategory, type: GGMLType)
         throws(GGUFQuantizationError) -> GGMLType {
         if model.architecture == "glm5-next", ["attn_q_a", "attn_q_b", "nextn.eh_proj"].contains(where: name.contains) {
             return [.f32, .bf16, .f16].contains(type) ? type : .q8_0
         }
+        let isOutput = category == .output || (category == .tokenEmbedding && tiedEmbeddings)
+        if fileType.name == "MXFP4_MOE", !isOutput { return expertsType(dims: dims, category: category) }
         switch category {
         case .output, .tokenEmbedding where tiedEmbeddings:
             if let outputTensorType { return outputTensorType }
-            if isFalcon || rowLength % type.blockSize != 0 { return .q8_0 }
+            if fileType.name == "MXFP4_MOE" || isFalcon || dims[0] % type.blockSize != 0 { return .q8_0 }
             return type == .q8_0 ? type : .q6_K
         case .attentionV, .attentionQKV, .attentionKVB:
             defer { valueProjections += 1 }
@@ -93,6 +98,12 @@ struct GGUFMix {
         case .tokenEmbedding, .attentionQ, .other:
             return type
         }
+    }
+
+    /// MXFP4_MOE's choice: mxfp4 for a stack of experts, q8_0 otherwise.
+    private func expertsType(dims: [Int], category: GGUFTensorCategory) -> GGMLType {
+        let isExpertRole = model.architecture != "bailingmoe3" || [.ffnUp, .ffnGate, .ffnDown].contains(category)
+        return dims.count > 2 && dims[2] > 1 && isExpertRole ? .mxfp4 : .q8_0
     }
 
     private func valueProjectionType(_ type: GGMLType) -> GGMLType {

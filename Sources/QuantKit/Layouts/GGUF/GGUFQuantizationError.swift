@@ -5,7 +5,7 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
     /// (llama-quantize refuses it too without `--allow-requantize`).
     case requantize(tensor: String, from: GGMLType, to: GGMLType)
     /// Requantizing is allowed, but the tensor's block type is one this tool cannot dequantize
-    /// (IQ*, TQ*, MXFP4, ...).
+    /// (IQ*, TQ*, ...).
     case cannotDequantize(tensor: String, from: GGMLType, to: GGMLType)
     /// A tensor to quantize is of a type that is not float32, float16 or bfloat16.
     case notFloat(tensor: String, type: GGMLType)
@@ -25,6 +25,10 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
     /// In a model with experts, a tensor of the ffn whose layer is not in its name, or out of
     /// range (llama-quantize's `layer_info`).
     case layer(tensor: String, layerCount: Int)
+    /// A type chosen for the tensor (by a rule or the file type) whose blocks of more than 32
+    /// do not fit its rows and for which llama-quantize defines no smaller type (nvfp4): it
+    /// refuses the model.
+    case noFallback(tensor: String, type: GGMLType, rowLength: Int)
     /// Strict mode: the plan would replace `type` by `fallback` because of the row length.
     case strictFallback(tensor: String, type: GGMLType, fallback: GGMLType, rowLength: Int)
 
@@ -32,7 +36,8 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
     public var tensor: String? {
         switch self {
         case .requantize(let tensor, _, _), .cannotDequantize(let tensor, _, _), .notFloat(let tensor, _), .nonFinite(let tensor, _, _),
-             .typeDoesNotFit(let tensor, _, _), .layer(let tensor, _), .strictFallback(let tensor, _, _, _): tensor
+             .typeDoesNotFit(let tensor, _, _), .noFallback(let tensor, _, _), .layer(let tensor, _),
+             .strictFallback(let tensor, _, _, _): tensor
         case .alignment, .metadata: nil
         }
     }
@@ -54,6 +59,9 @@ public enum GGUFQuantizationError: Error, Equatable, Sendable, CustomStringConve
         case .typeDoesNotFit(_, let type, let rowLength):
             "rows of \(rowLength) are not a multiple of \(type)'s \(type.blockSize), so it cannot be \(type) "
                 + "(llama-quantize would abort)"
+        case .noFallback(_, let type, let rowLength):
+            "rows of \(rowLength) are not a multiple of \(type)'s \(type.blockSize), and llama-quantize has no type to fall "
+                + "back to from \(type) (it refuses the model)"
         case .layer(_, let layerCount):
             "has no layer number from 0 to \(layerCount - 1) in its name ('blk.N.'), which a model with experts needs"
         case .strictFallback(_, let type, let fallback, let rowLength):

@@ -20,7 +20,7 @@ struct GGUFTypeChooser {
         var fallback: String?
         let rowLength = tensor.dims[0]
         // A type asked for by name for the token embeddings or the output fits (`fitting`).
-        if let substitute = Self.fallback(for: type, rowLength: rowLength) {
+        if let substitute = try Self.fallback(for: type, rowLength: rowLength, tensor: name) {
             if options.strict, !isKept(name) {
                 throw .strictFallback(tensor: name, type: type, fallback: substitute, rowLength: rowLength)
             }
@@ -71,7 +71,7 @@ struct GGUFTypeChooser {
         guard type.blockSize > 1 else { return (type, .fileType) }
         if let rule = rules.first(where: { $0.matches(name) }) { return (rule.type, .rule(rule.pattern)) }
         guard mix != nil else { return (type, .fileType) }
-        let mixed = try mix!.type(for: name, rowLength: tensor.dims[0], category: category, type: type)
+        let mixed = try mix!.type(for: name, dims: tensor.dims, category: category, type: type)
         if category == .tokenEmbedding, mix!.tiedEmbeddings, options.outputTensorType != nil { return (mixed, .outputTensorType) }
         return (mixed, mixed == type ? .fileType : .mix)
     }
@@ -83,9 +83,11 @@ struct GGUFTypeChooser {
         return type
     }
 
-    /// `tensor_type_fallback`: nil when rows of `rowLength` fit `type`'s blocks.
-    static func fallback(for type: GGMLType, rowLength: Int) -> GGMLType? {
+    /// `tensor_type_fallback`: nil when rows of `rowLength` fit `type`'s blocks; for a type of
+    /// blocks above 32 without a listed fallback, llama-quantize's refusal.
+    static func fallback(for type: GGMLType, rowLength: Int, tensor: String) throws(GGUFQuantizationError) -> GGMLType? {
         guard rowLength % type.blockSize != 0 else { return nil }
+        if GGUFPlan.fallbackType[type] == nil, type.blockSize > 32 { throw .noFallback(tensor: tensor, type: type, rowLength: rowLength) }
         let substitute = GGUFPlan.fallbackType[type] ?? type
         return rowLength % substitute.blockSize == 0 ? substitute : .f16
     }

@@ -33,6 +33,7 @@ public struct LlamaFileType: Sendable, Equatable {
         LlamaFileType(name: "Q6_K", number: 18, tensorType: .q6_K),
         LlamaFileType(name: "Q2_K_S", number: 21, tensorType: .q2_K),
         LlamaFileType(name: "BF16", number: 32, tensorType: .bf16),
+        LlamaFileType(name: "MXFP4_MOE", number: 38, tensorType: .mxfp4),
     ]
 
     /// llama-quantize's aliases: `Q3_K` is `Q3_K_M`, `Q4_K` is `Q4_K_M`, `Q5_K` is `Q5_K_M`.

@@ -52,6 +52,18 @@ import Testing
         }
     }
 
+    /// Fixtures/gguf/fp4_blocks.gguf, written by gguf-py (make_fp4_fixtures.py) with ggml's blocks of
+    /// the first four rows of Fixtures/ggml/fp4.npz, reads as ggml's values for them.
+    @Test(arguments: [GGMLType.mxfp4, .nvfp4])
+    func fp4TensorsWrittenByGGUFPyReadAsGGMLsValues(_ type: GGMLType) throws {
+        let source = try openTensorSource(path: fixturesFolder.appendingPathComponent("gguf/fp4_blocks.gguf").path)
+        let fixture = try NPZSource(path: fixturesFolder.appendingPathComponent("ggml/fp4.npz").path)
+        let ggml = try #require(try fixture.load("\(type)_dequantized").floatValues())
+        let loaded = try source.load("\(type).weight")
+        #expect(loaded.shape == [4, 128] && loaded.dtype == .float32)
+        #expect(try #require(loaded.floatValues()).map(\.bitPattern) == ggml.prefix(4 * 128).map(\.bitPattern))
+    }
+
     /// A GGUF holding an iq4_nl tensor beside an f32 one.
     static func writeUnreadable(to path: String) throws {
         let writer = try GGUFWriter(path: path, metadata: [], tensors: [
@@ -69,7 +81,7 @@ import Testing
         let path = files.path("iq.gguf")
         try Self.writeUnreadable(to: path)
         let message = "\(path): 'blk.0.ffn_up.weight': tensor is iq4_nl, a ggml type this tool does not read (it reads f32, "
-            + "f16, bf16, f64, the integer types, q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K)"
+            + "f16, bf16, f64, the integer types, q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K, mxfp4, nvfp4)"
         #expect(fileFailure { _ = try openTensorSource(path: path) }?.message == message)
         let source = try GGUFSource(path: path)
         #expect(source.tensors.map(\.name) == ["kept"])

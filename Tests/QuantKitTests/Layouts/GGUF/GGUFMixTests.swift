@@ -135,7 +135,7 @@ private enum MixFixture {
     func everyTensorGetsTheTypeLlamaQuantizeGaveIt(model label: String) throws {
         let model = try #require(MixFixture.models[label])
         let metadata = MixFixture.metadata(model.metadata), tensors = MixFixture.tensors(model.tensors)
-        #expect(model.runs.count == 26)
+        #expect(model.runs.count == 29)
         for run in model.runs {
             let what = "\(label) \(run.type) \(run.options.joined(separator: " "))"
             let options = try MixFixture.options(run.type, run.options)

@@ -23,7 +23,7 @@ private enum PureFixture {
         ggufTemporaryPath("pure", name)
     }
 
-    @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K"])
+    @Test(arguments: ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q4_K", "Q4_K_S", "Q5_K_M", "Q6_K", "MXFP4_MOE"])
     func outputIsLlamaQuantizesByteForByte(type: String) throws {
         let expected = try #require(PureFixture.expected.outputs[type])
         let output = temporaryPath("\(type).gguf")

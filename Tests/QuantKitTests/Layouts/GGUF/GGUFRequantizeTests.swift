@@ -3,7 +3,7 @@ import Testing
 @testable import QuantKit
 
 /// Fixtures/gguf/requantize/expected.json: what the real `llama-quantize --allow-requantize`
-/// wrote from tiny_llama.gguf quantized to Q8_0 and to Q4_K_M (make_requantize_fixtures.py).
+/// wrote from tiny_llama.gguf quantized to Q8_0, to Q4_K_M and (--pure) to MXFP4_MOE (make_requantize_fixtures.py).
 private enum RequantizeFixture {
     struct First: Decodable {
         let size: Int
@@ -25,7 +25,8 @@ private enum RequantizeFixture {
 
     /// The runs: (first type, run name as make_requantize_fixtures.py spells it).
     static let runs = [("Q8_0", "Q4_K_M"), ("Q8_0", "Q4_0+pure"), ("Q8_0", "Q6_K"), ("Q8_0", "Q8_0"), ("Q4_K_M", "Q8_0"),
-                       ("Q4_K_M", "Q5_K_M"), ("Q4_K_M", "Q2_K+pure"), ("Q4_K_M", "Q4_K_M")]
+                       ("Q4_K_M", "Q5_K_M"), ("Q4_K_M", "Q2_K+pure"), ("Q4_K_M", "Q4_K_M"), ("MXFP4_MOE+pure", "Q8_0"),
+                       ("MXFP4_MOE+pure", "Q4_K_M")]
 }
 
 @Suite struct GGUFRequantizeTests {
@@ -33,10 +34,11 @@ private enum RequantizeFixture {
         ggufTemporaryPath("requantize", name)
     }
 
-    /// tiny_llama.gguf quantized to `first` by us, checked against llama-quantize's file first.
+    /// tiny_llama.gguf quantized to `first` (a file type, `+pure` for --pure) by us, checked
+    /// against llama-quantize's file first.
     private func quantizedInput(_ first: String) throws -> String {
         let path = temporaryPath("\(first).gguf")
-        _ = try quantizeGGUF(input: RequantizeFixture.input, output: path, options: .mix(first), threads: 2)
+        _ = try quantizeGGUF(input: RequantizeFixture.input, output: path, options: .run(first), threads: 2)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let expected = try #require(RequantizeFixture.expected.firsts[first])
         #expect(bytes.count == expected.size && sha256Hex(bytes) == expected.sha256)
@@ -82,7 +84,7 @@ private enum RequantizeFixture {
         #expect(report.renderedJSON().contains("\"requantized\" : true"))
     }
 
-    @Test(arguments: ["Q8_0", "Q4_K_M"])
+    @Test(arguments: ["Q8_0", "Q4_K_M", "MXFP4_MOE+pure"])
     func withoutTheFlagRequantizingIsRefusedAsLlamaQuantizeRefusesIt(first: String) throws {
         let input = try quantizedInput(first), output = temporaryPath("refused.gguf")
         defer { try? FileManager.default.removeItem(atPath: input) }
