@@ -13,9 +13,13 @@
    (block: block_structure [16, 16] for the digits MLP, [3, 4] for the edge MLP, so that the
    last row of blocks is partial), and the float32 weights the library's decompression gives
    back, as library-decompressed/{digits,edge}-fp8-{tensor,channel,block}.npz.
+   Also edge-fp8-partialblock: the edge MLP in blocks of [3, 6], which divide none of its rows
+   (16, 8 and 4 columns), so the last block of columns is partial too (the library pads it with
+   zeros, warning that vLLM's kernels need whole blocks of columns).
    For the edge MLP, also `torch_codes_edge.json`: for every weight, torch's
    `(w / s).clamp(-448, 448).to(torch.float8_e4m3fn)` bit patterns with s = amax / 448 per tensor,
-   per row and per [3, 4] block, which must equal the library's codes (checked here) and ours (in the tests).
+   per row, per [3, 4] and per [3, 6] block ("partialblock/LAYER"), which must equal the library's
+   codes (checked here) and ours (in the tests).
 2. deepseek-block.safetensors: a DeepSeek-V3 / Kimi-style checkpoint: `w.weight` F8_E4M3
    [130, 260] (partial edge blocks), `w.weight_scale_inv` float32 [2, 3] over 128x128 blocks,
    `plain.weight` F8_E4M3 [3, 5] without a scale, `e5m2.weight` F8_E5M2 [2, 4], `norm.weight`
@@ -69,13 +73,15 @@ def edge_weights():
 
 
 BLOCKS = {"digits": [16, 16], "edge": [3, 4]}
+PARTIAL_BLOCK = [3, 6]
 
 
 def block_amax(w, block):
-    """amax over each block of `block` = [rows, columns], the last row of blocks partial."""
+    """amax over each block of `block` = [rows, columns], the last row and column of blocks
+    partial (padded with zeros, which change no amax)."""
     rows, columns = block
-    padded = torch.nn.functional.pad(w.abs(), (0, 0, 0, (-w.shape[0]) % rows))
-    return padded.reshape(padded.shape[0] // rows, rows, w.shape[1] // columns, columns).amax(dim=(1, 3))
+    padded = torch.nn.functional.pad(w.abs(), (0, (-w.shape[1]) % columns, 0, (-w.shape[0]) % rows))
+    return padded.reshape(padded.shape[0] // rows, rows, padded.shape[1] // columns, columns).amax(dim=(1, 3))
 
 
 def expanded(scale, block, shape):
@@ -102,12 +108,12 @@ def min_max(w, strategy, block=None):
     return w.amin().reshape(1), w.amax().reshape(1)
 
 
-def write(model_name, weights, strategy):
-    name = f"{model_name}-fp8-{strategy}"
+def write(model_name, weights, strategy, block=None, kind=None):
+    name = f"{model_name}-fp8-{kind or strategy}"
     folder = os.path.join(OUT, name)
     os.makedirs(folder)
     model = MLP(weights)
-    block = BLOCKS[model_name] if strategy == "block" else None
+    block = block or (BLOCKS[model_name] if strategy == "block" else None)
     args = QuantizationArgs(num_bits=8, type="float", symmetric=True, strategy=strategy, block_structure=block)
     apply_quantization_config(model, QuantizationConfig(
         config_groups={"group_0": QuantizationScheme(targets=["Linear"], weights=args)}, ignore=[]))
@@ -157,8 +163,11 @@ def main():
     os.makedirs(DECOMPRESSED)
     names = [write(model, weights, strategy) for model, weights in (("digits", digits), ("edge", edge))
              for strategy in ("tensor", "channel", "block")]
+    names.append(write("edge", edge, "block", PARTIAL_BLOCK, "partialblock"))
     codes = {f"{strategy}/{layer}": torch_codes(edge[layer + ".weight"], strategy, BLOCKS["edge"]).flatten().tolist()
              for strategy in ("tensor", "channel", "block") for layer in ("fc1", "fc2", "fc3")}
+    codes |= {f"partialblock/{layer}": torch_codes(edge[layer + ".weight"], "block", PARTIAL_BLOCK).flatten().tolist()
+              for layer in ("fc1", "fc2", "fc3")}
     with open(os.path.join(HERE, "torch_codes_edge.json"), "w") as f:
         json.dump(codes, f, sort_keys=True)
     deepseek_block()

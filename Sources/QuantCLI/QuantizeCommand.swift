@@ -120,7 +120,7 @@ enum QuantizeCommand: Command {
                    help: "One scale (and zero point) per G consecutive elements of each row (last axis); every scheme becomes group-wise.",
                    valueHint: .text),
         OptionSpec("block", valueName: "RxC",
-                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (C must divide the rows' length; default 128x128).",
+                   help: "The block of the fp8-block schemes: one scale per R rows x C columns of a weight (the last row and column of blocks may be partial; default 128x128).",
                    valueHint: .text),
         OptionSpec("clip", valueName: "C",
                    help: "Each scale's range: minmax, mse (least squared error over shrink factors 1 to 0.5), or percentile:P.",

@@ -13,6 +13,10 @@ extension QuantizationPlan {
         }
         if !kept.isEmpty { notes.append(.keptInFloat(kept)) }
         if !readDequantized.isEmpty { notes.append(.readDequantized(readDequantized)) }
+        let partial = steps.filter { $0.scheme?.hasPartialColumnBlocks(shape: $0.tensor.shape) ?? false }
+        if let columns = partial.first?.scheme?.groupSize {
+            notes.append(.partialColumnBlocks(columns: columns, tensors: partial.map { "\($0.tensor.name) \(formatShape($0.tensor.shape))" }))
+        }
         let schemes = steps.compactMap(\.scheme)
         notes += layout.notes(for: schemes, roles: roles).map(PlanNote.layout)
         if schemes.contains(where: { $0.scaleRule == .compressedTensors }) { notes.append(.compressedTensorsRounding) }

@@ -57,7 +57,7 @@ public struct QuantizationPlan: Sendable {
                 }
                 scheme?.granularity = .perChannel(axis: axis < 0 ? axis + info.shape.count : axis)
             }
-            if let size = scheme?.groupSize, let last = info.shape.last, last % size != 0 {
+            if let size = scheme?.groupSize, scheme?.blockRows == nil, let last = info.shape.last, last % size != 0 {
                 ungroupable.append("'\(info.name)' \(formatShape(info.shape))")
             }
             if let scheme {

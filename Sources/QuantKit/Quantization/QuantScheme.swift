@@ -7,7 +7,8 @@ public enum Granularity: Sendable, Equatable, Hashable {
     case perChannel(axis: Int)
     /// One scale per `size` consecutive elements of the last axis (of each output row, for a
     /// `[out, in]` weight): scales of shape `shape[..<last] + [last / size]`. The last axis
-    /// must be a multiple of `size` (plans check every tensor before any work).
+    /// must be a multiple of `size` (plans check every tensor before any work), except for
+    /// block schemes (`QuantScheme.blockRows`, `BlockGrid`).
     case perGroup(size: Int)
 }
 
@@ -46,8 +47,9 @@ public struct QuantScheme: Sendable, Equatable, Hashable {
     /// With a group size `g` and float codes: the groups of `blockRows` consecutive rows share
     /// one scale, so a 2-D weight's scales cover `blockRows x g` blocks (compressed-tensors'
     /// `FP8_BLOCK` and DeepSeek-V3's 128x128), the last row of blocks partial when `blockRows`
-    /// does not divide the rows; the scales are still held per group (each block's value repeated
-    /// down its rows); nil otherwise.
+    /// does not divide the rows, the last column of blocks when `g` does not divide the columns;
+    /// the scales are still held per group (each block's value on each of its groups, of
+    /// `BlockGrid.groupWidth` columns); nil otherwise.
     public var blockRows: Int?
 
     /// The types `scaleDType` may name.

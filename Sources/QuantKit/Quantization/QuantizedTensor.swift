@@ -11,7 +11,7 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// when symmetric, uint8 when asymmetric).
     public let codes: [UInt8]
     /// One scale per channel or group (a single one per tensor), in channel order (groups in C
-    /// order of `scaleShape`).
+    /// order of `scaleShape`; a block's scale on each of its groups, `BlockGrid`).
     public let scales: [Float]
     /// One zero point per scale when asymmetric; empty when symmetric.
     public let zeroPoints: [Int32]
@@ -32,9 +32,9 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// The shape of `scales` and `zeroPoints` as stored: the tensor's rank with size 1 on every
     /// reduced axis, so that NumPy broadcasts `(codes - zero_point) * scale` back to `shape`;
     /// per group, `shape[..<last] + [last / size]` (repeat each scale `size` times along the
-    /// last axis to broadcast).
+    /// last axis to broadcast); for blocks, per group of `BlockGrid.groupWidth`.
     public var scaleShape: [Int] {
-        scheme.granularity.scaleShape(of: shape, axis: axis)
+        scheme.heldGranularity(shape: shape).scaleShape(of: shape, axis: axis)
     }
 
     /// The code of element `index` (C order) as an integer in `[scheme.qmin, scheme.qmax]`.

@@ -19,9 +19,9 @@ struct TensorQuantizer {
     /// The dtype whose arithmetic compressed-tensors' rule and float codes emulate (`ScaleRule`,
     /// `FloatCodes`).
     var arithmetic: DType = .float32
-    /// With block scales (`QuantScheme.blockRows`): the groups in each row, whose ranges are
-    /// merged over each block's rows (`BlockRanges`) so that a block's groups share one scale.
-    var groupsPerRow: Int?
+    /// With block scales (`QuantScheme.blockRows`): how the blocks cover the groups, whose ranges
+    /// are merged over each block (`BlockGrid`) so that a block's groups share one scale.
+    var blockGrid: BlockGrid?
 
     /// A piece of work: `count` elements from flat index `start` making `rows` row segments of
     /// `count / rows` elements each, the first of channel `channel` and each next one of the
@@ -80,7 +80,7 @@ struct TensorQuantizer {
         return offsets
     }
 
-    /// Per-channel ranges (each containing 0; merged over blocks, `groupsPerRow`), or nil when a value is NaN or infinite. Each
+    /// Per-channel ranges (each containing 0; merged over blocks, `blockGrid`), or nil when a value is NaN or infinite. Each
     /// row piece's bytes go to `check` first (interleaved pieces are not contiguous: nil).
     func ranges(_ values: UnsafeRawPointer, _ pieces: [Piece], check: (any DeferredCheck)? = nil) -> (mins: [Float], maxs: [Float])? {
         var mins = [Float](repeating: 0, count: blocks.channels)
@@ -128,9 +128,7 @@ struct TensorQuantizer {
                 }
             }
         }
-        if let groupsPerRow, let rows = scheme.blockRows {
-            BlockRanges.merge(mins: &mins, maxs: &maxs, groupsPerRow: groupsPerRow, blockRows: rows)
-        }
+        blockGrid?.merge(mins: &mins, maxs: &maxs)
         return (mins, maxs)
     }
 

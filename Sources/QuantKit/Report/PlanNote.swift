@@ -6,6 +6,9 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
     /// Tensors the input stores quantized (FP8 codes and scales, GGUF blocks), read as their
     /// float values: quantized again, their error adds to the stored one's.
     case readDequantized([(tensor: String, stored: String)])
+    /// Tensors whose rows the block scheme's `columns` do not divide: their last block of columns
+    /// is partial (`BlockGrid`).
+    case partialColumnBlocks(columns: Int, tensors: [String])
     /// What the layout's readers should know (`QuantizedLayout.notes`): for example that
     /// transformers 5.x loads asymmetric `pack-quantized` weights, or a tied output head, only
     /// when it dequantizes on load.
@@ -22,6 +25,11 @@ public enum PlanNote: Sendable, Equatable, CustomStringConvertible {
         case .readDequantized(let tensors):
             "read dequantized from what the input stores (a tensor quantized again carries both roundings' errors): "
                 + tensors.map { "\($0.tensor) (\($0.stored))" }.joined(separator: ", ")
+        case .partialColumnBlocks(let columns, let tensors):
+            "the last block of columns is partial (narrower than \(columns)) in " + tensors.joined(separator: ", ")
+                + ": its scale comes from the max|w| of its own columns, as compressed-tensors computes it after padding with zeros; "
+                + "vLLM's block FP8 kernels need the rows' length to be a multiple of \(columns), so such a weight may load "
+                + "only dequantized"
         case .layout(let note):
             note.description
         case .compressedTensorsRounding:

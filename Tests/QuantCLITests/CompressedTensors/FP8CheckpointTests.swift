@@ -9,14 +9,24 @@ import Testing
 /// channel.
 @Suite struct FP8CheckpointTests {
     static let kinds = ["digits", "edge"].flatMap { model in ["tensor", "channel", "block"].map { "\(model)-fp8-\($0)" } }
+        + ["edge-fp8-partialblock"]
 
     static func input(_ kind: String) -> String {
         kind.hasPrefix("digits") ? fixture("compressed_tensors/digits-float.safetensors") : fixture("fp8/edge-float.safetensors")
     }
 
-    /// Our options for a kind: blocks of 16x16 for the digits MLP, 3x4 for the edge MLP.
+    /// The block's columns for a kind: 16 for the digits MLP, 4 for the edge MLP, 6 (dividing
+    /// none of its rows) for `edge-fp8-partialblock`; nil when it has no blocks.
+    static func blockColumns(_ kind: String) -> Int? {
+        guard kind.hasSuffix("block") else { return nil }
+        return kind.hasPrefix("digits") ? 16 : kind.hasSuffix("partialblock") ? 6 : 4
+    }
+
+    /// Our options for a kind: blocks of 16x16 for the digits MLP, 3x4 (3x6) for the edge MLP.
     static func options(_ kind: String) -> [String] {
-        if kind.hasSuffix("block") { return ["--scheme", "fp8-block", "--block", kind.hasPrefix("digits") ? "16x16" : "3x4"] }
+        if let columns = blockColumns(kind) {
+            return ["--scheme", "fp8-block", "--block", (kind.hasPrefix("digits") ? "16x" : "3x") + "\(columns)"]
+        }
         return ["--scheme", kind.hasSuffix("tensor") ? "fp8" : "fp8-per-channel"]
     }
 
@@ -55,7 +65,7 @@ import Testing
         let ours = try entry(folder.path("out") + "/config.json")
         let library = try entry(fixture("fp8/library/\(kind)/config.json"))
         let group = try #require(((ours["config_groups"] as? NSDictionary)?["group_0"] as? NSDictionary)?.mutableCopy() as? NSMutableDictionary)
-        let blockColumns: Any = kind.hasSuffix("block") ? (kind.hasPrefix("digits") ? 16 : 4) : NSNull()
+        let blockColumns: Any = Self.blockColumns(kind) ?? NSNull()
         #expect(group["input_activations"] as? NSDictionary == [
             "num_bits": 8, "type": "float", "symmetric": true, "strategy": kind.hasSuffix("block") ? "group" : "token",
             "group_size": blockColumns, "dynamic": true,
@@ -116,6 +126,28 @@ import Testing
         }
     }
 
+    /// Blocks whose columns divide none of the rows: the report names the weights that end in a
+    /// partial block of columns and says vLLM's block kernels need whole ones; the `.npz` holds the
+    /// scales once per group of gcd(columns, 6) and reads back to the library's values.
+    @Test func partialColumnBlocksAreNotedAndReadBack() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("ours.npz")
+        let result = cli([Self.input("edge-fp8-partialblock"), "-o", output] + Self.options("edge-fp8-partialblock"))
+        #expect(result.status == .success, "\(result.err)")
+        let report = result.out + result.err
+        #expect(report.contains("the last block of columns is partial (narrower than 6) in fc1.weight (8, 16), fc2.weight (4, 8), "
+                                + "fc3.weight (4, 4)") && report.contains("vLLM"), "\(report)")
+        let tensors = try loadAll(output)
+        #expect(tensors["fc1.weight_scale"]?.shape == [8, 8] && tensors["fc3.weight_scale"]?.shape == [4, 2])
+        let restored = folder.path("restored.npz")
+        #expect(cli(["dequantize", output, "-o", restored]).status == .success)
+        let expected = try loadAll(fixture("fp8/library-decompressed/edge-fp8-partialblock.npz"))
+        let ours = try loadAll(restored)
+        for layer in ["fc1", "fc2", "fc3"] {
+            #expect(ours[layer + ".weight"] == expected[layer + ".weight"], "\(layer)")
+        }
+    }
+
     @Test func fp8ConflictsAreRefusedInOneLine() throws {
         let folder = try TemporaryFolder()
         let input = fixture("fp8/edge-float.safetensors")
@@ -127,8 +159,8 @@ import Testing
         #expect(pack.status != .success && pack.err.contains("FP8"), "\(pack.err)")
         let e5m2 = cli([input, "-o", folder.path("d.safetensors"), "--scheme", "fp8-e5m2"])
         #expect(e5m2.status != .success && e5m2.err.contains("E5M2"), "\(e5m2.err)")
-        let block = cli([input, "-o", folder.path("e.safetensors"), "--scheme", "fp8-block", "--block", "3x5"])
-        #expect(block.status != .success && block.err.contains("fc1.weight"), "\(block.err)")
+        let block = cli([input, "-o", folder.path("e.safetensors"), "--scheme", "fp8-block", "--block", "3x0"])
+        #expect(block.status != .success && block.err.contains("--block"), "\(block.err)")
         let stray = cli([input, "-o", folder.path("f.npz"), "--scheme", "fp8", "--block", "3x4"])
         #expect(stray.status != .success && stray.err.contains("--block 3x4"), "\(stray.err)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("")).isEmpty)

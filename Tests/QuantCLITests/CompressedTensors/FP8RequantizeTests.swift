@@ -9,7 +9,7 @@ import Testing
 /// library's decompression, so quantizing them again gives what quantizing that decompression
 /// gives; FP8 with a scale but no config, and integer codes, are refused in one line.
 @Suite struct FP8RequantizeTests {
-    static let kinds = ["tensor", "channel", "block"].map { "digits-fp8-\($0)" }
+    static let kinds = ["tensor", "channel", "block"].map { "digits-fp8-\($0)" } + ["edge-fp8-partialblock"]
 
     @Test(arguments: kinds)
     func anFP8CheckpointReadsAsTheLibrarysDecompression(kind: String) throws {

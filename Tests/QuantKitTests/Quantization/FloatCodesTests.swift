@@ -19,13 +19,15 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: [Int]])
     }
 
-    static let cases = ["tensor", "channel", "block"].flatMap { strategy in ["fc1", "fc2", "fc3"].map { (strategy, $0) } }
+    static let cases = ["tensor", "channel", "block", "partialblock"].flatMap { strategy in ["fc1", "fc2", "fc3"].map { (strategy, $0) } }
 
-    /// The edge MLP's blocks are 3 rows x 4 columns (the last row of blocks partial).
+    /// The edge MLP's blocks are 3 rows x 4 columns (the last row of blocks partial), or 3 x 6
+    /// (`partialblock`: the last column of blocks partial too, as 6 divides none of its rows).
     static func scheme(_ strategy: String) -> QuantScheme {
         switch strategy {
         case "tensor": QuantScheme(name: "fp8")!
         case "channel": QuantScheme(name: "fp8-per-channel")!
+        case "partialblock": QuantScheme(name: "fp8-block", groupSize: 6, blockRows: 3)!
         default: QuantScheme(name: "fp8-block", groupSize: 4, blockRows: 3)!
         }
     }
@@ -39,7 +41,7 @@ import Testing
         let q = try quantize(values, shape: shape, scheme: Self.scheme(strategy))
         let expected = try #require(try Self.torchCodes()["\(strategy)/\(layer)"])
         #expect(q.codes.map(Int.init) == expected)
-        #expect(q.scheme.codeDType == .uint8 && q.scheme.name == ["tensor": "fp8", "channel": "fp8-per-channel", "block": "fp8-block"][strategy])
+        #expect(q.scheme.codeDType == .uint8 && q.scheme.name == ["tensor": "fp8", "channel": "fp8-per-channel", "block": "fp8-block", "partialblock": "fp8-block"][strategy])
     }
 
     /// The scales and the dequantized weights are the library's (its decompression of its own
@@ -50,7 +52,7 @@ import Testing
         let q = try quantize(values, shape: shape, scheme: Self.scheme(strategy))
         let library = fixturesFolder.appendingPathComponent("fp8/library/edge-fp8-\(strategy)/model.safetensors").path
         let scales = try SafetensorsSource(path: library).load(layer + ".weight_scale").floatValues()!
-        let ours = strategy == "block" ? BlockRanges.blockScales(q.scales, groupsPerRow: shape[1] / 4, blockRows: 3) : q.scales
+        let ours = strategy.hasSuffix("block") ? BlockGrid(scheme: q.scheme, shape: shape)!.blockScales(q.scales) : q.scales
         #expect(ours.map(\.bitPattern) == scales.map(\.bitPattern))
         let decompressed = fixturesFolder.appendingPathComponent("fp8/library-decompressed/edge-fp8-\(strategy).npz").path
         let expected = try NPZSource(path: decompressed).load(layer + ".weight").floatValues()!

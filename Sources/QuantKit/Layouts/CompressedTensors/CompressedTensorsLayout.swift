@@ -107,13 +107,12 @@ extension CompressedTensorsLayout {
     }
 
     /// `M.weight_scale` of `info` (`M.weight`) under `scheme`: with block scales
-    /// (`QuantScheme.blockRows`), one per block, `[ceil(out / rows), in / columns]`.
+    /// (`QuantScheme.blockRows`), one per block, `[ceil(out / rows), ceil(in / columns)]` (`BlockGrid`).
     func scaleMember(of info: TensorInfo, scheme: QuantScheme) -> TensorInfo {
         let shape = switch scheme.granularity {
         case .perTensor: [1]
         case .perChannel: [info.shape[0], 1]
-        case .perGroup(let size):
-            [scheme.blockRows.map { (info.shape[0] + $0 - 1) / $0 } ?? info.shape[0], info.shape[1] / size]
+        case .perGroup(let size): BlockGrid(scheme: scheme, shape: info.shape)?.blockShape ?? [info.shape[0], info.shape[1] / size]
         }
         return TensorInfo(name: CompressedTensorsFormat.moduleName(of: info.name) + ".weight_scale",
                           dtype: info.dtype == .float64 ? .float64 : info.dtype, shape: shape)

@@ -1,7 +1,7 @@
 /// compressed-tensors' `float-quantized` layout (FP8 checkpoints, served as W8A8-FP8 by vLLM):
 /// `M.weight` holds the codes as `F8_E4M3` in the weight's shape, `M.weight_scale` the scales
 /// in the weight's float type, shape `[1]` per tensor, `[out, 1]` per channel, `[out, in / g]`
-/// per group of `g`, `[ceil(out / r), in / c]` per `r x c` block (see `CompressedTensorsLayout`); a loader reads `weight.to(scale.dtype) *
+/// per group of `g`, `[ceil(out / r), ceil(in / c)]` per `r x c` block (see `CompressedTensorsLayout`); a loader reads `weight.to(scale.dtype) *
 /// scale`. The schemes are float schemes with E4M3FN codes (`QuantScheme.floatFormat`): the
 /// library's float type of 8 bits is E4M3 only. Its `quantization_config` groups declare FP8
 /// dynamic per-token input activations, as the `FP8_DYNAMIC` preset does (block schemes: per
@@ -21,24 +21,22 @@ public struct FloatQuantizedLayout: CompressedTensorsLayout {
         UnchangedCodes()
     }
 
-    /// The scales; with block scales, each block's once (`BlockRanges.blockScales`).
+    /// The scales; with block scales, each block's once (`BlockGrid.blockScales`).
     public func auxiliaryTensors(of info: TensorInfo, scheme: QuantScheme, axis: Int?, scales: [Float],
                                  zeroPoints: [Int32]) -> [Tensor] {
-        guard let rows = scheme.blockRows, let size = scheme.groupSize else {
+        guard let grid = BlockGrid(scheme: scheme, shape: info.shape) else {
             return [scaleTensor(of: info, scheme: scheme, scales: scales)]
         }
-        return [scaleTensor(of: info, scheme: scheme,
-                            scales: BlockRanges.blockScales(scales, groupsPerRow: info.shape[1] / size, blockRows: rows))]
+        return [scaleTensor(of: info, scheme: scheme, scales: grid.blockScales(scales))]
     }
 
     /// The codes as stored; block scales repeated down each block's rows, one per group.
     public func decode(_ loaded: [Tensor], members: [TensorInfo], entry: ArchiveMetadata.Entry,
                        scheme: QuantScheme) throws(ArchiveError) -> DecodedTensor {
         let scales = loaded[1].floatValues() ?? []
-        guard let rows = scheme.blockRows, let size = scheme.groupSize, entry.shape.count == 2 else {
+        guard entry.shape.count == 2, let grid = BlockGrid(scheme: scheme, shape: entry.shape) else {
             return DecodedTensor(codes: loaded[0].bytes, scales: scales)
         }
-        return DecodedTensor(codes: loaded[0].bytes, scales: BlockRanges.groupScales(
-            scales, rows: entry.shape[0], groupsPerRow: entry.shape[1] / size, blockRows: rows))
+        return DecodedTensor(codes: loaded[0].bytes, scales: grid.groupScales(scales))
     }
 }
