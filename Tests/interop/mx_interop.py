@@ -14,8 +14,9 @@ For each format (`quantize MODEL_FOLDER -o OUT_FOLDER --scheme nvfp4 | mxfp4 | m
            the mean and min cosine of its sentence embeddings to the float model's on the sentences file are
            printed (informational: the 4-bit formats lose more than int8).
 4. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
-           format and, for comparison, int8 / int4 per channel and group 32 (with the embedding cosine of the float
-           model holding our dequantized weights) (`--scheme per-channel` / `symmetric --group-size 32`,
+           format and, for comparison, FP8 E4M3 per tensor, per channel and per 128x128 block, and int8 / int4
+           per channel and group 32 (with the embedding cosine of the float model holding our dequantized
+           weights) (`--scheme fp8 | fp8-per-channel | fp8-block`, `per-channel` / `symmetric --group-size 32`,
            `.npz`), the README's table.
 
     python3 Tests/interop/mx_interop.py --quantize .build/release/quantize --model .cache/all-MiniLM-L6-v2
@@ -143,13 +144,16 @@ def dequantized_cosine(quantize, path, float_model, reference, batch):
     return cosines.mean().item(), cosines.min().item()
 
 
-def integer_baselines(quantize, model, float_model, reference, batch):
+def baselines(quantize, model, float_model, reference, batch):
     with tempfile.TemporaryDirectory() as folder:
-        for name, options in (("int8 per-channel", ["--scheme", "per-channel", "--bits", "8"]),
+        for name, options in (("fp8 per tensor", ["--scheme", "fp8"]),
+                              ("fp8 per-channel", ["--scheme", "fp8-per-channel"]),
+                              ("fp8 block 128x128", ["--scheme", "fp8-block"]),
+                              ("int8 per-channel", ["--scheme", "per-channel", "--bits", "8"]),
                               ("int8 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "8"]),
                               ("int4 per-channel", ["--scheme", "per-channel", "--bits", "4"]),
                               ("int4 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "4"])):
-            path = os.path.join(folder, "int.npz")
+            path = os.path.join(folder, "baseline.npz")
             bits, mean, low, count = sqnr_summary(ours(quantize, os.path.join(model, "model.safetensors"), path,
                                                        options + ["--include", LINEAR_WEIGHTS]))
             cosine, lowest = dequantized_cosine(quantize, path, float_model, reference, batch)
@@ -208,7 +212,7 @@ def main():
             print(f"{fmt}: {count} Linear weights, {bits:.4f} bits per weight, SQNR mean {mean:.2f} dB min {low:.2f} dB; "
                   f"{bad} of {total} stored elements differ from compressed-tensors; quantization_config "
                   f"{'equal to' if same_config else 'DIFFERS from'} the library's; transformers on our folder: {loaded}")
-    integer_baselines(arguments.quantize, arguments.model, float_model, reference, batch)
+    baselines(arguments.quantize, arguments.model, float_model, reference, batch)
     sys.exit(1 if failures else 0)
 
 

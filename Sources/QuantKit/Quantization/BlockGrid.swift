@@ -43,8 +43,13 @@ struct BlockGrid: Equatable {
     }
 
     /// The stored shape of the block scales: `[ceil(rows / blockRows), ceil(columns / blockColumns)]`.
+    /// (Written so that no block size a hostile record names can overflow.)
     var blockShape: [Int] {
-        [(rows + blockRows - 1) / blockRows, (groupsPerRow + groupsPerBlock - 1) / groupsPerBlock]
+        [Self.ceilingDivision(rows, blockRows), Self.ceilingDivision(groupsPerRow, groupsPerBlock)]
+    }
+
+    private static func ceilingDivision(_ a: Int, _ b: Int) -> Int {
+        a == 0 ? 0 : (a - 1) / b + 1
     }
 
     /// The flat index in `blockScales` of the block holding group `group` of row `row`.

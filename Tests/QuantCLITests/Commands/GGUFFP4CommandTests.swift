@@ -52,4 +52,20 @@ import Testing
             + "and llama-quantize has no type to fall back to from nvfp4 (it refuses the model)\n")
         #expect(try folder.contents().isEmpty)
     }
+
+    /// A tensor kept by `--exclude` is not quantized, so the missing nvfp4 fallback does not
+    /// refuse it: the others get nvfp4 and it stays in its input type.
+    @Test func aKeptTensorNeedsNoNVFP4Fallback() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("o.gguf")
+        let result = cli([input, "-o", output, "--type", "Q4_0", "--tensor-type", "ffn_(down|up)=nvfp4", "--exclude", "ffn_down",
+                          "--report", "none"])
+        #expect(result.status == .success, "\(result.err)")
+        func types(_ path: String) throws -> [String: GGMLType] {
+            Dictionary(uniqueKeysWithValues: try GGUFSource(path: path).ggmlTensors.map { ($0.name, $0.type) })
+        }
+        let (ours, original) = (try types(output), try types(input))
+        #expect(ours["blk.0.ffn_down.weight"] == original["blk.0.ffn_down.weight"] && ours["blk.0.ffn_up.weight"] == .nvfp4,
+                "\(ours)")
+    }
 }

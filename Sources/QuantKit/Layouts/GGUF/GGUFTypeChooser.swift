@@ -19,16 +19,18 @@ struct GGUFTypeChooser {
         var intended: GGMLType?
         var fallback: String?
         let rowLength = tensor.dims[0]
-        // A type asked for by name for the token embeddings or the output fits (`fitting`).
-        if let substitute = try Self.fallback(for: type, rowLength: rowLength, tensor: name) {
-            if options.strict, !isKept(name) {
+        // A type asked for by name for the token embeddings or the output fits (`fitting`); a
+        // kept tensor is not quantized, so it needs no fallback (nor is refused for lacking one).
+        let kept = isKept(name)
+        if !kept, let substitute = try Self.fallback(for: type, rowLength: rowLength, tensor: name) {
+            if options.strict {
                 throw .strictFallback(tensor: name, type: type, fallback: substitute, rowLength: rowLength)
             }
             fallback = "rows of \(rowLength) are not a multiple of \(type)'s \(type.blockSize); "
                 + "\(substitute) as llama-quantize falls back"
             (intended, type) = (type, substitute)
         }
-        if isKept(name) {
+        if kept {
             (type, choice, intended, fallback) = (tensor.type, .kept, nil, nil)
         }
         if tensor.type != type, !tensor.type.isQuantizable {
