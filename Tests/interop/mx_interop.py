@@ -16,8 +16,8 @@ For each format (`quantize MODEL_FOLDER -o OUT_FOLDER --scheme nvfp4 | mxfp4 | m
 4. table:  bits per weight and the mean / min SQNR over the quantized Linear weights from our report, for each
            format and, for comparison, FP8 E4M3 per tensor, per channel and per 128x128 block, and int8 / int4
            per channel and group 32 (with the embedding cosine of the float model holding our dequantized
-           weights) (`--scheme fp8 | fp8-per-channel | fp8-block`, `per-channel` / `symmetric --group-size 32`,
-           `.npz`), the README's table.
+           weights) (`--scheme fp8 | fp8-per-channel | fp8-block` as float-quantized `.safetensors`,
+           `per-channel` / `symmetric --group-size 32` as `.npz`), the README's table.
 
     python3 Tests/interop/mx_interop.py --quantize .build/release/quantize --model .cache/all-MiniLM-L6-v2
 """
@@ -153,7 +153,9 @@ def baselines(quantize, model, float_model, reference, batch):
                               ("int8 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "8"]),
                               ("int4 per-channel", ["--scheme", "per-channel", "--bits", "4"]),
                               ("int4 group 32", ["--scheme", "symmetric", "--group-size", "32", "--bits", "4"])):
-            path = os.path.join(folder, "baseline.npz")
+            # FP8 as compressed-tensors float-quantized (one scale per block; an .npz holds a block's scale on each
+            # of its rows), the integer schemes as .npz.
+            path = os.path.join(folder, "baseline.safetensors" if name.startswith("fp8") else "baseline.npz")
             bits, mean, low, count = sqnr_summary(ours(quantize, os.path.join(model, "model.safetensors"), path,
                                                        options + ["--include", LINEAR_WEIGHTS]))
             cosine, lowest = dequantized_cosine(quantize, path, float_model, reference, batch)
