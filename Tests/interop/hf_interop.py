@@ -744,14 +744,14 @@ def torch_fp8_difference(output, float_model, strategy):
             if not isinstance(module, torch.nn.Linear):
                 continue
             w = module.weight.data.float()
-            if strategy == "block":  # 128x128 blocks, the last row of blocks partial
-                padded = torch.nn.functional.pad(w.abs(), (0, 0, 0, (-w.shape[0]) % 128))
-                amax = padded.reshape(padded.shape[0] // 128, 128, w.shape[1] // 128, 128).amax(dim=(1, 3))
+            if strategy == "block":  # 128x128 blocks, the last row and column of blocks partial (padded with zeros)
+                padded = torch.nn.functional.pad(w.abs(), (0, (-w.shape[1]) % 128, 0, (-w.shape[0]) % 128))
+                amax = padded.reshape(padded.shape[0] // 128, 128, padded.shape[1] // 128, 128).amax(dim=(1, 3))
             else:
                 amax = w.abs().amax(dim=1, keepdim=True) if strategy == "channel" else w.abs().amax().reshape(1)
             s = amax / 448.0
             s = torch.where(s == 0, torch.tensor(torch.finfo(torch.float32).eps), s)
-            full = s.repeat_interleave(128, 0).repeat_interleave(128, 1)[: w.shape[0]] if strategy == "block" else s
+            full = s.repeat_interleave(128, 0).repeat_interleave(128, 1)[: w.shape[0], : w.shape[1]] if strategy == "block" else s
             codes = (w / full).clamp(-448, 448).to(torch.float8_e4m3fn).view(torch.uint8)
             differing += (tensors.get_tensor(name + ".weight").view(torch.uint8) != codes).sum().item()
             total += codes.numel()
