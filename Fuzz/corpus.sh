@@ -23,7 +23,7 @@ add FuzzSafetensors Fixtures/safetensors/*/*.safetensors
 add FuzzGGUF Fixtures/gguf/*.gguf
 add FuzzArchiveMetadata
 add FuzzCommandLine
-add FuzzQuantizationConfig Fixtures/compressed_tensors/library/*/config.json
+add FuzzQuantizationConfig Fixtures/compressed_tensors/library/*/config.json Fixtures/fp8/library/*/config.json
 for target in FuzzNPY FuzzZip FuzzSafetensors FuzzGGUF FuzzArchiveMetadata FuzzCommandLine FuzzQuantizationConfig; do
     add "$target" Fuzz/seeds/"$target"/* Fixtures/fuzz/"$target"/*
 done
