@@ -6,7 +6,7 @@ import ArgKit
 /// `options(_:)` reads and validates every option without touching a file, so the command-line
 /// fuzzer (`CLI.checkUsage`) builds exactly the values a run would; `run(_:console:)` does the
 /// work. A new command is a new conforming type and one entry in `CLI.commands`.
-protocol Command {
+protocol Command: Sendable {
     associatedtype Options
     static var spec: CommandSpec { get }
     /// The typed options of `arguments`, or the usage error a run would report.

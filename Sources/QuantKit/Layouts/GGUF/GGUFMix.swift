@@ -63,6 +63,14 @@ struct GGUFMix {
 
     var isFalcon: Bool { model.architecture == "falcon" }
 
+    /// The output's type (or the token embeddings' when they are tied to it): the one asked for,
+    /// else q6_K (q8_0 already stays), q8_0 for MXFP4_MOE, falcon and rows that do not fit.
+    private func outputType(dims: [Int], type: GGMLType) -> GGMLType {
+        if let outputTensorType { return outputTensorType }
+        if fileType.name == "MXFP4_MOE" || isFalcon || dims[0] % type.blockSize != 0 { return .q8_0 }
+        return type == .q8_0 ? type : .q6_K
+    }
+
     /// The mix's type for the tensor `name` of `dims` (innermost first), whose type so far is `type`.
     mutating func type(for name: String, dims: [Int], category: GGUFTensorCategory, type: GGMLType)
         throws(GGUFQuantizationError) -> GGMLType {
@@ -72,10 +80,10 @@ struct GGUFMix {
         let isOutput = category == .output || (category == .tokenEmbedding && tiedEmbeddings)
         if fileType.name == "MXFP4_MOE", !isOutput { return expertsType(dims: dims, category: category) }
         switch category {
-        case .output, .tokenEmbedding where tiedEmbeddings:
-            if let outputTensorType { return outputTensorType }
-            if fileType.name == "MXFP4_MOE" || isFalcon || dims[0] % type.blockSize != 0 { return .q8_0 }
-            return type == .q8_0 ? type : .q6_K
+        case .output:
+            return outputType(dims: dims, type: type)
+        case .tokenEmbedding where tiedEmbeddings:
+            return outputType(dims: dims, type: type)
         case .attentionV, .attentionQKV, .attentionKVB:
             defer { valueProjections += 1 }
             return valueProjectionType(type)
