@@ -30,7 +30,7 @@ extension QuantizedArchive {
     /// outside the scheme's range (named as `zeroPointMember`'s).
     func check(_ decoded: DecodedTensor, of entry: ArchiveMetadata.Entry, scheme: QuantScheme,
                zeroPointMember: String) throws(ArchiveError) {
-        let scaleCount = scheme.heldGranularity(shape: entry.shape).scaleShape(of: entry.shape, axis: entry.axis).reduce(1, *)
+        let scaleCount = scheme.heldScaleShape(of: entry.shape, axis: entry.axis).reduce(1, *)
         guard decoded.codes.count == entry.shape.reduce(1, *), decoded.scales.count == scaleCount,
               decoded.zeroPoints.count == (scheme.symmetric ? 0 : scaleCount) else {
             throw .invalidMetadata("entry '\(entry.name)': its members decode to \(decoded.codes.count) codes and "
@@ -44,7 +44,7 @@ extension QuantizedArchive {
             throw .invalidScale(tensor: entry.name, index: bad, value: decoded.scales[bad])
         }
         if let bad = decoded.zeroPoints.firstIndex(where: { !(scheme.qmin ... scheme.qmax).contains(Int($0)) }) {
-            let scaleShape = scheme.heldGranularity(shape: entry.shape).scaleShape(of: entry.shape, axis: entry.axis)
+            let scaleShape = scheme.heldScaleShape(of: entry.shape, axis: entry.axis)
             throw .codeOutOfRange(tensor: zeroPointMember, index: multiIndex(ofFlat: bad, in: scaleShape),
                                   code: Int(decoded.zeroPoints[bad]), range: scheme.qmin ... scheme.qmax)
         }

@@ -104,6 +104,16 @@ extension QuantScheme {
         return .perGroup(size: BlockGrid.groupWidth(columns: columns, blockColumns: size))
     }
 
+    /// The shape the scales of a tensor of `shape` are held in (`heldGranularity`).
+    func heldScaleShape(of shape: [Int], axis: Int?) -> [Int] {
+        heldGranularity(shape: shape).scaleShape(of: shape, axis: axis)
+    }
+
+    /// The channel view of a tensor of `shape` under its held granularity.
+    func heldBlocks(shape: [Int]) throws -> ChannelBlocks {
+        try heldGranularity(shape: shape).blocks(shape: shape)
+    }
+
     /// Whether a tensor of `shape` ends in a partial block of columns (`BlockGrid`).
     func hasPartialColumnBlocks(shape: [Int]) -> Bool {
         heldGranularity(shape: shape) != granularity

@@ -34,7 +34,7 @@ extension QuantizedTensor {
     ///   `axis` (one when nil), and one zero point per scale when asymmetric, none when symmetric.
     /// - Complexity: O(n).
     public func dequantized() -> [Float] {
-        guard let blocks = try? scheme.heldGranularity(shape: shape).blocks(shape: shape),
+        guard let blocks = try? scheme.heldBlocks(shape: shape),
               blocks.outer * blocks.channels * blocks.inner == codes.count,
               scales.count == blocks.channels,
               zeroPoints.count == (scheme.symmetric ? 0 : blocks.channels)

@@ -54,7 +54,7 @@ func quantizeFloat32(
     guard values.count == 4 * count else { throw QuantizationError.valueCountMismatch(count: values.count / 4, shape: shape) }
     let axis = try scheme.granularity.resolvedAxis(rank: shape.count)
     if let conflict = scheme.fullRangeConflict { throw QuantizationError.fullRangeConflict(conflict) }
-    var quantizer = TensorQuantizer(blocks: try scheme.heldGranularity(shape: shape).blocks(shape: shape), scheme: scheme,
+    var quantizer = TensorQuantizer(blocks: try scheme.heldBlocks(shape: shape), scheme: scheme,
                                     threads: threads, arithmetic: scaleStorage)
     quantizer.blockGrid = BlockGrid(scheme: scheme, shape: shape)
     var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure, check: inputCheck)

@@ -34,7 +34,7 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// per group, `shape[..<last] + [last / size]` (repeat each scale `size` times along the
     /// last axis to broadcast); for blocks, per group of `BlockGrid.groupWidth`.
     public var scaleShape: [Int] {
-        scheme.heldGranularity(shape: shape).scaleShape(of: shape, axis: axis)
+        scheme.heldScaleShape(of: shape, axis: axis)
     }
 
     /// The code of element `index` (C order) as an integer in `[scheme.qmin, scheme.qmax]`.

@@ -40,7 +40,7 @@ public struct NPZLayout: QuantizedLayout {
 
     public func members(of tensor: TensorInfo, scheme: QuantScheme) -> [TensorInfo] {
         let axis = (try? scheme.granularity.resolvedAxis(rank: tensor.shape.count)) ?? nil
-        let scaleShape = scheme.heldGranularity(shape: tensor.shape).scaleShape(of: tensor.shape, axis: axis)
+        let scaleShape = scheme.heldScaleShape(of: tensor.shape, axis: axis)
         let codes = Self.packsCodes(bits: scheme.bits)
             ? TensorInfo(name: tensor.name, dtype: .uint8, shape: Self.packedShape(of: tensor.shape, bits: scheme.bits))
             : TensorInfo(name: tensor.name, dtype: scheme.codeDType, shape: tensor.shape)
@@ -62,7 +62,7 @@ public struct NPZLayout: QuantizedLayout {
     /// and, when asymmetric, the int32 zero points, both in the scale shape.
     public func auxiliaryTensors(of tensor: TensorInfo, scheme: QuantScheme, axis: Int?, scales: [Float],
                                  zeroPoints: [Int32]) -> [Tensor] {
-        let scaleShape = scheme.heldGranularity(shape: tensor.shape).scaleShape(of: tensor.shape, axis: axis)
+        let scaleShape = scheme.heldScaleShape(of: tensor.shape, axis: axis)
         return [Tensor(shape: scaleShape, values: scales, storedAs: scheme.scaleDType ?? .float32)]
             + (scheme.symmetric ? [] : [Tensor(dtype: .int32, shape: scaleShape, integers: zeroPoints)])
     }
