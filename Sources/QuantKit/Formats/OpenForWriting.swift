@@ -35,6 +35,20 @@ func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     return 0
 }
 
+/// Writes all of `bytes` to `descriptor` at file offset `offset` (`pwrite`, which leaves the
+/// descriptor's own offset where it was), as `writeFully` does otherwise: retrying on interrupts
+/// and short writes; returns 0 or the failing write's `errno`.
+func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64) -> Int32 {
+    var done = 0
+    while done < bytes.count {
+        let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else { return written == 0 ? EIO : errno }
+        done += written
+    }
+    return 0
+}
+
 /// Writes all of `bytes` to `output`'s temporary file and commits it to its destination, a
 /// failure to create, write or close named as `OutputError.cannotCreate(path, reason)`.
 func writeAndCommit(_ bytes: [UInt8], to output: AtomicOutput, path: String) throws {

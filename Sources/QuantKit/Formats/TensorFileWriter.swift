@@ -10,11 +10,22 @@ public protocol TensorFileWriter: AnyObject {
     func add(name: String, dtype: DType, shape: [Int],
              _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws
 
+    /// Appends the tensor `name`, a `dtype` array of `shape`, whose data `body` writes through
+    /// the `PlacedPieces` it is given: each piece at its byte offset in the data, in any order
+    /// and from any thread, every byte exactly once. Returns false, without calling `body` or
+    /// changing the file, when this file takes a tensor's data only in order (then `add`).
+    func addPlaced(name: String, dtype: DType, shape: [Int], _ body: (PlacedPieces) throws -> Void) throws -> Bool
+
     /// Completes the file; nothing may be added after this.
     func finish() throws
 }
 
 extension TensorFileWriter {
+    /// Data in order only.
+    public func addPlaced(name: String, dtype: DType, shape: [Int], _ body: (PlacedPieces) throws -> Void) throws -> Bool {
+        false
+    }
+
     /// Appends `tensor` as `name`.
     public func add(name: String, tensor: Tensor) throws {
         try tensor.bytes.withUnsafeBytes { bytes in

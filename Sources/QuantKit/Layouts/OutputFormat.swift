@@ -58,6 +58,10 @@ final class RecordAppendingWriter: TensorFileWriter {
         try writer.add(name: name, dtype: dtype, shape: shape, body)
     }
 
+    func addPlaced(name: String, dtype: DType, shape: [Int], _ body: (PlacedPieces) throws -> Void) throws -> Bool {
+        try writer.addPlaced(name: name, dtype: dtype, shape: shape, body)
+    }
+
     func finish() throws {
         try record.withUnsafeBytes { try writer.add(name: NPZLayout.metadataName, dtype: .uint8, shape: [record.count], bytes: $0) }
         try writer.finish()

@@ -184,21 +184,18 @@ func quantizeStreaming(_ bytes: UnsafeRawBufferPointer, info: TensorInfo, scheme
                        members: [TensorInfo], threads: Int, source: String, writer: any TensorFileWriter,
                        check: (any DeferredCheck)? = nil) throws -> QuantizedParameters {
     func run(_ floats: UnsafeRawBufferPointer, check: (any DeferredCheck)?) throws -> QuantizedParameters {
-        var result: QuantizedParameters?
         let encoder = layout.codeEncoder(for: info, scheme: scheme)
-        try writer.add(name: members[0].name, dtype: members[0].dtype, shape: members[0].shape) { write in
-            do {
-                result = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
-                                             scaleStorage: layout.scaleStorage(for: info.dtype, scheme: scheme),
-                                             batchBytes: writer.preferredWriteSize, encoder: encoder, inputCheck: check,
-                                             write: write)
-            } catch {
-                try check?.check(floats)
-                throw located(error, floats: floats)
-            }
-            try check?.finish()
+        let done: QuantizedParameters
+        do {
+            done = try quantizeFloat32(floats, shape: info.shape, scheme: scheme, measure: true, threads: threads,
+                                         scaleStorage: layout.scaleStorage(for: info.dtype, scheme: scheme),
+                                         batchBytes: writer.preferredWriteSize, encoder: encoder, inputCheck: check,
+                                         sink: .member(members[0], of: writer))
+        } catch {
+            try check?.check(floats)
+            throw located(error, floats: floats)
         }
-        let done = result!
+        try check?.finish()
         try writeAuxiliary(of: info, scheme: scheme, axis: done.axis, scales: done.scales, zeroPoints: done.zeroPoints,
                            members: members, layout: layout, writer: writer)
         return done

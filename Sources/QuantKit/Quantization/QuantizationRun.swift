@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One tensor's quantization as `quantizeFloat32` runs it: its pieces, how their codes are
 /// stored, the scales and zero points (per channel, float), and the error sums so far.
 struct QuantizationRun {
@@ -134,6 +136,46 @@ struct QuantizationRun {
         try encoder.encode(UnsafeRawBufferPointer(start: nil, count: 0), write)
     }
 
+    /// Quantizes every piece on the quantizer's threads, each one packed (`packing`) into a
+    /// buffer of its thread's own and placed at its offset in the stored bytes by that thread,
+    /// while its input is still in cache. The error sums are added as `writeBatches(batchBytes:)`
+    /// adds them (each batch's pieces in order, then the batches), so the report is the same to
+    /// the bit either way. Throws `NonFiniteElement`, or the first failed write (no piece is
+    /// started after it).
+    mutating func writePlaced(into place: PlacedPieces, batchBytes: Int) throws {
+        guard let packing else { preconditionFailure("writePlaced: pieces that do not start on the packing's words") }
+        precondition(place.byteCount == packing.byteOffset(of: values.count / 4), "writePlaced: a place of the wrong size")
+        var single = quantizer
+        single.threads = 1
+        let (pieces, base, measure, check, threads) = (self.pieces, self.base, self.measure, self.check, quantizer.threads)
+        // Tasks as large as batches, but at least eight per thread, so that a small tensor is
+        // shared too and the last task of a large one leaves the other threads little to wait.
+        let tasks = batches(batchBytes: Swift.min(batchBytes, values.count / 4 / (8 * threads)))
+        let placed: (sums: [ErrorSums?], failure: FileError?)
+        if onePass {
+            placed = scales.withUnsafeMutableBufferPointer { scales in
+                zeroPoints.withUnsafeMutableBufferPointer { zeroPoints in
+                    placeEach(pieces, tasks: tasks, packing: packing, threads: threads, into: place) { index, output in
+                        single.quantizeInOnePass(base, pieces[index ... index], scales: scales.baseAddress!,
+                                                 zeroPoints: zeroPoints.baseAddress!, into: output, measure: measure,
+                                                 check: check)
+                    }
+                }
+            }
+        } else {
+            let (scales, zeroPoints) = (self.scales, self.zeroPoints)
+            placed = placeEach(pieces, tasks: tasks, packing: packing, threads: threads, into: place) { index, output in
+                single.quantize(base, pieces[index ... index], scales: scales, zeroPoints: zeroPoints, into: output,
+                                measure: measure)
+            }
+        }
+        if let failure = placed.failure { throw failure }
+        guard placed.sums.allSatisfy({ $0 != nil }) else { throw firstNonFinite() }
+        for batch in batches(batchBytes: batchBytes) {
+            sums.add(batch.reduce(into: ErrorSums()) { $0.add(placed.sums[$1]!) })
+        }
+    }
+
     /// Quantizes one batch's pieces to `output`, adding their error sums.
     private mutating func quantize(_ batch: ArraySlice<TensorQuantizer.Piece>, into output: BatchOutput) throws {
         guard onePass else {
@@ -150,4 +192,37 @@ struct QuantizationRun {
         guard let batchSums else { throw firstNonFinite() }
         sums.add(batchSums)
     }
+}
+
+/// Runs `quantize(index, output)` for every piece on up to `threads` threads, taking the pieces
+/// in `tasks` (ranges of consecutive pieces), each task's into a buffer of its own packed as
+/// `packing` stores them, then placed at its offset by the same thread. Returns each piece's
+/// error sums (nil: a NaN or infinity, or not run after a failed write) and the first failed
+/// write.
+private func placeEach(_ pieces: [TensorQuantizer.Piece], tasks: [Range<Int>], packing: RowPacking, threads: Int,
+                       into place: PlacedPieces,
+                       _ quantize: (Int, BatchOutput) -> ErrorSums?) -> (sums: [ErrorSums?], failure: FileError?) {
+    let failure = Mutex<FileError?>(nil)
+    var sums = [ErrorSums?](repeating: nil, count: pieces.count)
+    sums.withUnsafeMutableBufferPointer { sums in
+        parallelFor(tasks.count, threads: threads) { index in
+            guard failure.withLock({ $0 == nil }) else { return }
+            let task = tasks[index]
+            let (start, last) = (pieces[task.lowerBound].start, pieces[task.upperBound - 1])
+            let offset = packing.byteOffset(of: start)
+            let stored = packing.byteOffset(of: last.start + last.count) - offset
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(stored, 1))
+            defer { buffer.deallocate() }
+            for piece in task {
+                sums[piece] = quantize(piece, BatchOutput(base: buffer, first: start, packing: packing))
+                guard sums[piece] != nil else { return }
+            }
+            do throws(FileError) {
+                try place.place(UnsafeRawBufferPointer(start: buffer, count: stored), at: offset)
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
+    }
+    return (sums, failure.withLock { $0 })
 }

@@ -21,15 +21,32 @@ func quantizeFloat32(
     return (tensor, result.metrics)
 }
 
+/// `quantizeFloat32(_:shape:scheme:measure:threads:scaleStorage:batchBytes:encoder:inputCheck:sink:)`
+/// streaming the codes to `write`, batch by batch in flat order, then an empty batch.
+func quantizeFloat32(
+    _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
+    scaleStorage: DType = .float32, batchBytes: Int, encoder: any CodeEncoding = UnchangedCodes(),
+    inputCheck: (any DeferredCheck)? = nil, write: (UnsafeRawBufferPointer) throws(FileError) -> Void
+) throws -> QuantizedParameters {
+    try withoutActuallyEscaping(write) { write in
+        try quantizeFloat32(values, shape: shape, scheme: scheme, measure: measure, threads: threads,
+                            scaleStorage: scaleStorage, batchBytes: batchBytes, encoder: encoder, inputCheck: inputCheck,
+                            sink: .stream(write))
+    }
+}
+
 /// Quantizes the `elementCount(shape)` float32 values at `values` (native byte order, any
 /// alignment) under `scheme`, with `threads` threads, handing the codes, as `encoder` stores
-/// them, to `write` in flat order in batches of about `batchBytes` codes (so that a large
-/// tensor's codes never sit in memory whole), then an empty batch. Two batch buffers
-/// alternate, so `write` may keep using a batch (writing it in the background) until its next
-/// call, and must be done with every batch when the empty one arrives.
+/// them, to `sink`. Streamed, they go to its `write` in flat order in batches of about
+/// `batchBytes` codes (so that a large tensor's codes never sit in memory whole), then an empty
+/// batch; two batch buffers alternate, so `write` may keep using a batch (writing it in the
+/// background) until its next call, and must be done with every batch when the empty one
+/// arrives.
 ///
 /// Where the encoder packs rows on its own (`CodeEncoding.rowPacking`) and the pieces start
-/// on its words, each piece is packed by the thread that quantized it; and where each scale
+/// on its words, each piece is packed by the thread that quantized it, and, where the sink can
+/// place pieces, written by that thread at its offset (`QuantizationRun.writePlaced`): no
+/// batch waits for its slowest piece and no writer thread takes a core; and where each scale
 /// covers a contiguous run (`TensorQuantizer.quantizesInOnePass`), ranges, scales and codes
 /// come from one pass over memory. Otherwise the ranges (and any clipping search) come
 /// first, the encoder gets the scales (`start`), and then the codes. Scales are rounded to
@@ -47,7 +64,7 @@ func quantizeFloat32(
 func quantizeFloat32(
     _ values: UnsafeRawBufferPointer, shape: [Int], scheme: QuantScheme, measure: Bool, threads: Int,
     scaleStorage: DType = .float32, batchBytes: Int, encoder: any CodeEncoding = UnchangedCodes(),
-    inputCheck: (any DeferredCheck)? = nil, write: (UnsafeRawBufferPointer) throws(FileError) -> Void
+    inputCheck: (any DeferredCheck)? = nil, sink: CodeSink
 ) throws -> QuantizedParameters {
     precondition(QuantScheme.bitRange.contains(scheme.bits), "bits must be in 2...8, got \(scheme.bits)")
     let count = try elementCount(of: shape)
@@ -59,7 +76,8 @@ func quantizeFloat32(
     quantizer.blockGrid = BlockGrid(scheme: scheme, shape: shape)
     var run = QuantizationRun(values: values, quantizer: quantizer, encoder: encoder, measure: measure, check: inputCheck)
     if !run.onePass { try run.computeParameters() }
-    try run.writeBatches(batchBytes: batchBytes, write)
+    let placed = try run.packing != nil && sink.place { try run.writePlaced(into: $0, batchBytes: batchBytes) }
+    if !placed { try sink.stream { try run.writeBatches(batchBytes: batchBytes, $0) } }
     let zeroPoints = scheme.symmetric ? [] : run.zeroPoints.map { Int32($0) }
     // The clipping's gain over min-max scales: both squared errors over the same signal.
     let gain = run.minmaxNoise.map { 10 * log10($0 / run.sums.noise) }

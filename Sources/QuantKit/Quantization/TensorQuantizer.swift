@@ -15,7 +15,7 @@ struct TensorQuantizer {
 
     let blocks: ChannelBlocks
     let scheme: QuantScheme
-    let threads: Int
+    var threads: Int
     /// The dtype whose arithmetic compressed-tensors' rule and float codes emulate (`ScaleRule`,
     /// `FloatCodes`).
     var arithmetic: DType = .float32

@@ -65,6 +65,28 @@ public final class NPZWriter: TensorFileWriter {
         }
     }
 
+    /// Places the data of a stored member (`TensorFileWriter.addPlaced`): each piece is written
+    /// at its offset by the thread that made it, its CRC-32 computed there. False for a
+    /// deflated archive, whose stream is made in order, and for bfloat16, widened as it goes.
+    public func addPlaced(name: String, dtype: DType, shape: [Int], _ body: (PlacedPieces) throws -> Void) throws -> Bool {
+        guard !compressed, dtype != .bfloat16 else { return false }
+        let (zip, displayPath) = (self.zip, self.displayPath)
+        let describe: @Sendable (ZipError) -> FileError = { FileError(path: displayPath, member: name, $0) }
+        do throws(ZipError) {
+            try zip.beginMember(name: name + ".npy", compressed: false)
+            try zip.write(encodeNPYHeader(dtype: dtype, shape: shape))
+        } catch {
+            throw describe(error)
+        }
+        try zip.writePlaced(count: TensorInfo(name: name, dtype: dtype, shape: shape).storedByteCount, describe: describe, body)
+        do throws(ZipError) {
+            try zip.endMember()
+        } catch {
+            throw describe(error)
+        }
+        return true
+    }
+
     /// `add` for a dtype NumPy has.
     private func addMember(name: String, dtype: DType, shape: [Int],
                            _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {

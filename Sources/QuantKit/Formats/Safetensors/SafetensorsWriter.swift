@@ -22,6 +22,8 @@ public final class SafetensorsWriter: TensorFileWriter {
     private let byteCounts: [Int]
     /// The index in `declared` of the next tensor to add.
     private var next = 0
+    /// Where the next tensor's data starts in the file.
+    private var dataEnd: UInt64 = 0
     /// False once finished, or when an `add` failed after writing some of its bytes.
     private var usable = true
     /// The pieces' writes, in the background with more than one thread.
@@ -52,6 +54,7 @@ public final class SafetensorsWriter: TensorFileWriter {
         }
         do {
             try header.withUnsafeBytes { [fileDescriptor] in try Self.writeFully(fileDescriptor, $0) }
+            dataEnd = UInt64(header.count)
         } catch {
             throw FileError(path: displayPath, error)
         }
@@ -73,13 +76,7 @@ public final class SafetensorsWriter: TensorFileWriter {
                     _ body: (_ write: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws -> Void) throws {
         let displayPath = self.displayPath
         func failure(_ error: SafetensorsWriterError) -> FileError { FileError(path: displayPath, member: name, error) }
-        guard usable else { throw failure(.closed) }
-        guard next < declared.count, declared[next].name.isSameName(as: name) else {
-            throw failure(.unexpectedTensor(added: name, expected: next < declared.count ? declared[next].name : nil))
-        }
-        let added = TensorInfo(name: name, dtype: dtype, shape: shape)
-        guard added == declared[next] else { throw failure(.mismatchedTensor(declared: declared[next], added: added)) }
-        let expected = byteCounts[next]
+        let expected = try nextByteCount(name: name, dtype: dtype, shape: shape)
         // Unusable until the tensor is complete: a failure leaves the offsets of the rest wrong.
         usable = false
         var written = 0
@@ -105,7 +102,41 @@ public final class SafetensorsWriter: TensorFileWriter {
         }
         guard written == expected else { throw failure(.wrongByteCount(expected: expected, written: written)) }
         next += 1
+        dataEnd += UInt64(expected)
         usable = true
+    }
+
+    /// Adds the next declared tensor, as `add` does, its data placed piece by piece at the
+    /// offsets the header gave it (`TensorFileWriter.addPlaced`).
+    public func addPlaced(name: String, dtype: DType, shape: [Int], _ body: (PlacedPieces) throws -> Void) throws -> Bool {
+        let expected = try nextByteCount(name: name, dtype: dtype, shape: shape)
+        let displayPath = self.displayPath
+        let pieces = PlacedPieces(descriptor: fileDescriptor, fileOffset: dataEnd, byteCount: expected, checksummed: false) {
+            FileError(path: displayPath, member: name, SafetensorsWriterError.writeFailed(String(cString: strerror($0))))
+        }
+        usable = false
+        try body(pieces)
+        _ = pieces.finish()
+        next += 1
+        dataEnd += UInt64(expected)
+        // The pieces went to their offsets; the next tensor's `add` writes on from here.
+        guard lseek(fileDescriptor, off_t(dataEnd), SEEK_SET) >= 0 else {
+            throw FileError(path: displayPath, member: name, SafetensorsWriterError.writeFailed(String(cString: strerror(errno))))
+        }
+        usable = true
+        return true
+    }
+
+    /// The byte count of the next declared tensor, which must be `name` with `dtype` and `shape`.
+    private func nextByteCount(name: String, dtype: DType, shape: [Int]) throws(FileError) -> Int {
+        func failure(_ error: SafetensorsWriterError) -> FileError { FileError(path: displayPath, member: name, error) }
+        guard usable else { throw failure(.closed) }
+        guard next < declared.count, declared[next].name.isSameName(as: name) else {
+            throw failure(.unexpectedTensor(added: name, expected: next < declared.count ? declared[next].name : nil))
+        }
+        let added = TensorInfo(name: name, dtype: dtype, shape: shape)
+        guard added == declared[next] else { throw failure(.mismatchedTensor(declared: declared[next], added: added)) }
+        return byteCounts[next]
     }
 
     /// Closes the file after checking that every declared tensor was added.

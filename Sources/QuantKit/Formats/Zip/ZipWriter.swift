@@ -20,7 +20,8 @@ import Darwin
 /// Names are written as UTF-8, with flag bit 11 when they are not ASCII. Every timestamp is
 /// 1980-01-01 00:00 so the same input gives the same bytes. Writes go through a 1 MiB buffer.
 ///
-/// Call order: `beginMember`, any number of `write`, `endMember`, repeated; then `finish`.
+/// Call order: `beginMember`, any number of `write` (or, in a stored member, `writeInBackground`
+/// and `writePlaced`), `endMember`, repeated; then `finish`.
 /// Breaking it is a programming error (a precondition failure). After an error the file is
 /// incomplete; the caller, who owns the path, removes it.
 public final class ZipWriter {
@@ -102,6 +103,33 @@ public final class ZipWriter {
         try background.start(bytes) { [fileDescriptor] bytes throws(ZipError) in
             slot.value.value = zipCRC32(crc, bytes, threads: threads)
             try zipWriteFully(fd: fileDescriptor, bytes)
+        }
+    }
+
+    /// Appends the next `count` bytes of the open stored member, which `body` writes through the
+    /// `PlacedPieces` it is given (from any thread, in any order, each byte once), and continues
+    /// the member's CRC-32 with theirs. A failed write is reported through `describe`. After an
+    /// error the archive is incomplete, as after any other.
+    public func writePlaced(count: Int, describe: @escaping @Sendable (ZipError) -> FileError,
+                            _ body: (PlacedPieces) throws -> Void) throws {
+        do throws(ZipError) {
+            try waitForBackground()
+            precondition(member?.record.method == ZipFormat.methodStored, "writePlaced: no stored member is open")
+            try flush()
+        } catch {
+            throw describe(error)
+        }
+        let pieces = PlacedPieces(descriptor: fileDescriptor, fileOffset: bufferStart, byteCount: count, checksummed: true) {
+            describe(.writeFailed(zipErrnoMessage($0)))
+        }
+        try body(pieces)
+        let crc = pieces.finish()
+        member!.record.crc = UInt32(truncatingIfNeeded: CZlib.crc32_combine(UInt(member!.record.crc), crc, count))
+        member!.record.uncompressedSize += UInt64(count)
+        bufferStart += UInt64(count)
+        // The pieces went to their offsets; the writes that follow go on from the data's end.
+        guard lseek(fileDescriptor, off_t(bufferStart), SEEK_SET) >= 0 else {
+            throw describe(.writeFailed(zipErrnoMessage(errno)))
         }
     }
 
