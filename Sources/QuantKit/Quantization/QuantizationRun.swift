@@ -136,12 +136,12 @@ struct QuantizationRun {
         try encoder.encode(UnsafeRawBufferPointer(start: nil, count: 0), write)
     }
 
-    /// Quantizes every piece on the quantizer's threads, each one packed (`packing`) into a
-    /// buffer of its thread's own and placed at its offset in the stored bytes by that thread,
-    /// while its input is still in cache. The error sums are added as `writeBatches(batchBytes:)`
-    /// adds them (each batch's pieces in order, then the batches), so the report is the same to
-    /// the bit either way. Throws `NonFiniteElement`, or the first failed write (no piece is
-    /// started after it).
+    /// Quantizes every piece on the quantizer's threads, which take tasks of consecutive pieces;
+    /// a task's codes are packed (`packing`) into a buffer of its own and placed at their offset
+    /// in the stored bytes by the thread that made them, while they are still in its cache. The
+    /// error sums are added as `writeBatches(batchBytes:)` adds them (each batch's pieces in
+    /// order, then the batches), so the report is the same to the bit either way. Throws
+    /// `NonFiniteElement`, or the first failed write (no task is started after it).
     mutating func writePlaced(into place: PlacedPieces, batchBytes: Int) throws {
         guard let packing else { preconditionFailure("writePlaced: pieces that do not start on the packing's words") }
         precondition(place.byteCount == packing.byteOffset(of: values.count / 4), "writePlaced: a place of the wrong size")
